@@ -1,0 +1,185 @@
+using System.Security.Cryptography;
+using Stricture.Storage.ObjectStore;
+
+namespace Stricture.Storage.Filesystem;
+
+/// <summary>
+/// The filesystem driver: a key is a path under the data directory. Content is staged as a temp
+/// file in <c>.staging/</c> (written, fsynced), then linked into place with link(2), which fails
+/// rather than replace an existing record, and the directory entry is fsynced before the commit
+/// returns. A reader therefore sees a complete file or none, after any crash; leftover temp files
+/// live only in <c>.staging/</c>, outside every key, and are removed at start-up.
+/// </summary>
+public sealed class FileSystemObjectStore : IObjectStore
+{
+    private const string StagingDirectoryName = ".staging";
+    private const int LockStripes = 64;
+
+    private readonly string _root;
+    private readonly string _staging;
+    private readonly DirectorySync _directorySync = new();
+    private readonly SemaphoreSlim[] _replaceLocks =
+        Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    public FileSystemObjectStore(string dataDirectory)
+    {
+        _root = Path.GetFullPath(dataDirectory);
+        _staging = Path.Combine(_root, StagingDirectoryName);
+        Directory.CreateDirectory(_staging);
+    }
+
+    public string DataDirectory => _root;
+
+    /// <summary>
+    /// Deletes temp files a crashed process left behind. Call only while no other process writes
+    /// to this data directory (the ingest server holds <see cref="DataDirectoryLock"/> first).
+    /// </summary>
+    public int RemoveLeftoverStagingFiles()
+    {
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(_staging))
+        {
+            File.Delete(file);
+            removed++;
+        }
+        return removed;
+    }
+
+    public async Task<StagedObject> StageAsync(
+        Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_staging, Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
+            await using var hashing = new HashingWriteStream(file);
+            await writeContent(hashing, cancellationToken);
+            await file.FlushAsync(cancellationToken);
+            file.Flush(flushToDisk: true);
+            return new FileSystemStagedObject(path, hashing.FinishSha256(), hashing.BytesWritten);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    public async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
+    {
+        var target = PathOf(key);
+        var directory = Path.GetDirectoryName(target)!;
+        await EnsureDirectoryAsync(directory);
+        var created = Posix.TryLink(Staged(staged).Path, target);
+        // Also when the key existed: another writer may have linked it and not yet flushed the entry,
+        // and AlreadyExists promises the existing content is durable.
+        await _directorySync.SyncAsync(directory);
+        return created ? CreateOutcome.Created : CreateOutcome.AlreadyExists;
+    }
+
+    public async Task<ReplaceOutcome> CommitIfMatchAsync(
+        StagedObject staged, string key, string expectedETag, CancellationToken cancellationToken)
+    {
+        var target = PathOf(key);
+        // One process owns a data directory (DataDirectoryLock), so an in-process lock per key
+        // makes read-compare-rename atomic.
+        var gate = _replaceLocks[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % LockStripes];
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var current = await ReadAsync(key, cancellationToken);
+            if (current is null)
+            {
+                return ReplaceOutcome.NotFound;
+            }
+            if (!string.Equals(current.ETag, expectedETag, StringComparison.Ordinal))
+            {
+                return ReplaceOutcome.PreconditionFailed;
+            }
+            File.Move(Staged(staged).Path, target, overwrite: true);
+            await _directorySync.SyncAsync(Path.GetDirectoryName(target)!);
+            return ReplaceOutcome.Replaced;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        byte[] content;
+        try
+        {
+            content = await File.ReadAllBytesAsync(PathOf(key), cancellationToken);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        return new StoredObject(key, content, Convert.ToHexStringLower(SHA256.HashData(content)));
+    }
+
+    public Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
+        var lastSlash = prefix.LastIndexOf('/');
+        var directory = lastSlash < 0 ? _root : PathOf(prefix[..lastSlash]);
+        if (!Directory.Exists(directory))
+        {
+            return Task.FromResult(new ObjectListing([], null));
+        }
+        var keys = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(key => key.StartsWith(prefix, StringComparison.Ordinal) && !key.StartsWith(StagingDirectoryName, StringComparison.Ordinal))
+            .Where(key => continuationToken is null || string.CompareOrdinal(key, continuationToken) > 0)
+            .Order(StringComparer.Ordinal)
+            .Take(maxKeys + 1)
+            .ToList();
+        var more = keys.Count > maxKeys;
+        if (more)
+        {
+            keys.RemoveAt(maxKeys);
+        }
+        return Task.FromResult(new ObjectListing(keys, more ? keys[^1] : null));
+    }
+
+    public async Task ProbeWritableAsync(CancellationToken cancellationToken)
+    {
+        await using var probe = await this.StageBytesAsync("probe"u8.ToArray(), cancellationToken);
+    }
+
+    private string PathOf(string key)
+    {
+        ObjectKeyRules.ThrowIfInvalid(key);
+        return Path.Combine(_root, key);
+    }
+
+    private async Task EnsureDirectoryAsync(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            return;
+        }
+        var parent = Path.GetDirectoryName(directory)!;
+        await EnsureDirectoryAsync(parent);
+        Directory.CreateDirectory(directory);
+        // The new entry lives in the parent; it must be durable before anything inside it counts.
+        await _directorySync.SyncAsync(parent);
+    }
+
+    private static FileSystemStagedObject Staged(StagedObject staged) =>
+        staged as FileSystemStagedObject
+        ?? throw new ArgumentException("Content staged by another store cannot be committed here.", nameof(staged));
+
+    private sealed class FileSystemStagedObject(string path, string sha256, long length) : StagedObject(sha256, length)
+    {
+        public string Path { get; } = path;
+
+        public override ValueTask DisposeAsync()
+        {
+            File.Delete(Path);
+            return ValueTask.CompletedTask;
+        }
+    }
+}

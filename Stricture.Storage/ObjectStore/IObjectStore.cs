@@ -1,0 +1,42 @@
+namespace Stricture.Storage.ObjectStore;
+
+/// <summary>
+/// The seam between the record store and the place bytes live (a data directory, an S3 bucket).
+///
+/// Design note. Records are immutable and derived objects are updated by compare-and-swap, so the
+/// seam offers exactly two ways to make content visible at a key: create it only if the key is
+/// absent, or replace it only if it still holds a known version (ETag). Content is first staged
+/// (written somewhere invisible, hashed and made durable), then committed; that lets a caller learn
+/// the SHA-256 and size of what it is about to store before anything is visible, and lets a large
+/// payload be written once, streaming, without holding it in memory.
+///
+/// Atomicity contract, for every driver: a key either does not exist or holds complete content,
+/// after any crash. A commit that returns has made its content durable (on disk: data and
+/// directory entries flushed; on an object store: the PUT succeeded). An
+/// <see cref="CreateOutcome.AlreadyExists"/> answer also means the existing content is durable.
+///
+/// Outcomes are driver-neutral values; drivers never let SDK or IO exceptions for expected
+/// outcomes escape. A store that cannot be reached throws <see cref="ObjectStoreUnavailableException"/>.
+///
+/// Implement this for a new kind of store; to change what is stored, change the record store instead.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>Writes content to a staging area that is invisible at every key.</summary>
+    Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken);
+
+    /// <summary>Makes staged content visible at <paramref name="key"/> unless something is already there.</summary>
+    Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the content at <paramref name="key"/> only if its current ETag is <paramref name="expectedETag"/>.</summary>
+    Task<ReplaceOutcome> CommitIfMatchAsync(StagedObject staged, string key, string expectedETag, CancellationToken cancellationToken);
+
+    /// <summary>Reads a whole object, or null when the key does not exist.</summary>
+    Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Lists keys under a prefix in ordinal order, a page at a time.</summary>
+    Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken);
+
+    /// <summary>Proves the store is reachable and writable now (used by readiness checks).</summary>
+    Task ProbeWritableAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,26 @@
+namespace Stricture.Storage.ObjectStore;
+
+public enum CreateOutcome
+{
+    Created,
+    AlreadyExists,
+}
+
+public enum ReplaceOutcome
+{
+    Replaced,
+    /// <summary>The key holds another version than the expected ETag.</summary>
+    PreconditionFailed,
+    /// <summary>The key does not exist.</summary>
+    NotFound,
+}
+
+/// <summary>A whole object as read back. <see cref="ETag"/> is an opaque version token for compare-and-swap.</summary>
+public sealed record StoredObject(string Key, ReadOnlyMemory<byte> Content, string ETag);
+
+/// <summary>One page of a listing; <see cref="ContinuationToken"/> is null on the last page.</summary>
+public sealed record ObjectListing(IReadOnlyList<string> Keys, string? ContinuationToken);
+
+/// <summary>The store could not be reached or failed transiently; the caller may retry later.</summary>
+public sealed class ObjectStoreUnavailableException(string message, Exception? inner = null)
+    : Exception(message, inner);

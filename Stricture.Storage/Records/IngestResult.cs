@@ -1,0 +1,26 @@
+namespace Stricture.Storage.Records;
+
+public enum IngestStatus
+{
+    /// <summary>The record is durably stored (now, or by an earlier identical post).</summary>
+    Accepted,
+    /// <summary>The run id is taken by a post with other content; nothing was written.</summary>
+    Conflict,
+}
+
+/// <summary>What became of one post. <see cref="Location"/> is the payload's canonical key.</summary>
+public sealed record IngestResult(IngestStatus Status, string RunId, string Location, string Sha256, long Size, bool Created)
+{
+    public static IngestResult Accepted(RunIndexEntry entry, bool created) =>
+        new(IngestStatus.Accepted, entry.RunId, entry.Key, entry.Sha256, entry.Size, created);
+
+    public static IngestResult Conflict(RunIndexEntry existing) =>
+        new(IngestStatus.Conflict, existing.RunId, existing.Key, existing.Sha256, existing.Size, Created: false);
+}
+
+/// <summary>Stored bytes do not match the SHA-256 recorded for them: never served or acknowledged as good.</summary>
+public sealed class RecordIntegrityException(string key, string expectedSha256, string actualSha256)
+    : Exception($"The object at '{key}' has SHA-256 {actualSha256}, but {expectedSha256} was recorded for it.")
+{
+    public string Key { get; } = key;
+}

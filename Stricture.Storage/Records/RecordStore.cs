@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Stricture.Storage.Identity;
+using Stricture.Storage.Keys;
+using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Telemetry;
+
+namespace Stricture.Storage.Records;
+
+/// <summary>
+/// Stores run records: immutable, idempotent by run id, durable before it returns.
+///
+/// One post is stored in three steps:
+/// 1. stage the envelope (hash and size known, nothing visible);
+/// 2. create the run index entry if absent: the claim on the run id, fixing the payload key and
+///    received_at. If a claim exists, a different fingerprint is a conflict; the same fingerprint
+///    adopts the claim (re-staging with its received_at, so the bytes are identical);
+/// 3. create the payload at the claimed key if absent; if present, its hash must match the claim.
+/// A crash between 2 and 3 leaves a claim without a payload: the retry completes it at the same
+/// key, whatever the date. A crash before 2 leaves only a staged temp file, removed at start-up.
+/// </summary>
+public sealed partial class RecordStore(
+    IObjectStore store, RecordKeys keys, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger)
+{
+    public RecordKeys Keys => keys;
+
+    public async Task<IngestResult> IngestAsync(RunSubmission submission, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var receivedAt = time.GetUtcNow();
+        var run = submission.Service.WithRun(submission.RunId ?? RunIdGenerator.Next(receivedAt));
+        using var activity = StorageTelemetry.ActivitySource.StartActivity("stricture.record.store");
+        activity?.SetTag("stricture.run_id", run.RunId);
+
+        var fingerprint = RunEnvelope.Fingerprint(submission, run.RunId);
+        var claim = new RunIndexEntry(
+            run.RunId,
+            keys.Payload(run, RecordKeys.PartitionDate(submission.GeneratedAt, receivedAt)),
+            Sha256: "", Size: 0, FormatTimestamp(receivedAt), fingerprint);
+
+        var staged = await StageEnvelopeAsync(submission, claim, cancellationToken);
+        try
+        {
+            claim = claim with { Sha256 = staged.Sha256, Size = staged.Length };
+            var indexKey = keys.RunIndexEntry(run);
+            if (await store.CreateIfAbsentAsync(indexKey, claim.ToJson(), cancellationToken) == CreateOutcome.AlreadyExists)
+            {
+                var existing = await ReadIndexEntryAsync(indexKey, cancellationToken);
+                if (existing.ContentSha256 != fingerprint)
+                {
+                    telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), "conflict");
+                    return IngestResult.Conflict(existing);
+                }
+                if (existing.ReceivedAt != claim.ReceivedAt)
+                {
+                    await staged.DisposeAsync();
+                    staged = await StageEnvelopeAsync(submission, existing, cancellationToken);
+                }
+                claim = existing;
+                VerifyHash(indexKey, claim.Sha256, staged.Sha256);
+            }
+
+            var created = await store.CommitIfAbsentAsync(staged, claim.Key, cancellationToken) == CreateOutcome.Created;
+            if (!created)
+            {
+                var stored = await store.ReadAsync(claim.Key, cancellationToken)
+                             ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
+                VerifyHash(claim.Key, claim.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored.Content.Span)));
+            }
+            telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
+            return IngestResult.Accepted(claim, created);
+        }
+        finally
+        {
+            await staged.DisposeAsync();
+        }
+    }
+
+    private Task<StagedObject> StageEnvelopeAsync(RunSubmission submission, RunIndexEntry claim, CancellationToken cancellationToken) =>
+        store.StageAsync(
+            (stream, ct) => RunEnvelope.WriteAsync(
+                stream, submission, claim.RunId, new RunEnvelope.ServerFields(claim.ReceivedAt, claim.ContentSha256), ct),
+            cancellationToken);
+
+    private async Task<RunIndexEntry> ReadIndexEntryAsync(string key, CancellationToken cancellationToken)
+    {
+        var stored = await store.ReadAsync(key, cancellationToken)
+                     ?? throw new InvalidOperationException($"The run index entry '{key}' exists and then does not.");
+        return RunIndexEntry.Parse(stored.Content.Span);
+    }
+
+    private void VerifyHash(string key, string expected, string actual)
+    {
+        if (expected == actual)
+        {
+            return;
+        }
+        telemetry.RecordIntegrityFailure();
+        LogIntegrityFailure(logger, key, expected, actual);
+        throw new RecordIntegrityException(key, expected, actual);
+    }
+
+    /// <summary>RFC 3339 in UTC with a fixed 7-digit fraction, so timestamps sort as text.</summary>
+    public static string FormatTimestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Integrity failure at {Key}: recorded SHA-256 {Expected}, found {Actual}")]
+    private static partial void LogIntegrityFailure(ILogger logger, string key, string expected, string actual);
+}

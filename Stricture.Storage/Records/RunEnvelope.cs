@@ -1,0 +1,92 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Stricture.Storage.ObjectStore;
+
+namespace Stricture.Storage.Records;
+
+/// <summary>
+/// Writes the stored record, <c>payload.json</c>, and the content fingerprint that decides whether
+/// a retry is the same post. The envelope's bytes are a pure function of the submission, the run id
+/// and received_at, which is what lets any writer re-create the exact bytes of a claimed run.
+/// </summary>
+public static class RunEnvelope
+{
+    public const string Schema = "stricture.run/v1";
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Keep non-ASCII text as UTF-8 instead of \u escapes; the envelope is never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = false,
+    };
+
+    /// <summary>
+    /// SHA-256 (lowercase hex) of the submission's content: every request field in a fixed order,
+    /// compacted. Two posts with the same fingerprint are the same post, whatever their whitespace,
+    /// string escapes or top-level field order.
+    /// </summary>
+    public static string Fingerprint(RunSubmission submission, string runId)
+    {
+        using var sink = new HashingWriteStream(Stream.Null);
+        using (var writer = new Utf8JsonWriter(sink, WriterOptions))
+        {
+            Write(writer, submission, runId, serverFields: null);
+        }
+        return sink.FinishSha256();
+    }
+
+    /// <summary>Writes the envelope to <paramref name="destination"/>.</summary>
+    public static async Task WriteAsync(
+        Stream destination, RunSubmission submission, string runId, ServerFields serverFields, CancellationToken cancellationToken)
+    {
+        await using var writer = new Utf8JsonWriter(destination, WriterOptions);
+        Write(writer, submission, runId, serverFields);
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    public sealed record ServerFields(string ReceivedAt, string ContentSha256);
+
+    private static void Write(Utf8JsonWriter writer, RunSubmission submission, string runId, ServerFields? serverFields)
+    {
+        writer.WriteStartObject();
+        if (serverFields is not null)
+        {
+            writer.WriteString("schema", Schema);
+        }
+        writer.WriteString("organization", submission.Service.Organization);
+        writer.WriteString("project", submission.Service.Project);
+        writer.WriteString("service", submission.Service.Service);
+        writer.WriteString("run_id", runId);
+        if (submission.CommitSha is not null)
+        {
+            writer.WriteString("commit_sha", submission.CommitSha);
+        }
+        if (submission.GeneratedAtText is not null)
+        {
+            writer.WriteString("generated_at", submission.GeneratedAtText);
+        }
+        if (serverFields is not null)
+        {
+            writer.WriteString("received_at", serverFields.ReceivedAt);
+            writer.WriteString("content_sha256", serverFields.ContentSha256);
+        }
+        if (submission.Metadata is { } metadata)
+        {
+            writer.WritePropertyName("metadata");
+            JsonCompactor.Write(writer, metadata);
+        }
+        writer.WritePropertyName("artifact");
+        JsonCompactor.Write(writer, submission.Artifact);
+        if (submission.Diff is { } diff)
+        {
+            writer.WritePropertyName("diff");
+            JsonCompactor.Write(writer, diff);
+        }
+        if (submission.Summary is { } summary)
+        {
+            writer.WritePropertyName("summary");
+            JsonCompactor.Write(writer, summary);
+        }
+        writer.WriteEndObject();
+    }
+}

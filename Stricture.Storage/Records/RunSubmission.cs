@@ -1,0 +1,37 @@
+using System.Buffers;
+using Stricture.Storage.Identity;
+
+namespace Stricture.Storage.Records;
+
+/// <summary>
+/// A validated post, as the record store needs it. JSON values (artifact, diff, metadata, summary)
+/// stay as slices of the request body, already checked to be well-formed, of the right JSON type
+/// and free of duplicated properties; they are compacted while the envelope is written, so a
+/// 10 MB artifact is never held twice.
+/// </summary>
+public sealed class RunSubmission
+{
+    public required ServiceIdentity Service { get; init; }
+
+    /// <summary>The caller's run id, or null to have one generated.</summary>
+    public string? RunId { get; init; }
+
+    public string? CommitSha { get; init; }
+
+    /// <summary>generated_at exactly as sent (RFC 3339); <see cref="GeneratedAt"/> is its parsed value.</summary>
+    public string? GeneratedAtText { get; init; }
+
+    public DateTimeOffset? GeneratedAt { get; init; }
+
+    /// <summary>A JSON object.</summary>
+    public required ReadOnlySequence<byte> Artifact { get; init; }
+
+    /// <summary>A JSON object, or null when absent.</summary>
+    public ReadOnlySequence<byte>? Diff { get; init; }
+
+    /// <summary>A JSON object, or null when absent.</summary>
+    public ReadOnlySequence<byte>? Metadata { get; init; }
+
+    /// <summary>A JSON string token (quotes included), or null when absent.</summary>
+    public ReadOnlySequence<byte>? Summary { get; init; }
+}
