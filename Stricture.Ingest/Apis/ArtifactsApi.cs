@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Stricture.Ingest.Audit;
+using Stricture.Ingest.Problems;
+using Stricture.Ingest.Requests;
+using Stricture.Ingest.Telemetry;
+using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Records;
+
+namespace Stricture.Ingest.Apis;
+
+/// <summary>POST /v1/artifacts: validate, store durably and idempotently, answer 202.</summary>
+public static partial class ArtifactsApi
+{
+    public const string IngestPolicy = "ingest";
+
+    /// <summary>How long a client should wait after a 503 before retrying.</summary>
+    private const string RetryAfterSeconds = "5";
+
+    public static RouteGroupBuilder MapArtifactsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").RequireAuthorization(IngestPolicy).WithTags("Ingest");
+
+        group.MapPost("/artifacts", PostArtifactAsync)
+            .WithName("PostArtifact")
+            .WithSummary("Store one run record")
+            .WithDescription("Stores a lineage-export artifact (with optional diff, summary and metadata) as an immutable run record. " +
+                             "Answers 202 only once the record is durable. Posting the same run_id with the same content again returns " +
+                             "the same location; with other content, 409. Accepts Content-Encoding: gzip.")
+            .Accepts<IngestRequestDocument>("application/json")
+            .Produces<IngestResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        return group;
+    }
+
+    /// <summary>What the handler needs, resolved from DI as one parameter.</summary>
+    internal sealed record IngestServices(
+        RequestBodyReader BodyReader, RecordStore Records, IngestMetrics Metrics, ILogger<IngestServices> Logger);
+
+    internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> PostArtifactAsync(
+        HttpContext context, [AsParameters] IngestServices services, CancellationToken cancellationToken)
+    {
+        var audit = context.Features.Get<IngestAuditFeature>() ?? new IngestAuditFeature();
+
+        var (body, readProblem) = await services.BodyReader.ReadAsync(context.Request, cancellationToken);
+        if (body is null)
+        {
+            return Reject(audit, readProblem!);
+        }
+        using (body)
+        {
+            audit.Received(body.Length);
+            services.Metrics.RecordReceivedBytes(body.Length);
+
+            var (submission, parseProblem) = SubmissionParser.Parse(body.Sequence);
+            if (submission is null)
+            {
+                return Reject(audit, parseProblem!);
+            }
+            audit.Identify(submission.Service, submission.RunId);
+            Activity.Current?.SetTag("stricture.organization", submission.Service.Organization)
+                .SetTag("stricture.project", submission.Service.Project)
+                .SetTag("stricture.service", submission.Service.Service);
+
+            IngestResult result;
+            try
+            {
+                result = await services.Records.IngestAsync(submission, cancellationToken);
+            }
+            catch (Exception exception) when (StorageFailure(exception) is { } problem)
+            {
+                LogStorageFailure(services.Logger, exception);
+                if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+                {
+                    context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                }
+                return Reject(audit, problem);
+            }
+
+            audit.Stored(result);
+            Activity.Current?.SetTag("stricture.run_id", result.RunId);
+            if (result.Status == IngestStatus.Conflict)
+            {
+                return RequestProblem.Conflict(result).ToResult();
+            }
+            return TypedResults.Accepted((string?)null,
+                new IngestResponse(true, result.RunId, result.Location, result.Sha256, result.Size, result.Created));
+        }
+    }
+
+    private static ProblemHttpResult Reject(IngestAuditFeature audit, RequestProblem problem)
+    {
+        audit.Reject(problem.Code);
+        return problem.ToResult();
+    }
+
+    /// <summary>Maps a storage failure to the answer a client can act on; null for a bug (left to become a 500).</summary>
+    private static RequestProblem? StorageFailure(Exception exception) => exception switch
+    {
+        ObjectStoreUnavailableException => RequestProblem.StorageUnavailable("The storage backend is unreachable; nothing was stored. Retry later."),
+        IOException { HResult: 28 } => new RequestProblem(StatusCodes.Status507InsufficientStorage, "insufficient-storage",
+            "The server is out of storage.", "The data directory is full; nothing was stored."),
+        IOException or UnauthorizedAccessException => RequestProblem.StorageUnavailable("The data directory could not be written; nothing was stored. Retry later."),
+        RecordIntegrityException => new RequestProblem(StatusCodes.Status500InternalServerError, "integrity-failure",
+            "A stored record failed its integrity check.",
+            "The record already stored for this run id does not match its recorded SHA-256; it was not served or acknowledged."),
+        _ => null,
+    };
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Storing a run record failed")]
+    private static partial void LogStorageFailure(ILogger logger, Exception exception);
+}

@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+
+namespace Stricture.Ingest.Audit;
+
+/// <summary>One line of the audit log: one ingest request, accepted or not. Never holds a secret.</summary>
+public sealed record AuditEvent(
+    [property: JsonPropertyName("time")] string Time,
+    [property: JsonPropertyName("event")] string Event,
+    [property: JsonPropertyName("outcome")] string Outcome,
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("principal")] string Principal,
+    [property: JsonPropertyName("remote_addr")] string? RemoteAddress,
+    [property: JsonPropertyName("organization")] string? Organization,
+    [property: JsonPropertyName("project")] string? Project,
+    [property: JsonPropertyName("service")] string? Service,
+    [property: JsonPropertyName("run_id")] string? RunId,
+    [property: JsonPropertyName("location")] string? Location,
+    [property: JsonPropertyName("request_bytes")] long? RequestBytes,
+    [property: JsonPropertyName("stored_bytes")] long? StoredBytes,
+    [property: JsonPropertyName("sha256")] string? Sha256,
+    [property: JsonPropertyName("trace_id")] string? TraceId);
+
+[JsonSerializable(typeof(AuditEvent))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class AuditJsonContext : JsonSerializerContext;

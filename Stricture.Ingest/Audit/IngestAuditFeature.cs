@@ -1,0 +1,45 @@
+using Stricture.Storage.Identity;
+using Stricture.Storage.Records;
+
+namespace Stricture.Ingest.Audit;
+
+/// <summary>
+/// What the pipeline learns about one ingest request, filled in as it goes (auth, parsing,
+/// storage) and turned into one audit event when the response is done.
+/// </summary>
+public sealed class IngestAuditFeature
+{
+    public string? Reason { get; private set; }
+    public ServiceIdentity? Service { get; private set; }
+    public string? RunId { get; private set; }
+    public string? Location { get; private set; }
+    public string? Sha256 { get; private set; }
+    public long? StoredBytes { get; private set; }
+    public long? RequestBytes { get; private set; }
+
+    public void Received(long bytes) => RequestBytes = bytes;
+
+    public void Reject(string reason) => Reason = reason;
+
+    public void Identify(ServiceIdentity service, string? runId)
+    {
+        Service = service;
+        RunId = runId;
+    }
+
+    public void Stored(IngestResult result)
+    {
+        RunId = result.RunId;
+        Location = result.Location;
+        if (result.Status == IngestStatus.Accepted)
+        {
+            Sha256 = result.Sha256;
+            StoredBytes = result.Size;
+            Reason = result.Created ? "stored" : "identical-retry";
+        }
+        else
+        {
+            Reason = "run-conflict";
+        }
+    }
+}

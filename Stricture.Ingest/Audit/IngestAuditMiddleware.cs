@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Stricture.Ingest.Auth;
+using Stricture.Ingest.Telemetry;
+using Stricture.Storage.Records;
+
+namespace Stricture.Ingest.Audit;
+
+/// <summary>
+/// Wraps every POST /v1/artifacts, authentication included, so each accepted or rejected ingest
+/// produces exactly one audit event and one set of measurements, whatever stage rejected it.
+/// </summary>
+internal sealed class IngestAuditMiddleware(RequestDelegate next, AuditLog audit, IngestMetrics metrics, TimeProvider time)
+{
+    public const string IngestPath = "/v1/artifacts";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.Equals(IngestPath, StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context);
+            return;
+        }
+        var feature = new IngestAuditFeature();
+        context.Features.Set(feature);
+        var started = Stopwatch.GetTimestamp();
+        var status = StatusCodes.Status500InternalServerError;
+        try
+        {
+            await next(context);
+            status = context.Response.StatusCode;
+        }
+        finally
+        {
+            var requestBytes = feature.RequestBytes ?? context.Request.ContentLength;
+            var outcome = status < 400 ? "accepted" : status >= 500 ? "error" : "rejected";
+            var reason = feature.Reason ?? (status >= 500 ? "server-error" : "rejected");
+            audit.Write(new AuditEvent(
+                RecordStore.FormatTimestamp(time.GetUtcNow()), "ingest", outcome, status, reason,
+                IngestPrincipal.NameOf(context), context.Connection.RemoteIpAddress?.ToString(),
+                feature.Service?.Organization, feature.Service?.Project, feature.Service?.Service, feature.RunId,
+                feature.Location, requestBytes, feature.StoredBytes, feature.Sha256, Activity.Current?.TraceId.ToString()));
+            metrics.RecordRequest(outcome, status, Stopwatch.GetElapsedTime(started));
+        }
+    }
+}

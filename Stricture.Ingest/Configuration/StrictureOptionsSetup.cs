@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Stricture.Ingest.Configuration;
+
+/// <summary>
+/// Binds the STRICTURE_SERVER_* settings onto one options class per concern. A value that cannot
+/// be parsed fails start-up here, naming the setting; rules that span settings live in
+/// <see cref="StrictureOptionsValidator"/>.
+/// </summary>
+internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
+    IConfigureOptions<ServerOptions>,
+    IConfigureOptions<StorageOptions>,
+    IConfigureOptions<AuthOptions>,
+    IConfigureOptions<AuditOptions>
+{
+    public void Configure(AuthOptions options)
+    {
+        var mode = Setting(SettingNames.AuthMode);
+        switch (mode?.ToLowerInvariant())
+        {
+            case null or "none":
+                options.Mode = AuthMode.None;
+                break;
+            case "token":
+                options.Mode = AuthMode.Token;
+                break;
+            default:
+                options.UnknownMode = mode;
+                break;
+        }
+        options.IngestToken = Setting(SettingNames.IngestToken);
+        options.IngestTokenSecondary = Setting(SettingNames.IngestTokenSecondary);
+    }
+
+    public void Configure(ServerOptions options)
+    {
+        var address = Setting(SettingNames.Address);
+        if (address is not null)
+        {
+            if (!ListenAddress.TryParse(address, out var parsed, out var error))
+            {
+                throw Invalid<ServerOptions>($"{SettingNames.Address}: {error}");
+            }
+            options.Address = parsed;
+            options.AddressIsExplicit = true;
+        }
+        else if (Setting("urls") is { } urls)
+        {
+            // Launched with ASPNETCORE_URLS or --urls (as the Aspire AppHost does): ASP.NET Core binds those.
+            options.UrlHosts = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(url => url.Replace("://*", "://wildcard", StringComparison.Ordinal).Replace("://+", "://wildcard", StringComparison.Ordinal))
+                .Select(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host.Trim('[', ']') : url)
+                .ToList();
+        }
+        else
+        {
+            // The spec's default is ':8085' (every interface). With no authentication that would expose
+            // an open write endpoint, so the unauthenticated default binds loopback only.
+            var authMode = Setting(SettingNames.AuthMode);
+            options.Address = authMode is null || authMode.Equals("none", StringComparison.OrdinalIgnoreCase)
+                ? ListenAddress.LoopbackDefault
+                : ListenAddress.AllInterfacesDefault;
+        }
+
+        options.AllowInsecureNoAuth = Bool(SettingNames.AllowInsecureNoAuth);
+        if (Setting(SettingNames.MaxBodyBytes) is { } maxBody)
+        {
+            if (!long.TryParse(maxBody, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) || bytes < 1)
+            {
+                throw Invalid<ServerOptions>($"{SettingNames.MaxBodyBytes} must be a positive number of bytes, not '{maxBody}'.");
+            }
+            options.MaxBodyBytes = bytes;
+        }
+    }
+
+    public void Configure(StorageOptions options)
+    {
+        options.Driver = Setting(SettingNames.StorageDriver)?.ToLowerInvariant() ?? options.Driver;
+        options.DataDirectory = Setting(SettingNames.DataDirectory) ?? options.DataDirectory;
+        options.ObjectPrefix = Setting(SettingNames.ObjectPrefix) ?? options.ObjectPrefix;
+    }
+
+    public void Configure(AuditOptions options)
+    {
+        options.FilePath = Setting(SettingNames.AuditFile)
+            ?? Path.Combine(Setting(SettingNames.DataDirectory) ?? new StorageOptions().DataDirectory, "audit", "audit.jsonl");
+    }
+
+    private string? Setting(string key) => configuration[key] is { Length: > 0 } value ? value.Trim() : null;
+
+    private bool Bool(string key) => Setting(key) switch
+    {
+        null => false,
+        var text when bool.TryParse(text, out var value) => value,
+        "1" => true,
+        "0" => false,
+        var text => throw Invalid<ServerOptions>($"{key} must be 'true' or 'false', not '{text}'."),
+    };
+
+    private static OptionsValidationException Invalid<T>(string message) =>
+        new(Options.DefaultName, typeof(T), [message]);
+}

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Stricture.Ingest.Apis;
+using Stricture.Ingest.Audit;
+using Stricture.Ingest.Auth;
+using Stricture.Ingest.Configuration;
+using Stricture.Ingest.Health;
+using Stricture.Ingest.Requests;
+using Stricture.Ingest.Telemetry;
+using Stricture.Storage.Filesystem;
+using Stricture.Storage.Keys;
+using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Records;
+using Stricture.Storage.Telemetry;
+
+namespace Stricture.Ingest;
+
+/// <summary>Registration for the ingest API: options, storage, auth, audit, telemetry, API description.</summary>
+public static class IngestServiceExtensions
+{
+    public static WebApplicationBuilder AddIngestServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        services.AddSingleton<StrictureOptionsSetup>();
+        services.AddSingleton<IConfigureOptions<ServerOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
+        services.AddSingleton<IConfigureOptions<StorageOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
+        services.AddSingleton<IConfigureOptions<AuthOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
+        services.AddSingleton<IConfigureOptions<AuditOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
+        services.AddSingleton<StrictureOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ServerOptions>>(sp => sp.GetRequiredService<StrictureOptionsValidator>());
+        services.AddSingleton<IValidateOptions<StorageOptions>>(sp => sp.GetRequiredService<StrictureOptionsValidator>());
+        services.AddSingleton<IValidateOptions<AuthOptions>>(sp => sp.GetRequiredService<StrictureOptionsValidator>());
+        services.AddOptions<ServerOptions>().ValidateOnStart();
+        services.AddOptions<StorageOptions>().ValidateOnStart();
+        services.AddOptions<AuthOptions>().ValidateOnStart();
+        services.AddOptions<AuditOptions>().ValidateOnStart();
+
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) =>
+        {
+            kestrel.AddServerHeader = false;
+            // The ingest endpoint sets its own per-request limit (RequestBodyReader).
+            kestrel.Limits.MaxRequestBodySize = server.Value.MaxBodyBytes;
+            if (server.Value.Address is { } address)
+            {
+                Listen(kestrel, address);
+            }
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageTelemetry>();
+        services.AddSingleton(sp => new FileSystemObjectStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
+        services.AddSingleton<IObjectStore>(sp => sp.GetRequiredService<FileSystemObjectStore>());
+        services.AddSingleton(sp => new RecordKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ObjectPrefix));
+        services.AddSingleton<RecordStore>();
+        services.AddHostedService<DataDirectoryOwnership>();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<RequestBodyReader>();
+
+        services.AddSingleton<SharedTokenMatcher>();
+        services.AddAuthentication(SharedTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SharedTokenAuthenticationHandler>(SharedTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>
+            authorization.AddPolicy(ArtifactsApi.IngestPolicy, policy =>
+            {
+                if (auth.Value.Mode == AuthMode.Token)
+                {
+                    policy.RequireAuthenticatedUser();
+                }
+                else
+                {
+                    // Mode none: allowed only on loopback, enforced at start-up (StrictureOptionsValidator).
+                    policy.RequireAssertion(_ => true);
+                }
+            }));
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapIngestApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<IngestAuditMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapHealthzApi();
+        app.MapArtifactsApi();
+        return app;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, ListenAddress address)
+    {
+        if (address.IsLocalhostName)
+        {
+            kestrel.ListenLocalhost(address.Port);
+        }
+        else if (address.Address is null)
+        {
+            kestrel.ListenAnyIP(address.Port);
+        }
+        else
+        {
+            kestrel.Listen(address.Address, address.Port);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Stricture.Ingest.Problems;
+
+/// <summary>
+/// A rejection, before it becomes an RFC 9457 problem body. <see cref="Code"/> is stable and
+/// machine-readable (also the problem's <c>type</c>, as <c>urn:stricture:problem:&lt;code&gt;</c>);
+/// <see cref="Detail"/> tells a person what to fix; <see cref="Field"/> names the offending field.
+/// </summary>
+public sealed record RequestProblem(int Status, string Code, string Title, string Detail, string? Field = null)
+{
+    public const string TypePrefix = "urn:stricture:problem:";
+
+    public Dictionary<string, object?> Extensions { get; init; } = [];
+
+    public ProblemHttpResult ToResult()
+    {
+        var extensions = new Dictionary<string, object?>(Extensions) { ["code"] = Code };
+        if (Field is not null)
+        {
+            extensions["field"] = Field;
+        }
+        return TypedResults.Problem(detail: Detail, statusCode: Status, title: Title, type: TypePrefix + Code, extensions: extensions);
+    }
+
+    public static RequestProblem BadRequest(string code, string detail, string? field = null) =>
+        new(StatusCodes.Status400BadRequest, code, "The request is invalid.", detail, field);
+
+    public static RequestProblem TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large.",
+            $"The request body exceeds the limit of {limit} bytes (after gzip decompression).");
+
+    public static RequestProblem Conflict(Stricture.Storage.Records.IngestResult existing) =>
+        new(StatusCodes.Status409Conflict, "run-conflict", "The run id is already taken by other content.",
+            $"Run '{existing.RunId}' is already stored at '{existing.Location}' with different content; nothing was overwritten. " +
+            "Post with a new run_id, or omit run_id to have one generated.")
+        {
+            Extensions = { ["run_id"] = existing.RunId, ["location"] = existing.Location },
+        };
+
+    public static RequestProblem StorageUnavailable(string detail) =>
+        new(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage is temporarily unavailable.", detail);
+
+    public static RequestProblem UnsupportedMediaType(string code, string detail) =>
+        new(StatusCodes.Status415UnsupportedMediaType, code, "The request body's format is not supported.", detail);
+}

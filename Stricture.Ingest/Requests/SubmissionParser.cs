@@ -1,0 +1,264 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Stricture.Ingest.Problems;
+using Stricture.Storage.Identity;
+using Stricture.Storage.Records;
+
+namespace Stricture.Ingest.Requests;
+
+/// <summary>
+/// Turns a POST /v1/artifacts body into a <see cref="RunSubmission"/>, or names exactly what is
+/// wrong with it. One forward pass with <see cref="Utf8JsonReader"/>: no DOM, so a 10 MB artifact
+/// costs its own bytes and no copy; object values are checked for duplicated properties and kept
+/// as slices of the body.
+/// </summary>
+internal static partial class SubmissionParser
+{
+    private static readonly string[] KnownFields =
+        ["organization", "project", "service", "run_id", "commit_sha", "generated_at", "artifact", "diff", "summary", "metadata"];
+
+    [GeneratedRegex("^[0-9a-f]{7,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CommitSha();
+
+    public static (RunSubmission? Submission, RequestProblem? Problem) Parse(ReadOnlySequence<byte> body)
+    {
+        if (!Utf8Validation.IsValid(body))
+        {
+            return (null, RequestProblem.BadRequest("invalid-utf8", "The request body is not valid UTF-8."));
+        }
+        try
+        {
+            return ParseJson(body);
+        }
+        catch (JsonException exception)
+        {
+            return (null, RequestProblem.BadRequest("invalid-json", $"The request body is not valid JSON: {exception.Message}"));
+        }
+    }
+
+    private static (RunSubmission?, RequestProblem?) ParseJson(ReadOnlySequence<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = JsonLimits.MaxDepth });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return (null, RequestProblem.BadRequest("invalid-json", "The request body must be a JSON object."));
+        }
+
+        var fields = new Fields();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            if (!seen.Add(name))
+            {
+                return (null, RequestProblem.BadRequest("duplicate-property", $"The field '{name}' appears more than once.", name));
+            }
+            if (Array.IndexOf(KnownFields, name) < 0)
+            {
+                return (null, RequestProblem.BadRequest("unknown-field",
+                    $"'{name}' is not a field of an artifact post; the fields are: {string.Join(", ", KnownFields)}.", name));
+            }
+            reader.Read();
+            var problem = ReadField(ref reader, body, name, fields);
+            if (problem is not null)
+            {
+                return (null, problem);
+            }
+        }
+        // Reading past the end makes the reader reject anything after the object.
+        reader.Read();
+
+        foreach (var (name, value) in new[] { ("organization", fields.Organization), ("project", fields.Project), ("service", fields.Service) })
+        {
+            if (value is null)
+            {
+                return (null, RequestProblem.BadRequest("missing-field", $"The field '{name}' is required.", name));
+            }
+        }
+        if (fields.Artifact is not { } artifact)
+        {
+            return (null, RequestProblem.BadRequest("missing-field", "The field 'artifact' is required: the lineage-export JSON object.", "artifact"));
+        }
+
+        return (new RunSubmission
+        {
+            Service = new ServiceIdentity(fields.Organization!, fields.Project!, fields.Service!),
+            RunId = fields.RunId,
+            CommitSha = fields.CommitSha,
+            GeneratedAtText = fields.GeneratedAtText,
+            GeneratedAt = fields.GeneratedAt,
+            Artifact = artifact,
+            Diff = fields.Diff,
+            Metadata = fields.Metadata,
+            Summary = fields.Summary,
+        }, null);
+    }
+
+    private static RequestProblem? ReadField(ref Utf8JsonReader reader, ReadOnlySequence<byte> body, string name, Fields fields)
+    {
+        switch (name)
+        {
+            case "organization" or "project" or "service" or "run_id":
+            {
+                if (name == "run_id" && reader.TokenType == JsonTokenType.Null)
+                {
+                    return null;
+                }
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return WrongType(name, "a string", reader.TokenType);
+                }
+                var value = reader.GetString()!;
+                if (IdentifierGrammar.Explain(name, value) is { } why)
+                {
+                    return RequestProblem.BadRequest("invalid-identifier", why, name);
+                }
+                _ = name switch
+                {
+                    "organization" => fields.Organization = value,
+                    "project" => fields.Project = value,
+                    "service" => fields.Service = value,
+                    _ => fields.RunId = value,
+                };
+                return null;
+            }
+            case "commit_sha":
+            {
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    return null;
+                }
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return WrongType(name, "a string", reader.TokenType);
+                }
+                var value = reader.GetString()!;
+                if (!CommitSha().IsMatch(value))
+                {
+                    return RequestProblem.BadRequest("invalid-field", "'commit_sha' must be 7 to 64 lowercase hexadecimal characters.", name);
+                }
+                fields.CommitSha = value;
+                return null;
+            }
+            case "generated_at":
+            {
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    return null;
+                }
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return WrongType(name, "an RFC 3339 timestamp string", reader.TokenType);
+                }
+                var value = reader.GetString()!;
+                if (!Rfc3339.TryParse(value, out var parsed))
+                {
+                    return RequestProblem.BadRequest("invalid-timestamp",
+                        $"'generated_at' must be an RFC 3339 date-time with a time zone, such as 2026-11-22T09:30:00Z; got '{value}'.", name);
+                }
+                fields.GeneratedAtText = value;
+                fields.GeneratedAt = parsed;
+                return null;
+            }
+            case "summary":
+            {
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    return null;
+                }
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return WrongType(name, "a string (markdown text)", reader.TokenType);
+                }
+                fields.Summary = body.Slice(reader.TokenStartIndex, reader.BytesConsumed - reader.TokenStartIndex);
+                return null;
+            }
+            default: // artifact, diff, metadata: JSON objects
+            {
+                if (reader.TokenType == JsonTokenType.Null && name != "artifact")
+                {
+                    return null;
+                }
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return WrongType(name, "a JSON object", reader.TokenType);
+                }
+                var start = reader.TokenStartIndex;
+                if (FindDuplicateProperty(ref reader) is { } duplicate)
+                {
+                    return RequestProblem.BadRequest("duplicate-property",
+                        $"'{name}' contains the property '{duplicate}' more than once in the same object.", name);
+                }
+                var slice = body.Slice(start, reader.BytesConsumed - start);
+                _ = name switch
+                {
+                    "artifact" => fields.Artifact = slice,
+                    "diff" => fields.Diff = slice,
+                    _ => fields.Metadata = slice,
+                };
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Walks one object to its end; returns the first property name repeated within one object.</summary>
+    private static string? FindDuplicateProperty(ref Utf8JsonReader reader)
+    {
+        var names = new Stack<HashSet<string>?>();
+        names.Push(new HashSet<string>(StringComparer.Ordinal));
+        string? duplicate = null;
+        while (names.Count > 0 && reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    names.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.StartArray:
+                    names.Push(null);
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    names.Pop();
+                    break;
+                case JsonTokenType.PropertyName when duplicate is null:
+                    var name = reader.GetString()!;
+                    if (!names.Peek()!.Add(name))
+                    {
+                        duplicate = name;
+                    }
+                    break;
+            }
+        }
+        return duplicate;
+    }
+
+    private static RequestProblem WrongType(string field, string expected, JsonTokenType actual) =>
+        RequestProblem.BadRequest("invalid-field", $"'{field}' must be {expected}, not {Describe(actual)}.", field);
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+
+    private sealed class Fields
+    {
+        public string? Organization;
+        public string? Project;
+        public string? Service;
+        public string? RunId;
+        public string? CommitSha;
+        public string? GeneratedAtText;
+        public DateTimeOffset? GeneratedAt;
+        public ReadOnlySequence<byte>? Artifact;
+        public ReadOnlySequence<byte>? Diff;
+        public ReadOnlySequence<byte>? Metadata;
+        public ReadOnlySequence<byte>? Summary;
+    }
+}
