@@ -28,10 +28,9 @@ public static class IngestServiceExtensions
         services.AddSingleton<IConfigureOptions<StorageOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
         services.AddSingleton<IConfigureOptions<AuthOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
         services.AddSingleton<IConfigureOptions<AuditOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
-        services.AddSingleton<StrictureOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ServerOptions>>(sp => sp.GetRequiredService<StrictureOptionsValidator>());
-        services.AddSingleton<IValidateOptions<StorageOptions>>(sp => sp.GetRequiredService<StrictureOptionsValidator>());
-        services.AddSingleton<IValidateOptions<AuthOptions>>(sp => sp.GetRequiredService<StrictureOptionsValidator>());
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<ServerOptions>().ValidateOnStart();
         services.AddOptions<StorageOptions>().ValidateOnStart();
         services.AddOptions<AuthOptions>().ValidateOnStart();
@@ -74,13 +73,13 @@ public static class IngestServiceExtensions
                 }
                 else
                 {
-                    // Mode none: allowed only on loopback, enforced at start-up (StrictureOptionsValidator).
+                    // Mode none: allowed only on loopback, enforced at start-up (AuthOptionsValidator).
                     policy.RequireAssertion(_ => true);
                 }
             }));
 
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddOperationTransformer<IngestRequestBodyTransformer>());
         return builder;
     }
 

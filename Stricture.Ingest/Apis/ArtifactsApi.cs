@@ -14,6 +14,8 @@ public static partial class ArtifactsApi
 {
     public const string IngestPolicy = "ingest";
 
+    public const string PostArtifactOperationId = "PostArtifact";
+
     /// <summary>How long a client should wait after a 503 before retrying.</summary>
     private const string RetryAfterSeconds = "5";
 
@@ -22,12 +24,11 @@ public static partial class ArtifactsApi
         var group = app.MapGroup("/v1").RequireAuthorization(IngestPolicy).WithTags("Ingest");
 
         group.MapPost("/artifacts", PostArtifactAsync)
-            .WithName("PostArtifact")
+            .WithName(PostArtifactOperationId)
             .WithSummary("Store one run record")
             .WithDescription("Stores a lineage-export artifact (with optional diff, summary and metadata) as an immutable run record. " +
                              "Answers 202 only once the record is durable. Posting the same run_id with the same content again returns " +
                              "the same location; with other content, 409. Accepts Content-Encoding: gzip.")
-            .Accepts<IngestRequestDocument>("application/json")
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -6,7 +6,7 @@ namespace Stricture.Ingest.Configuration;
 /// <summary>
 /// Binds the STRICTURE_SERVER_* settings onto one options class per concern. A value that cannot
 /// be parsed fails start-up here, naming the setting; rules that span settings live in
-/// <see cref="StrictureOptionsValidator"/>.
+/// the validators in StartupValidators.cs.
 /// </summary>
 internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
     IConfigureOptions<ServerOptions>,

@@ -4,11 +4,12 @@ using Stricture.Storage.ObjectStore;
 
 namespace Stricture.Ingest.Configuration;
 
-/// <summary>Start-up rules that span settings, each failing with what to set instead.</summary>
-internal sealed class StrictureOptionsValidator(IOptions<ServerOptions> server) :
-    IValidateOptions<AuthOptions>,
-    IValidateOptions<StorageOptions>,
-    IValidateOptions<ServerOptions>
+/// <summary>
+/// Start-up rules for authentication, each failing with what to set instead. It reads the server
+/// options (where the server listens), so it must not also validate them: that would make the
+/// options depend on themselves.
+/// </summary>
+internal sealed class AuthOptionsValidator(IOptions<ServerOptions> server) : IValidateOptions<AuthOptions>
 {
     public const int MinimumTokenLength = 16;
 
@@ -46,6 +47,23 @@ internal sealed class StrictureOptionsValidator(IOptions<ServerOptions> server) 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
+    /// <returns>A description of the non-loopback bind, or null when every bind is loopback.</returns>
+    private static string? BindsBeyondLoopback(ServerOptions options)
+    {
+        if (options.Address is { } address)
+        {
+            return address.IsLoopback ? null : $"'{address}'{(address.Address is null ? " (every interface)" : "")}";
+        }
+        var exposed = options.UrlHosts.Where(host => !IsLoopbackHost(host)).ToList();
+        return exposed.Count == 0 ? null : $"'{string.Join("', '", exposed)}' (from ASPNETCORE_URLS)";
+    }
+
+    private static bool IsLoopbackHost(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+}
+
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         var failures = new List<string>();
@@ -60,22 +78,12 @@ internal sealed class StrictureOptionsValidator(IOptions<ServerOptions> server) 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
+}
+
+internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+{
     public ValidateOptionsResult Validate(string? name, ServerOptions options) =>
         options.MaxBodyBytes > 1L << 30
             ? ValidateOptionsResult.Fail($"{SettingNames.MaxBodyBytes} is {options.MaxBodyBytes}; the largest supported body is 1 GiB.")
             : ValidateOptionsResult.Success;
-
-    /// <returns>A description of the non-loopback bind, or null when every bind is loopback.</returns>
-    private static string? BindsBeyondLoopback(ServerOptions options)
-    {
-        if (options.Address is { } address)
-        {
-            return address.IsLoopback ? null : $"'{address}'{(address.Address is null ? " (every interface)" : "")}";
-        }
-        var exposed = options.UrlHosts.Where(host => !IsLoopbackHost(host)).ToList();
-        return exposed.Count == 0 ? null : $"'{string.Join("', '", exposed)}' (from ASPNETCORE_URLS)";
-    }
-
-    private static bool IsLoopbackHost(string host) =>
-        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
 }
