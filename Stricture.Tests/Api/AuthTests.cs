@@ -1,0 +1,182 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+using Stricture.Tests.Infrastructure;
+
+namespace Stricture.Tests.Api;
+
+public sealed class AuthTests
+{
+    private const string Primary = "primary-token-0123456789abcdef";
+    private const string Secondary = "secondary-token-0123456789abcdef";
+
+    private static Dictionary<string, string?> TokenMode(string? secondary = null) => new()
+    {
+        ["STRICTURE_SERVER_AUTH_MODE"] = "token",
+        ["STRICTURE_SERVER_INGEST_TOKEN"] = Primary,
+        ["STRICTURE_SERVER_INGEST_TOKEN_SECONDARY"] = secondary,
+    };
+
+    [Fact]
+    public async Task Mode_none_on_loopback_accepts_posts_without_a_token()
+    {
+        await using var server = IngestServer.Start();
+        Assert.Equal(HttpStatusCode.Accepted, (await server.Client.PostAsync(Posts.Valid())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_mode_accepts_the_primary_token()
+    {
+        await using var server = IngestServer.Start(TokenMode());
+        Assert.Equal(HttpStatusCode.Accepted, (await PostWithTokenAsync(server, Primary)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_mode_accepts_the_secondary_token_during_rotation()
+    {
+        await using var server = IngestServer.Start(TokenMode(secondary: Secondary));
+        Assert.Equal(HttpStatusCode.Accepted, (await PostWithTokenAsync(server, Secondary)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await PostWithTokenAsync(server, Primary)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_a_secondary_configured_no_other_token_is_accepted()
+    {
+        await using var server = IngestServer.Start(TokenMode());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostWithTokenAsync(server, Secondary)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("wrong-token-0123456789abcdef")]
+    [InlineData(Primary + "x")]
+    [InlineData("primary-token")]
+    [InlineData("")]
+    public async Task A_wrong_token_is_a_401_with_a_bearer_challenge(string token)
+    {
+        await using var server = IngestServer.Start(TokenMode(secondary: Secondary));
+        var response = await PostWithTokenAsync(server, token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString());
+        await Problem.AssertAsync(response);
+    }
+
+    [Fact]
+    public async Task A_missing_token_is_a_401_with_a_bearer_challenge()
+    {
+        await using var server = IngestServer.Start(TokenMode());
+        var response = await server.Client.PostAsync(Posts.Valid());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        await Problem.AssertAsync(response, "missing-token");
+    }
+
+    [Fact]
+    public async Task Another_scheme_is_a_401()
+    {
+        await using var server = IngestServer.Start(TokenMode());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/artifacts") { Content = Posts.Json(Posts.Valid()) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("user:pass"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unauthenticated_post_stores_nothing()
+    {
+        await using var server = IngestServer.Start(TokenMode());
+        await PostWithTokenAsync(server, "wrong-token-0123456789abcdef");
+        Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "stricture")));
+    }
+
+    [Fact]
+    public async Task Health_endpoints_need_no_token()
+    {
+        await using var server = IngestServer.Start(TokenMode());
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/alive")).StatusCode);
+    }
+
+    [Fact]
+    public void Token_mode_without_a_token_refuses_to_start()
+    {
+        var failure = Assert.ThrowsAny<Exception>(() =>
+            IngestServer.Start(new Dictionary<string, string?> { ["STRICTURE_SERVER_AUTH_MODE"] = "token" }));
+        Assert.Contains("STRICTURE_SERVER_INGEST_TOKEN", StartupMessage(failure));
+    }
+
+    [Fact]
+    public void A_short_token_refuses_to_start()
+    {
+        var failure = Assert.ThrowsAny<Exception>(() => IngestServer.Start(new Dictionary<string, string?>
+        {
+            ["STRICTURE_SERVER_AUTH_MODE"] = "token",
+            ["STRICTURE_SERVER_INGEST_TOKEN"] = "short",
+        }));
+        Assert.Contains("at least 16 characters", StartupMessage(failure));
+    }
+
+    [Fact]
+    public void An_unknown_auth_mode_refuses_to_start()
+    {
+        var failure = Assert.ThrowsAny<Exception>(() =>
+            IngestServer.Start(new Dictionary<string, string?> { ["STRICTURE_SERVER_AUTH_MODE"] = "magic" }));
+        Assert.Contains("'none' or 'token'", StartupMessage(failure));
+    }
+
+    [Theory]
+    [InlineData(":0")]
+    [InlineData("0.0.0.0:0")]
+    [InlineData("[::]:0")]
+    public void Mode_none_on_a_non_loopback_bind_refuses_to_start_and_says_why(string address)
+    {
+        var failure = Assert.ThrowsAny<Exception>(() =>
+            IngestServer.Start(new Dictionary<string, string?> { ["STRICTURE_SERVER_ADDR"] = address }));
+        var message = StartupMessage(failure);
+        Assert.Contains("only on a loopback address", message);
+        Assert.Contains("STRICTURE_SERVER_ALLOW_INSECURE_NO_AUTH", message);
+    }
+
+    [Fact]
+    public async Task Mode_none_on_a_non_loopback_bind_starts_when_explicitly_allowed()
+    {
+        await using var server = IngestServer.Start(new Dictionary<string, string?>
+        {
+            ["STRICTURE_SERVER_ADDR"] = "0.0.0.0:0",
+            ["STRICTURE_SERVER_ALLOW_INSECURE_NO_AUTH"] = "true",
+        });
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.BaseAddress.Port}") };
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(Posts.Valid())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_mode_may_bind_every_interface()
+    {
+        var settings = TokenMode();
+        settings["STRICTURE_SERVER_ADDR"] = ":0";
+        await using var server = IngestServer.Start(settings);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.BaseAddress.Port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Primary);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(Posts.Valid())).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PostWithTokenAsync(IngestServer server, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/artifacts") { Content = Posts.Json(Posts.Valid()) };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        return await server.Client.SendAsync(request);
+    }
+
+    private static string StartupMessage(Exception failure)
+    {
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            if (current is OptionsValidationException validation)
+            {
+                return validation.Message;
+            }
+        }
+        return failure.ToString();
+    }
+}
