@@ -61,7 +61,11 @@ public static class IngestServiceExtensions
         services.AddSingleton<RequestBodyReader>();
 
         services.AddSingleton<SharedTokenMatcher>();
-        services.AddAuthentication(SharedTokenAuthenticationHandler.SchemeName)
+        // AuthenticationCore, not AddAuthentication: the latter also brings Data Protection, whose
+        // key ring this server never uses and which wants a writable home directory.
+        services.AddAuthenticationCore(authentication => authentication.DefaultScheme = SharedTokenAuthenticationHandler.SchemeName);
+        services.AddWebEncoders();
+        new AuthenticationBuilder(services)
             .AddScheme<AuthenticationSchemeOptions, SharedTokenAuthenticationHandler>(SharedTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddOptions<Microsoft.AspNetCore.Authorization.AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>

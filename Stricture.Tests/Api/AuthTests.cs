@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Options;
 using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Api;
@@ -98,44 +97,29 @@ public sealed class AuthTests
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/alive")).StatusCode);
     }
 
-    [Fact]
-    public void Token_mode_without_a_token_refuses_to_start()
+    public static TheoryData<string, string, string> Refusals => new()
     {
-        var failure = Assert.ThrowsAny<Exception>(() =>
-            IngestServer.Start(new Dictionary<string, string?> { ["STRICTURE_SERVER_AUTH_MODE"] = "token" }));
-        Assert.Contains("STRICTURE_SERVER_INGEST_TOKEN", StartupMessage(failure));
-    }
-
-    [Fact]
-    public void A_short_token_refuses_to_start()
-    {
-        var failure = Assert.ThrowsAny<Exception>(() => IngestServer.Start(new Dictionary<string, string?>
-        {
-            ["STRICTURE_SERVER_AUTH_MODE"] = "token",
-            ["STRICTURE_SERVER_INGEST_TOKEN"] = "short",
-        }));
-        Assert.Contains("at least 16 characters", StartupMessage(failure));
-    }
-
-    [Fact]
-    public void An_unknown_auth_mode_refuses_to_start()
-    {
-        var failure = Assert.ThrowsAny<Exception>(() =>
-            IngestServer.Start(new Dictionary<string, string?> { ["STRICTURE_SERVER_AUTH_MODE"] = "magic" }));
-        Assert.Contains("'none' or 'token'", StartupMessage(failure));
-    }
+        // setting=value;setting=value, then a phrase the refusal must contain
+        { "STRICTURE_SERVER_AUTH_MODE=token", "STRICTURE_SERVER_INGEST_TOKEN", "token mode without a token" },
+        { "STRICTURE_SERVER_AUTH_MODE=token;STRICTURE_SERVER_INGEST_TOKEN=short", "at least 16 characters", "a short token" },
+        { "STRICTURE_SERVER_AUTH_MODE=magic", "'none' or 'token'", "an unknown mode" },
+        { "STRICTURE_SERVER_ADDR=:0", "only on a loopback address", "none on every interface" },
+        { "STRICTURE_SERVER_ADDR=0.0.0.0:0", "STRICTURE_SERVER_ALLOW_INSECURE_NO_AUTH", "none on 0.0.0.0" },
+        { "STRICTURE_SERVER_ADDR=[::]:0", "only on a loopback address", "none on [::]" },
+        { "STRICTURE_SERVER_ADDR=example.com:80", "host names other than localhost", "a host name" },
+        { "STRICTURE_SERVER_STORAGE_DRIVER=tape", "STRICTURE_SERVER_STORAGE_DRIVER", "an unknown driver" },
+        { "STRICTURE_SERVER_MAX_BODY_BYTES=ten", "STRICTURE_SERVER_MAX_BODY_BYTES", "a non-numeric cap" },
+    };
 
     [Theory]
-    [InlineData(":0")]
-    [InlineData("0.0.0.0:0")]
-    [InlineData("[::]:0")]
-    public void Mode_none_on_a_non_loopback_bind_refuses_to_start_and_says_why(string address)
+    [MemberData(nameof(Refusals))]
+    public async Task The_server_process_refuses_to_start_on_unsafe_or_invalid_settings_and_says_why(string settings, string message, string because)
     {
-        var failure = Assert.ThrowsAny<Exception>(() =>
-            IngestServer.Start(new Dictionary<string, string?> { ["STRICTURE_SERVER_ADDR"] = address }));
-        var message = StartupMessage(failure);
-        Assert.Contains("only on a loopback address", message);
-        Assert.Contains("STRICTURE_SERVER_ALLOW_INSECURE_NO_AUTH", message);
+        using var data = new TestDirectory();
+        var environment = settings.Split(';').Select(s => s.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        var (exitCode, output) = await IngestProcess.RunExpectingRefusalAsync(data.Path, environment);
+        Assert.True(exitCode != 0, $"{because}: the process must exit non-zero; it printed:\n{output}");
+        Assert.Contains(message, output);
     }
 
     [Fact]
@@ -166,17 +150,5 @@ public sealed class AuthTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/artifacts") { Content = Posts.Json(Posts.Valid()) };
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
         return await server.Client.SendAsync(request);
-    }
-
-    private static string StartupMessage(Exception failure)
-    {
-        for (var current = failure; current is not null; current = current.InnerException)
-        {
-            if (current is OptionsValidationException validation)
-            {
-                return validation.Message;
-            }
-        }
-        return failure.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -5,7 +6,7 @@ namespace Stricture.Tests.Infrastructure;
 
 /// <summary>
 /// The ingest server as a real OS process (the built Stricture.Ingest.dll), bound to 127.0.0.1 on
-/// a port the OS picks. Used where a test must kill the server for real.
+/// a port the OS picks. Used where a test must kill the server for real or watch it refuse to start.
 /// </summary>
 public sealed partial class IngestProcess : IAsyncDisposable
 {
@@ -19,29 +20,11 @@ public sealed partial class IngestProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public int ProcessId => _process.Id;
-
     public static async Task<IngestProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Stricture.Ingest.dll")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["STRICTURE_SERVER_ADDR"] = "127.0.0.1:0";
-        start.Environment["STRICTURE_SERVER_DATA_DIR"] = dataDirectory;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
+        var process = Process.Start(StartInfo(dataDirectory, environment))!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var output = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -64,8 +47,7 @@ public sealed partial class IngestProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        var first = await Task.WhenAny(listening.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
         if (first != listening.Task)
         {
             if (!process.HasExited)
@@ -75,6 +57,25 @@ public sealed partial class IngestProcess : IAsyncDisposable
             throw new InvalidOperationException("The ingest process did not start:\n" + string.Join('\n', output));
         }
         return new IngestProcess(process, await listening.Task);
+    }
+
+    /// <summary>Starts the server expecting it to refuse: returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunExpectingRefusalAsync(string dataDirectory, IDictionary<string, string> environment)
+    {
+        using var process = Process.Start(StartInfo(dataDirectory, environment))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new InvalidOperationException("The server was expected to refuse to start, but it kept running.");
+        }
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, like a crash or an OOM kill.</summary>
@@ -91,6 +92,26 @@ public sealed partial class IngestProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+    }
+
+    private static ProcessStartInfo StartInfo(string dataDirectory, IDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Stricture.Ingest.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["STRICTURE_SERVER_ADDR"] = "127.0.0.1:0";
+        start.Environment["STRICTURE_SERVER_DATA_DIR"] = dataDirectory;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        return start;
     }
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]
