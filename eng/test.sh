@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The project's one test command (README, CI): builds and runs the whole test suite, then prints
+# a plain "N passed, N failed, N skipped" line read from the test results.
+# Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~CrashTests").
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+results="$repo/TestResults"
+rm -rf "$results"
+
+status=0
+dotnet test Stricture.sln --configuration Release \
+  --logger "trx;LogFileName=stricture.trx" --results-directory "$results" "$@" || status=$?
+
+trx="$results/stricture.trx"
+if [[ -f "$trx" ]]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed=$(value passed); failed=$(value failed); total=$(value total); executed=$(value executed)
+  skipped=$(( ${total:-0} - ${executed:-0} ))
+  echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
+  if [[ "${executed:-0}" -eq 0 ]]; then
+    echo "No test was executed." >&2
+    status=1
+  fi
+else
+  echo "No test results were written ($trx is missing)." >&2
+  [[ $status -ne 0 ]] || status=1
+fi
+exit "$status"
