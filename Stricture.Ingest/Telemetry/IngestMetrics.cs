@@ -3,12 +3,10 @@ using System.Diagnostics.Metrics;
 
 namespace Stricture.Ingest.Telemetry;
 
-/// <summary>The ingest API's meter ("Stricture.Ingest") and activity source.</summary>
+/// <summary>The ingest API's meter ("Stricture.Ingest"). Request traces come from ASP.NET Core's own activity, tagged with the run identity.</summary>
 internal sealed class IngestMetrics
 {
     public const string Name = "Stricture.Ingest";
-
-    public static readonly ActivitySource ActivitySource = new(Name);
 
     private readonly Counter<long> _requests;
     private readonly Counter<long> _receivedBytes;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
@@ -23,8 +24,6 @@ namespace Stricture.Storage.Records;
 public sealed partial class RecordStore(
     IObjectStore store, RecordKeys keys, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger)
 {
-    public RecordKeys Keys => keys;
-
     public async Task<IngestResult> IngestAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -66,7 +65,7 @@ public sealed partial class RecordStore(
             {
                 var stored = await store.ReadAsync(claim.Key, cancellationToken)
                              ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
-                VerifyHash(claim.Key, claim.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored.Content.Span)));
+                VerifyHash(claim.Key, claim.Sha256, Convert.ToHexStringLower(SHA256.HashData(stored.Content.Span)));
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
             return IngestResult.Accepted(claim, created);
