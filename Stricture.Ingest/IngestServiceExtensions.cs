@@ -5,14 +5,9 @@ using Stricture.Ingest.Apis;
 using Stricture.Ingest.Audit;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Configuration;
-using Stricture.Ingest.Health;
 using Stricture.Ingest.Requests;
+using Stricture.Ingest.Storage;
 using Stricture.Ingest.Telemetry;
-using Stricture.Storage.Filesystem;
-using Stricture.Storage.Keys;
-using Stricture.Storage.ObjectStore;
-using Stricture.Storage.Records;
-using Stricture.Storage.Telemetry;
 
 namespace Stricture.Ingest;
 
@@ -48,13 +43,7 @@ public static class IngestServiceExtensions
         });
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<StorageTelemetry>();
-        services.AddSingleton(sp => new FileSystemObjectStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
-        services.AddSingleton<IObjectStore>(sp => sp.GetRequiredService<FileSystemObjectStore>());
-        services.AddSingleton(sp => new RecordKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ObjectPrefix));
-        services.AddSingleton<RecordStore>();
-        services.AddHostedService<DataDirectoryOwnership>();
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        services.AddStrictureStorage();
 
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<AuditLog>();

@@ -108,7 +108,7 @@ public static partial class ArtifactsApi
         IOException { HResult: 28 } => new RequestProblem(StatusCodes.Status507InsufficientStorage, "insufficient-storage",
             "The server is out of storage.", "The data directory is full; nothing was stored."),
         IOException or UnauthorizedAccessException => RequestProblem.StorageUnavailable("The data directory could not be written; nothing was stored. Retry later."),
-        RecordIntegrityException => new RequestProblem(StatusCodes.Status500InternalServerError, "integrity-failure",
+        ObjectIntegrityException => new RequestProblem(StatusCodes.Status500InternalServerError, "integrity-failure",
             "A stored record failed its integrity check.",
             "The record already stored for this run id does not match its recorded SHA-256; it was not served or acknowledged."),
         _ => null,

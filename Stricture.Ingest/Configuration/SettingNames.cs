@@ -12,6 +12,15 @@ public static class SettingNames
     public const string StorageDriver = "STRICTURE_SERVER_STORAGE_DRIVER";
     public const string ObjectPrefix = "STRICTURE_SERVER_OBJECT_PREFIX";
     public const string ObjectBucket = "STRICTURE_SERVER_OBJECT_BUCKET";
+    public const string ObjectEndpoint = "STRICTURE_SERVER_OBJECT_ENDPOINT";
+    public const string ObjectRegion = "STRICTURE_SERVER_OBJECT_REGION";
+    public const string ObjectPathStyle = "STRICTURE_SERVER_OBJECT_PATH_STYLE";
+    public const string ObjectTimeoutSeconds = "STRICTURE_SERVER_OBJECT_TIMEOUT_SECONDS";
+    public const string ObjectMaxRetries = "STRICTURE_SERVER_OBJECT_MAX_RETRIES";
+    public const string R2AccountId = "STRICTURE_SERVER_R2_ACCOUNT_ID";
+
+    /// <summary>The Aspire AppHost's MinIO reference (environment variable ConnectionStrings__minio).</summary>
+    public const string MinioConnectionString = "ConnectionStrings:minio";
     public const string AuthMode = "STRICTURE_SERVER_AUTH_MODE";
     public const string IngestToken = "STRICTURE_SERVER_INGEST_TOKEN";
     public const string IngestTokenSecondary = "STRICTURE_SERVER_INGEST_TOKEN_SECONDARY";

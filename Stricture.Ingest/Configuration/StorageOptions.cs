@@ -3,10 +3,37 @@ namespace Stricture.Ingest.Configuration;
 public sealed class StorageOptions
 {
     public const string FileSystemDriver = "fs";
+    public const string S3Driver = "s3";
+    public const string R2Driver = "r2";
+
+    public static readonly string[] Drivers = [FileSystemDriver, S3Driver, R2Driver];
 
     public string Driver { get; set; } = FileSystemDriver;
 
     public string DataDirectory { get; set; } = ".stricture-server-data";
 
     public string ObjectPrefix { get; set; } = "stricture";
+
+    public string? ObjectBucket { get; set; }
+
+    /// <summary>An S3-compatible endpoint (MinIO, Ceph); null means AWS S3 (or, for r2, the account's endpoint).</summary>
+    public Uri? ObjectEndpoint { get; set; }
+
+    public string? ObjectRegion { get; set; }
+
+    /// <summary>Path-style addressing; defaults to on when an endpoint is set.</summary>
+    public bool? ObjectPathStyle { get; set; }
+
+    public string? R2AccountId { get; set; }
+
+    /// <summary>Static credentials from the Aspire connection string; otherwise the AWS SDK's default chain.</summary>
+    public string? ObjectAccessKey { get; set; }
+
+    public string? ObjectSecretKey { get; set; }
+
+    public TimeSpan ObjectRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public int ObjectMaxRetries { get; set; } = 3;
+
+    public bool UsesObjectStore => Driver is S3Driver or R2Driver;
 }

@@ -17,10 +17,3 @@ public sealed record IngestResult(IngestStatus Status, string RunId, string Loca
     public static IngestResult Conflict(RunIndexEntry existing) =>
         new(IngestStatus.Conflict, existing.RunId, existing.Key, existing.Sha256, existing.Size, Created: false);
 }
-
-/// <summary>Stored bytes do not match the SHA-256 recorded for them: never served or acknowledged as good.</summary>
-public sealed class RecordIntegrityException(string key, string expectedSha256, string actualSha256)
-    : Exception($"The object at '{key}' has SHA-256 {actualSha256}, but {expectedSha256} was recorded for it.")
-{
-    public string Key { get; } = key;
-}

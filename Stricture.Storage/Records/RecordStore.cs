@@ -97,7 +97,7 @@ public sealed partial class RecordStore(
         }
         telemetry.RecordIntegrityFailure();
         LogIntegrityFailure(logger, key, expected, actual);
-        throw new RecordIntegrityException(key, expected, actual);
+        throw new ObjectIntegrityException(key, expected, actual);
     }
 
     /// <summary>RFC 3339 in UTC with a fixed 7-digit fraction, so timestamps sort as text.</summary>

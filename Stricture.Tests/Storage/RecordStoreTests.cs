@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Stricture.Ingest.Requests;
 using Stricture.Storage.Filesystem;
+using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Keys;
 using Stricture.Storage.Records;
 using Stricture.Storage.Telemetry;
@@ -58,7 +59,7 @@ public sealed class RecordStoreTests : IDisposable
         File.Delete(path);
         await File.WriteAllBytesAsync(path, bytes);
 
-        var failure = await Assert.ThrowsAsync<RecordIntegrityException>(() => _records.IngestAsync(Submission("corrupt"), default));
+        var failure = await Assert.ThrowsAsync<ObjectIntegrityException>(() => _records.IngestAsync(Submission("corrupt"), default));
         Assert.Equal(first.Location, failure.Key);
     }
 

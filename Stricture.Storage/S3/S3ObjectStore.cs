@@ -1,0 +1,302 @@
+using System.Net;
+using System.Security.Cryptography;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Telemetry;
+
+namespace Stricture.Storage.S3;
+
+/// <summary>
+/// The S3 driver (AWS S3, Cloudflare R2, MinIO, Ceph RADOS Gateway). Content is staged in a local
+/// temp file while it is hashed, then uploaded from that file, so a 10 MB payload is never held in
+/// memory. Create-if-absent is a PUT with <c>If-None-Match: *</c>; compare-and-swap is a PUT with
+/// <c>If-Match</c>. The SHA-256 of every object is stored as <c>x-amz-meta-sha256</c> and checked on
+/// every read. SDK exceptions never escape: expected answers become outcomes, and a store that
+/// cannot be reached (after the SDK's bounded retries) is <see cref="ObjectStoreUnavailableException"/>.
+/// </summary>
+public sealed partial class S3ObjectStore : IObjectStore, IDisposable
+{
+    public const string Sha256MetadataKey = "sha256";
+
+    private readonly IAmazonS3 _client;
+    private readonly S3StoreSettings _settings;
+    private readonly StorageTelemetry _telemetry;
+    private readonly ILogger<S3ObjectStore> _logger;
+    private readonly string _staging;
+    private readonly ResiliencePipeline _conflictRetry;
+
+    public S3ObjectStore(IAmazonS3 client, S3StoreSettings settings, StorageTelemetry telemetry, ILogger<S3ObjectStore> logger)
+    {
+        _client = client;
+        _settings = settings;
+        _telemetry = telemetry;
+        _logger = logger;
+        _staging = Path.Combine(settings.StagingDirectory, $"stricture-staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_staging);
+        // AWS answers 409 ConditionalRequestConflict when two conditional writes of one key race:
+        // the loser must retry to learn the outcome (usually 412 once the winner has landed).
+        _conflictRetry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<AmazonS3Exception>(IsConditionalConflict),
+                MaxRetryAttempts = 5,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(50),
+            })
+            .Build();
+    }
+
+    public string Bucket => _settings.Bucket;
+
+    /// <summary>Checks at start-up that the bucket exists and the credentials may use it.</summary>
+    public async Task VerifyBucketAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, MaxKeys = 1 }, cancellationToken);
+        }
+        catch (AmazonS3Exception exception) when (exception.ErrorCode == "NoSuchBucket" || exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new InvalidOperationException(
+                $"The bucket '{Bucket}' does not exist at {Describe()}. Create it, or set STRICTURE_SERVER_OBJECT_BUCKET to an existing bucket.", exception);
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+        {
+            throw new InvalidOperationException(
+                $"The credentials were refused for bucket '{Bucket}' at {Describe()} ({exception.ErrorCode}). Check the access key and " +
+                "secret (or the IAM role) and that the policy allows s3:ListBucket, s3:GetObject and s3:PutObject.", exception);
+        }
+        catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
+        {
+            throw new InvalidOperationException($"The object store at {Describe()} cannot be reached: {exception.Message}", exception);
+        }
+    }
+
+    public async Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_staging, Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
+            await using var hashing = new HashingWriteStream(file);
+            await writeContent(hashing, cancellationToken);
+            await hashing.FlushAsync(cancellationToken);
+            // No fsync: this file is only a buffer; durability comes from the PUT.
+            return new S3StagedObject(path, hashing.FinishSha256(), hashing.BytesWritten);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    public async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
+    {
+        var request = PutRequest(Staged(staged), key);
+        request.IfNoneMatch = "*";
+        try
+        {
+            await PutAsync(request, cancellationToken);
+            return CreateOutcome.Created;
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            return CreateOutcome.AlreadyExists;
+        }
+    }
+
+    public async Task<ReplaceOutcome> CommitIfMatchAsync(StagedObject staged, string key, string expectedETag, CancellationToken cancellationToken)
+    {
+        var request = PutRequest(Staged(staged), key);
+        // Ceph accepts only the bare ETag; AWS and R2 accept it too.
+        request.IfMatch = expectedETag.Trim('"');
+        try
+        {
+            await PutAsync(request, cancellationToken);
+            return ReplaceOutcome.Replaced;
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return ReplaceOutcome.NotFound;
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            // Ceph answers 412, not 404, when the key is missing: tell the two apart.
+            return await ExistsAsync(key, cancellationToken) ? ReplaceOutcome.PreconditionFailed : ReplaceOutcome.NotFound;
+        }
+    }
+
+    public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        ObjectKeyRules.ThrowIfInvalid(key);
+        try
+        {
+            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = key }, cancellationToken);
+            var content = new byte[response.ContentLength];
+            await response.ResponseStream.ReadExactlyAsync(content, cancellationToken);
+            var actual = Convert.ToHexStringLower(SHA256.HashData(content));
+            if (response.Metadata[Sha256MetadataKey] is { Length: > 0 } recorded && recorded != actual)
+            {
+                _telemetry.RecordIntegrityFailure();
+                LogIntegrityFailure(_logger, Bucket, key, recorded, actual);
+                throw new ObjectIntegrityException(key, recorded, actual);
+            }
+            return new StoredObject(key, content, response.ETag.Trim('"'));
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
+        {
+            throw Unavailable("read", key, exception);
+        }
+    }
+
+    public async Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
+        try
+        {
+            var response = await _client.ListObjectsV2Async(new ListObjectsV2Request
+            {
+                BucketName = Bucket,
+                Prefix = prefix,
+                ContinuationToken = continuationToken,
+                MaxKeys = maxKeys,
+            }, cancellationToken);
+            var keys = (response.S3Objects ?? []).Select(o => o.Key).ToList();
+            return new ObjectListing(keys, response.IsTruncated == true ? response.NextContinuationToken : null);
+        }
+        catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
+        {
+            throw Unavailable("list", prefix, exception);
+        }
+    }
+
+    public async Task ProbeWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = Bucket,
+                Key = ".stricture-health/probe",
+                ContentBody = "probe",
+                DisablePayloadSigning = _settings.Flavor == S3Flavor.R2 ? true : null,
+                UseChunkEncoding = false,
+            }, cancellationToken);
+        }
+        catch (Exception exception) when (IsUnreachable(exception, cancellationToken) || exception is AmazonS3Exception)
+        {
+            throw Unavailable("probe", Bucket, exception);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_staging, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the folder lives under the temp directory.
+        }
+    }
+
+    private PutObjectRequest PutRequest(S3StagedObject staged, string key)
+    {
+        ObjectKeyRules.ThrowIfInvalid(key);
+        var request = new PutObjectRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            FilePath = staged.Path,
+            ContentType = "application/json",
+            // One plain signed body, never aws-chunked: R2 rejects streaming signatures and
+            // S3-compatible stores differ on them. R2 also needs the payload left unsigned.
+            UseChunkEncoding = false,
+            DisablePayloadSigning = _settings.Flavor == S3Flavor.R2 ? true : null,
+        };
+        request.Metadata[Sha256MetadataKey] = staged.Sha256;
+        return request;
+    }
+
+    private async Task PutAsync(PutObjectRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _conflictRetry.ExecuteAsync(async ct => await _client.PutObjectAsync(request, ct), cancellationToken);
+        }
+        catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
+        {
+            throw Unavailable("write", request.Key, exception);
+        }
+    }
+
+    private async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = key }, cancellationToken);
+            return true;
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
+        {
+            throw Unavailable("read", key, exception);
+        }
+    }
+
+    private static bool IsConditionalConflict(AmazonS3Exception exception) =>
+        exception.StatusCode == HttpStatusCode.Conflict && exception.ErrorCode == "ConditionalRequestConflict";
+
+    /// <summary>Failures that mean "the store is not answering properly now", after the SDK's own retries.</summary>
+    private static bool IsUnreachable(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        AmazonS3Exception s3 => (int)s3.StatusCode >= 500 || s3.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
+                                || IsConditionalConflict(s3),
+        OperationCanceledException => !cancellationToken.IsCancellationRequested, // a timeout, not the caller giving up
+        HttpRequestException or IOException or AmazonClientException => true,
+        _ => false,
+    };
+
+    private ObjectStoreUnavailableException Unavailable(string operation, string key, Exception exception)
+    {
+        LogUnavailable(_logger, exception, operation, Bucket, key);
+        return new ObjectStoreUnavailableException($"The object store did not complete a {operation} of '{key}' in bucket '{Bucket}'.", exception);
+    }
+
+    private string Describe() => _settings.Endpoint?.ToString() ?? $"AWS S3 ({_settings.Region ?? "us-east-1"})";
+
+    private static S3StagedObject Staged(StagedObject staged) =>
+        staged as S3StagedObject ?? throw new ArgumentException("Content staged by another store cannot be committed here.", nameof(staged));
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "Integrity failure in bucket {Bucket} at {Key}: recorded SHA-256 {Expected}, found {Actual}")]
+    private static partial void LogIntegrityFailure(ILogger logger, string bucket, string key, string expected, string actual);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Object store unavailable: {Operation} in bucket {Bucket} at {Key}")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string operation, string bucket, string key);
+
+    private sealed class S3StagedObject(string path, string sha256, long length) : StagedObject(sha256, length)
+    {
+        public string Path { get; } = path;
+
+        public override ValueTask DisposeAsync()
+        {
+            File.Delete(Path);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
