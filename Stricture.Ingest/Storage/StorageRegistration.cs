@@ -23,8 +23,7 @@ internal static class StorageRegistration
         services.AddSingleton(sp =>
         {
             var settings = ToS3Settings(Options(sp));
-            return new S3ObjectStore(S3ClientFactory.Create(settings), settings,
-                sp.GetRequiredService<StorageTelemetry>(), sp.GetRequiredService<ILogger<S3ObjectStore>>());
+            return new S3ObjectStore(S3ClientFactory.Create(settings), settings, sp.GetRequiredService<ILogger<S3ObjectStore>>());
         });
         services.AddSingleton<IObjectStore>(sp => Options(sp).UsesObjectStore
             ? sp.GetRequiredService<S3ObjectStore>()

@@ -8,12 +8,15 @@ namespace Stricture.Storage.Filesystem;
 /// file in <c>.staging/</c> (written, fsynced), then linked into place with link(2), which fails
 /// rather than replace an existing record, and the directory entry is fsynced before the commit
 /// returns. A reader therefore sees a complete file or none, after any crash; leftover temp files
-/// live only in <c>.staging/</c>, outside every key, and are removed at start-up.
+/// live only in <c>.staging/</c>, outside every key, and are removed at start-up. The SHA-256 of each
+/// file is kept in its <c>user.stricture.sha256</c> extended attribute (which a hard link shares)
+/// and checked on every read, where the filesystem supports user extended attributes.
 /// </summary>
 public sealed class FileSystemObjectStore : IObjectStore
 {
     private const string StagingDirectoryName = ".staging";
     private const int LockStripes = 64;
+    private const string Sha256Attribute = "user.stricture.sha256";
 
     private readonly string _root;
     private readonly string _staging;
@@ -55,8 +58,10 @@ public sealed class FileSystemObjectStore : IObjectStore
             await using var hashing = new HashingWriteStream(file);
             await writeContent(hashing, cancellationToken);
             await file.FlushAsync(cancellationToken);
+            var sha256 = hashing.FinishSha256();
+            Posix.TrySetAttribute(file.SafeFileHandle, Sha256Attribute, sha256);
             file.Flush(flushToDisk: true);
-            return new FileSystemStagedObject(path, hashing.FinishSha256(), hashing.BytesWritten);
+            return new FileSystemStagedObject(path, sha256, hashing.BytesWritten);
         }
         catch
         {
@@ -108,16 +113,25 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
     {
+        var path = PathOf(key);
         byte[] content;
+        string? recorded;
         try
         {
-            content = await File.ReadAllBytesAsync(PathOf(key), cancellationToken);
+            content = await File.ReadAllBytesAsync(path, cancellationToken);
+            recorded = Posix.GetAttribute(path, Sha256Attribute);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
-        return new StoredObject(key, content, Convert.ToHexStringLower(SHA256.HashData(content)));
+        var actual = Convert.ToHexStringLower(SHA256.HashData(content));
+        if (recorded is not null && recorded != actual)
+        {
+            throw new ObjectIntegrityException(key, recorded, actual);
+        }
+        // The ETag is the content's hash: exactly what compare-and-swap must compare.
+        return new StoredObject(key, content, actual);
     }
 
     public Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)

@@ -12,6 +12,8 @@ internal static partial class Posix
 {
     private const int EEXIST = 17;
     private const int EINTR = 4;
+    private const int ENODATA = 61;
+    private const int ENOTSUP = 95;
     private const int O_RDONLY = 0;
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -25,6 +27,38 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseNative(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int FSetXattrNative(SafeHandle fd, string name, byte[] value, nuint size, int flags);
+
+    [LibraryImport("libc", EntryPoint = "getxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint GetXattrNative(string path, string name, byte[] value, nuint size);
+
+    /// <summary>Sets an extended attribute on an open file.</summary>
+    /// <returns>false when the filesystem does not support user extended attributes.</returns>
+    public static bool TrySetAttribute(SafeHandle file, string name, string value)
+    {
+        var bytes = System.Text.Encoding.ASCII.GetBytes(value);
+        if (FSetXattrNative(file, name, bytes, (nuint)bytes.Length, 0) == 0)
+        {
+            return true;
+        }
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == ENOTSUP ? false : throw new IOException($"fsetxattr {name} failed: {new Win32Exception(errno).Message}", errno);
+    }
+
+    /// <summary>Reads a short extended attribute, or null when the file has none (or the filesystem has no xattrs).</summary>
+    public static string? GetAttribute(string path, string name)
+    {
+        var buffer = new byte[128];
+        var length = GetXattrNative(path, name, buffer, (nuint)buffer.Length);
+        if (length >= 0)
+        {
+            return System.Text.Encoding.ASCII.GetString(buffer, 0, (int)length);
+        }
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is ENODATA or ENOTSUP ? null : throw new IOException($"getxattr {name} on '{path}' failed: {new Win32Exception(errno).Message}", errno);
+    }
 
     /// <summary>Creates <paramref name="newPath"/> as a second name of <paramref name="existingPath"/>.</summary>
     /// <returns>false when <paramref name="newPath"/> already exists; nothing is replaced.</returns>

@@ -5,4 +5,8 @@ public sealed class ObjectIntegrityException(string key, string expectedSha256, 
     : Exception($"The object at '{key}' has SHA-256 {actualSha256}, but {expectedSha256} was recorded for it.")
 {
     public string Key { get; } = key;
+
+    public string ExpectedSha256 { get; } = expectedSha256;
+
+    public string ActualSha256 { get; } = actualSha256;
 }

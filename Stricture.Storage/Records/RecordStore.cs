@@ -63,7 +63,7 @@ public sealed partial class RecordStore(
             var created = await store.CommitIfAbsentAsync(staged, claim.Key, cancellationToken) == CreateOutcome.Created;
             if (!created)
             {
-                var stored = await store.ReadAsync(claim.Key, cancellationToken)
+                var stored = await ReadVerifiedAsync(claim.Key, cancellationToken)
                              ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
                 VerifyHash(claim.Key, claim.Sha256, Convert.ToHexStringLower(SHA256.HashData(stored.Content.Span)));
             }
@@ -84,9 +84,24 @@ public sealed partial class RecordStore(
 
     private async Task<RunIndexEntry> ReadIndexEntryAsync(string key, CancellationToken cancellationToken)
     {
-        var stored = await store.ReadAsync(key, cancellationToken)
+        var stored = await ReadVerifiedAsync(key, cancellationToken)
                      ?? throw new InvalidOperationException($"The run index entry '{key}' exists and then does not.");
         return RunIndexEntry.Parse(stored.Content.Span);
+    }
+
+    /// <summary>Reads through the driver, which checks the object against its recorded SHA-256; a failure is logged and counted here.</summary>
+    private async Task<StoredObject?> ReadVerifiedAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ReadAsync(key, cancellationToken);
+        }
+        catch (ObjectIntegrityException exception)
+        {
+            telemetry.RecordIntegrityFailure();
+            LogIntegrityFailure(logger, key, exception.ExpectedSha256, exception.ActualSha256);
+            throw;
+        }
     }
 
     private void VerifyHash(string key, string expected, string actual)

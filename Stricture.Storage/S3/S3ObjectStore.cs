@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Stricture.Storage.ObjectStore;
-using Stricture.Storage.Telemetry;
 
 namespace Stricture.Storage.S3;
 
@@ -25,16 +24,14 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
     private readonly IAmazonS3 _client;
     private readonly S3StoreSettings _settings;
-    private readonly StorageTelemetry _telemetry;
     private readonly ILogger<S3ObjectStore> _logger;
     private readonly string _staging;
     private readonly ResiliencePipeline _conflictRetry;
 
-    public S3ObjectStore(IAmazonS3 client, S3StoreSettings settings, StorageTelemetry telemetry, ILogger<S3ObjectStore> logger)
+    public S3ObjectStore(IAmazonS3 client, S3StoreSettings settings, ILogger<S3ObjectStore> logger)
     {
         _client = client;
         _settings = settings;
-        _telemetry = telemetry;
         _logger = logger;
         _staging = Path.Combine(settings.StagingDirectory, $"stricture-staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_staging);
@@ -144,8 +141,6 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             var actual = Convert.ToHexStringLower(SHA256.HashData(content));
             if (response.Metadata[Sha256MetadataKey] is { Length: > 0 } recorded && recorded != actual)
             {
-                _telemetry.RecordIntegrityFailure();
-                LogIntegrityFailure(_logger, Bucket, key, recorded, actual);
                 throw new ObjectIntegrityException(key, recorded, actual);
             }
             return new StoredObject(key, content, response.ETag.Trim('"'));
@@ -282,9 +277,6 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
     private static S3StagedObject Staged(StagedObject staged) =>
         staged as S3StagedObject ?? throw new ArgumentException("Content staged by another store cannot be committed here.", nameof(staged));
-
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "Integrity failure in bucket {Bucket} at {Key}: recorded SHA-256 {Expected}, found {Actual}")]
-    private static partial void LogIntegrityFailure(ILogger logger, string bucket, string key, string expected, string actual);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Object store unavailable: {Operation} in bucket {Bucket} at {Key}")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string operation, string bucket, string key);

@@ -1,0 +1,165 @@
+using System.Security.Cryptography;
+using System.Text;
+using Stricture.Storage.ObjectStore;
+
+namespace Stricture.Tests.Storage;
+
+/// <summary>
+/// The storage contract every driver keeps, run unchanged against each of them (the filesystem
+/// driver, and the S3 driver against a real S3 server): create-new, races, compare-and-swap,
+/// listing, large objects and integrity.
+/// </summary>
+public abstract class ObjectStoreContract : IAsyncLifetime
+{
+    protected IObjectStore Store { get; private set; } = null!;
+
+    protected abstract Task<IObjectStore> CreateStoreAsync();
+
+    /// <summary>Changes an object's bytes behind the driver's back, leaving its recorded SHA-256 as it was.</summary>
+    protected abstract Task CorruptAsync(string key);
+
+    public virtual async Task InitializeAsync() => Store = await CreateStoreAsync();
+
+    public virtual Task DisposeAsync()
+    {
+        (Store as IDisposable)?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Create_if_absent_creates_once_and_never_overwrites()
+    {
+        Assert.Equal(CreateOutcome.Created, await Store.CreateIfAbsentAsync("a/b/c.json", Bytes("first"), default));
+        Assert.Equal(CreateOutcome.AlreadyExists, await Store.CreateIfAbsentAsync("a/b/c.json", Bytes("second"), default));
+        Assert.Equal("first", Text(await Store.ReadAsync("a/b/c.json", default)));
+    }
+
+    [Fact]
+    public async Task Thirty_two_concurrent_creators_of_one_key_have_exactly_one_winner()
+    {
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 32).Select(i =>
+            Task.Run(() => Store.CreateIfAbsentAsync("race/key.json", Bytes($"writer {i}"), default))));
+
+        Assert.Single(outcomes, outcome => outcome == CreateOutcome.Created);
+        Assert.StartsWith("writer ", Text(await Store.ReadAsync("race/key.json", default)));
+    }
+
+    [Fact]
+    public async Task Staged_content_reports_its_sha256_and_length_and_is_invisible_until_committed()
+    {
+        await using var staged = await Store.StageBytesAsync(Bytes("hello"), default);
+        Assert.Equal("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", staged.Sha256);
+        Assert.Equal(5, staged.Length);
+        Assert.Null(await Store.ReadAsync("x/hello.txt", default));
+
+        Assert.Equal(CreateOutcome.Created, await Store.CommitIfAbsentAsync(staged, "x/hello.txt", default));
+        Assert.Equal("hello", Text(await Store.ReadAsync("x/hello.txt", default)));
+    }
+
+    [Fact]
+    public async Task Compare_and_swap_replaces_only_the_expected_version()
+    {
+        await Store.CreateIfAbsentAsync("m.jsonl", Bytes("v1"), default);
+        var v1 = (await Store.ReadAsync("m.jsonl", default))!;
+
+        await using (var v2 = await Store.StageBytesAsync(Bytes("v2"), default))
+        {
+            Assert.Equal(ReplaceOutcome.Replaced, await Store.CommitIfMatchAsync(v2, "m.jsonl", v1.ETag, default));
+        }
+        await using (var stale = await Store.StageBytesAsync(Bytes("stale writer"), default))
+        {
+            Assert.Equal(ReplaceOutcome.PreconditionFailed, await Store.CommitIfMatchAsync(stale, "m.jsonl", v1.ETag, default));
+        }
+        await using (var missing = await Store.StageBytesAsync(Bytes("x"), default))
+        {
+            Assert.Equal(ReplaceOutcome.NotFound, await Store.CommitIfMatchAsync(missing, "absent.jsonl", v1.ETag, default));
+        }
+        Assert.Equal("v2", Text(await Store.ReadAsync("m.jsonl", default)));
+    }
+
+    [Fact]
+    public async Task Concurrent_compare_and_swap_loops_lose_no_update()
+    {
+        await Store.CreateIfAbsentAsync("counter", Bytes("0"), default);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                for (var attempt = 0; ; attempt++)
+                {
+                    Assert.True(attempt < 200, "compare-and-swap must make progress");
+                    var current = (await Store.ReadAsync("counter", default))!;
+                    var next = int.Parse(Text(current)) + 1;
+                    await using var staged = await Store.StageBytesAsync(Bytes(next.ToString()), default);
+                    if (await Store.CommitIfMatchAsync(staged, "counter", current.ETag, default) == ReplaceOutcome.Replaced)
+                    {
+                        break;
+                    }
+                }
+            }
+        })));
+        Assert.Equal("40", Text(await Store.ReadAsync("counter", default)));
+    }
+
+    [Fact]
+    public async Task Reading_a_missing_key_returns_null()
+    {
+        Assert.Null(await Store.ReadAsync("no/such/key", default));
+    }
+
+    [Fact]
+    public async Task Listing_pages_through_keys_under_a_prefix_in_ordinal_order()
+    {
+        var keys = Enumerable.Range(0, 25).Select(i => $"p/q/item-{i:D2}.json").Append("p/other.json").Append("elsewhere/x.json").ToList();
+        await Task.WhenAll(keys.Select(key => Store.CreateIfAbsentAsync(key, Bytes(key), default)));
+
+        var listed = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await Store.ListAsync("p/q/item-", token, 10, default);
+            listed.AddRange(page.Keys);
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(keys.Where(k => k.StartsWith("p/q/item-", StringComparison.Ordinal)).Order(StringComparer.Ordinal), listed);
+        Assert.Empty((await Store.ListAsync("nothing/", null, 10, default)).Keys);
+    }
+
+    [Fact]
+    public async Task A_ten_megabyte_object_round_trips_with_its_sha256()
+    {
+        var content = new byte[10 * 1024 * 1024];
+        new Random(42).NextBytes(content);
+        await using var staged = await Store.StageAsync(async (stream, ct) =>
+        {
+            // Written in pieces, as the envelope writer does: the driver never needs it whole.
+            for (var offset = 0; offset < content.Length; offset += 64 * 1024)
+            {
+                await stream.WriteAsync(content.AsMemory(offset, 64 * 1024), ct);
+            }
+        }, default);
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), staged.Sha256);
+        Assert.Equal(CreateOutcome.Created, await Store.CommitIfAbsentAsync(staged, "big/object.bin", default));
+        Assert.Equal(content, (await Store.ReadAsync("big/object.bin", default))!.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task A_corrupted_object_is_detected_and_never_returned_as_good()
+    {
+        await Store.CreateIfAbsentAsync("victim.json", Bytes("{\"intact\":true}"), default);
+        await CorruptAsync("victim.json");
+
+        var failure = await Assert.ThrowsAsync<ObjectIntegrityException>(() => Store.ReadAsync("victim.json", default));
+        Assert.Equal("victim.json", failure.Key);
+    }
+
+    protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static string Text(StoredObject? stored) => Encoding.UTF8.GetString(stored!.Content.Span);
+}
