@@ -263,7 +263,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         AmazonS3Exception s3 => (int)s3.StatusCode >= 500 || s3.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
                                 || IsConditionalConflict(s3),
         OperationCanceledException => !cancellationToken.IsCancellationRequested, // a timeout, not the caller giving up
-        HttpRequestException or IOException or AmazonClientException => true,
+        TimeoutException or HttpRequestException or IOException or AmazonClientException => true,
         _ => false,
     };
 
