@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# The project's one test command (README, CI): builds and runs the whole test suite, then prints
-# a plain "N passed, N failed, N skipped" line read from the test results.
+# The project's one test command (README, CI): starts the real S3 test server (Ceph RADOS Gateway
+# on 127.0.0.1, installed from Debian packages when missing), builds and runs the whole test
+# suite, then prints a plain "N passed, N failed, N skipped" line read from the test results.
 # Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~CrashTests").
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
+
+# Stop the S3 server afterwards only if this run started it.
+s3="$repo/eng/s3-test-server.sh"
+if "$s3" status >/dev/null 2>&1; then
+  started_s3=false
+else
+  started_s3=true
+fi
+s3_env=$("$s3" start)
+eval "$s3_env"
+export STRICTURE_TEST_S3_ENDPOINT STRICTURE_TEST_S3_ACCESS_KEY STRICTURE_TEST_S3_SECRET_KEY \
+  STRICTURE_TEST_S3_REGION STRICTURE_TEST_S3_RGW_PID_FILE STRICTURE_TEST_S3_OSD_PID_FILE STRICTURE_TEST_S3_MON_PID_FILE
+stop_s3() { if [[ "$started_s3" == true ]]; then "$s3" stop >/dev/null 2>&1 || true; fi; }
+trap stop_s3 EXIT
 
 results="$repo/TestResults"
 rm -rf "$results"

@@ -113,13 +113,16 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
     {
-        var path = PathOf(key);
         byte[] content;
         string? recorded;
         try
         {
-            content = await File.ReadAllBytesAsync(path, cancellationToken);
-            recorded = Posix.GetAttribute(path, Sha256Attribute);
+            // Bytes and recorded hash from one open file: a concurrent replace renames a new file
+            // over the path, and must not pair the old bytes with the new hash.
+            await using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            content = new byte[file.Length];
+            await file.ReadExactlyAsync(content, cancellationToken);
+            recorded = Posix.GetAttribute(file.SafeFileHandle, Sha256Attribute);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -31,8 +31,8 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "fsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int FSetXattrNative(SafeHandle fd, string name, byte[] value, nuint size, int flags);
 
-    [LibraryImport("libc", EntryPoint = "getxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint GetXattrNative(string path, string name, byte[] value, nuint size);
+    [LibraryImport("libc", EntryPoint = "fgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint FGetXattrNative(SafeHandle fd, string name, byte[] value, nuint size);
 
     /// <summary>Sets an extended attribute on an open file.</summary>
     /// <returns>false when the filesystem does not support user extended attributes.</returns>
@@ -47,17 +47,17 @@ internal static partial class Posix
         return errno == ENOTSUP ? false : throw new IOException($"fsetxattr {name} failed: {new Win32Exception(errno).Message}", errno);
     }
 
-    /// <summary>Reads a short extended attribute, or null when the file has none (or the filesystem has no xattrs).</summary>
-    public static string? GetAttribute(string path, string name)
+    /// <summary>Reads a short extended attribute of an open file, or null when it has none (or the filesystem has no xattrs).</summary>
+    public static string? GetAttribute(SafeHandle file, string name)
     {
         var buffer = new byte[128];
-        var length = GetXattrNative(path, name, buffer, (nuint)buffer.Length);
+        var length = FGetXattrNative(file, name, buffer, (nuint)buffer.Length);
         if (length >= 0)
         {
             return System.Text.Encoding.ASCII.GetString(buffer, 0, (int)length);
         }
         var errno = Marshal.GetLastPInvokeError();
-        return errno is ENODATA or ENOTSUP ? null : throw new IOException($"getxattr {name} on '{path}' failed: {new Win32Exception(errno).Message}", errno);
+        return errno is ENODATA or ENOTSUP ? null : throw new IOException($"fgetxattr {name} failed: {new Win32Exception(errno).Message}", errno);
     }
 
     /// <summary>Creates <paramref name="newPath"/> as a second name of <paramref name="existingPath"/>.</summary>
