@@ -95,111 +95,119 @@ internal static partial class SubmissionParser
         }, null);
     }
 
-    private static RequestProblem? ReadField(ref Utf8JsonReader reader, ReadOnlySequence<byte> body, string name, Fields fields)
+    private static RequestProblem? ReadField(ref Utf8JsonReader reader, ReadOnlySequence<byte> body, string name, Fields fields) => name switch
     {
+        "organization" or "project" or "service" or "run_id" => ReadIdentifier(ref reader, name, fields),
+        "commit_sha" => ReadCommitSha(ref reader, fields),
+        "generated_at" => ReadGeneratedAt(ref reader, fields),
+        "summary" => ReadSummary(ref reader, body, fields),
+        _ => ReadObject(ref reader, body, name, fields), // artifact, diff, metadata
+    };
+
+    private static RequestProblem? ReadIdentifier(ref Utf8JsonReader reader, string name, Fields fields)
+    {
+        if (name == "run_id" && reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return WrongType(name, "a string", reader.TokenType);
+        }
+        var value = reader.GetString()!;
+        if (IdentifierGrammar.Explain(name, value) is { } why)
+        {
+            return RequestProblem.BadRequest("invalid-identifier", why, name);
+        }
         switch (name)
         {
-            case "organization" or "project" or "service" or "run_id":
-            {
-                if (name == "run_id" && reader.TokenType == JsonTokenType.Null)
-                {
-                    return null;
-                }
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return WrongType(name, "a string", reader.TokenType);
-                }
-                var value = reader.GetString()!;
-                if (IdentifierGrammar.Explain(name, value) is { } why)
-                {
-                    return RequestProblem.BadRequest("invalid-identifier", why, name);
-                }
-                _ = name switch
-                {
-                    "organization" => fields.Organization = value,
-                    "project" => fields.Project = value,
-                    "service" => fields.Service = value,
-                    _ => fields.RunId = value,
-                };
-                return null;
-            }
-            case "commit_sha":
-            {
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    return null;
-                }
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return WrongType(name, "a string", reader.TokenType);
-                }
-                var value = reader.GetString()!;
-                if (!CommitSha().IsMatch(value))
-                {
-                    return RequestProblem.BadRequest("invalid-field", "'commit_sha' must be 7 to 64 lowercase hexadecimal characters.", name);
-                }
-                fields.CommitSha = value;
-                return null;
-            }
-            case "generated_at":
-            {
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    return null;
-                }
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return WrongType(name, "an RFC 3339 timestamp string", reader.TokenType);
-                }
-                var value = reader.GetString()!;
-                if (!Rfc3339.TryParse(value, out var parsed))
-                {
-                    return RequestProblem.BadRequest("invalid-timestamp",
-                        $"'generated_at' must be an RFC 3339 date-time with a time zone, such as 2026-11-22T09:30:00Z; got '{value}'.", name);
-                }
-                fields.GeneratedAtText = value;
-                fields.GeneratedAt = parsed;
-                return null;
-            }
-            case "summary":
-            {
-                if (reader.TokenType == JsonTokenType.Null)
-                {
-                    return null;
-                }
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return WrongType(name, "a string (markdown text)", reader.TokenType);
-                }
-                fields.Summary = body.Slice(reader.TokenStartIndex, reader.BytesConsumed - reader.TokenStartIndex);
-                return null;
-            }
-            default: // artifact, diff, metadata: JSON objects
-            {
-                if (reader.TokenType == JsonTokenType.Null && name != "artifact")
-                {
-                    return null;
-                }
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return WrongType(name, "a JSON object", reader.TokenType);
-                }
-                var start = reader.TokenStartIndex;
-                if (FindDuplicateProperty(ref reader) is { } duplicate)
-                {
-                    return RequestProblem.BadRequest("duplicate-property",
-                        $"'{name}' contains the property '{duplicate}' more than once in the same object.", name);
-                }
-                var slice = body.Slice(start, reader.BytesConsumed - start);
-                _ = name switch
-                {
-                    "artifact" => fields.Artifact = slice,
-                    "diff" => fields.Diff = slice,
-                    _ => fields.Metadata = slice,
-                };
-                return null;
-            }
+            case "organization": fields.Organization = value; break;
+            case "project": fields.Project = value; break;
+            case "service": fields.Service = value; break;
+            default: fields.RunId = value; break;
         }
+        return null;
+    }
+
+    private static RequestProblem? ReadCommitSha(ref Utf8JsonReader reader, Fields fields)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return WrongType("commit_sha", "a string", reader.TokenType);
+        }
+        var value = reader.GetString()!;
+        if (!CommitSha().IsMatch(value))
+        {
+            return RequestProblem.BadRequest("invalid-field", "'commit_sha' must be 7 to 64 lowercase hexadecimal characters.", "commit_sha");
+        }
+        fields.CommitSha = value;
+        return null;
+    }
+
+    private static RequestProblem? ReadGeneratedAt(ref Utf8JsonReader reader, Fields fields)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return WrongType("generated_at", "an RFC 3339 timestamp string", reader.TokenType);
+        }
+        var value = reader.GetString()!;
+        if (!Rfc3339.TryParse(value, out var parsed))
+        {
+            return RequestProblem.BadRequest("invalid-timestamp",
+                $"'generated_at' must be an RFC 3339 date-time with a time zone, such as 2026-11-22T09:30:00Z; got '{value}'.", "generated_at");
+        }
+        fields.GeneratedAtText = value;
+        fields.GeneratedAt = parsed;
+        return null;
+    }
+
+    private static RequestProblem? ReadSummary(ref Utf8JsonReader reader, ReadOnlySequence<byte> body, Fields fields)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return WrongType("summary", "a string (markdown text)", reader.TokenType);
+        }
+        // Kept as the raw string token (quotes included), so a large summary is never decoded here.
+        fields.Summary = body.Slice(reader.TokenStartIndex, reader.BytesConsumed - reader.TokenStartIndex);
+        return null;
+    }
+
+    private static RequestProblem? ReadObject(ref Utf8JsonReader reader, ReadOnlySequence<byte> body, string name, Fields fields)
+    {
+        if (reader.TokenType == JsonTokenType.Null && name != "artifact")
+        {
+            return null;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return WrongType(name, "a JSON object", reader.TokenType);
+        }
+        var start = reader.TokenStartIndex;
+        if (FindDuplicateProperty(ref reader) is { } duplicate)
+        {
+            return RequestProblem.BadRequest("duplicate-property",
+                $"'{name}' contains the property '{duplicate}' more than once in the same object.", name);
+        }
+        var slice = body.Slice(start, reader.BytesConsumed - start);
+        switch (name)
+        {
+            case "artifact": fields.Artifact = slice; break;
+            case "diff": fields.Diff = slice; break;
+            default: fields.Metadata = slice; break;
+        }
+        return null;
     }
 
     /// <summary>Walks one object to its end; returns the first property name repeated within one object.</summary>
