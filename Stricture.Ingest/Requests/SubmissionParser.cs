@@ -213,32 +213,38 @@ internal static partial class SubmissionParser
     /// <summary>Walks one object to its end; returns the first property name repeated within one object.</summary>
     private static string? FindDuplicateProperty(ref Utf8JsonReader reader)
     {
-        var names = new Stack<HashSet<string>?>();
-        names.Push(new HashSet<string>(StringComparer.Ordinal));
+        // One set of names per nesting level, cleared and reused for every object at that level:
+        // an artifact of 100,000 small objects costs a handful of sets, not 100,000.
+        var namesByLevel = new List<HashSet<string>>();
+        var startDepth = reader.CurrentDepth;
+        NamesAt(namesByLevel, 0).Clear();
         string? duplicate = null;
-        while (names.Count > 0 && reader.Read())
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == startDepth))
         {
-            switch (reader.TokenType)
+            if (reader.TokenType == JsonTokenType.StartObject)
             {
-                case JsonTokenType.StartObject:
-                    names.Push(new HashSet<string>(StringComparer.Ordinal));
-                    break;
-                case JsonTokenType.StartArray:
-                    names.Push(null);
-                    break;
-                case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                    names.Pop();
-                    break;
-                case JsonTokenType.PropertyName when duplicate is null:
-                    var name = reader.GetString()!;
-                    if (!names.Peek()!.Add(name))
-                    {
-                        duplicate = name;
-                    }
-                    break;
+                NamesAt(namesByLevel, reader.CurrentDepth - startDepth).Clear();
+            }
+            else if (reader.TokenType == JsonTokenType.PropertyName && duplicate is null)
+            {
+                // A property name sits one level below the object that holds it.
+                var name = reader.GetString()!;
+                if (!NamesAt(namesByLevel, reader.CurrentDepth - 1 - startDepth).Add(name))
+                {
+                    duplicate = name;
+                }
             }
         }
         return duplicate;
+    }
+
+    private static HashSet<string> NamesAt(List<HashSet<string>> namesByLevel, int level)
+    {
+        while (namesByLevel.Count <= level)
+        {
+            namesByLevel.Add(new HashSet<string>(StringComparer.Ordinal));
+        }
+        return namesByLevel[level];
     }
 
     private static RequestProblem WrongType(string field, string expected, JsonTokenType actual) =>

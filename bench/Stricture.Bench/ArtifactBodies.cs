@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Stricture.Bench;
+
+/// <summary>
+/// Request bodies of an exact size. The artifact is a lineage-export-like object: an array of small
+/// node objects (so the server's parser and duplicate-property check do real work, as they would on
+/// a real export), padded with a notes string to the byte. Run ids are fixed-width, so every body
+/// of a phase has the same length.
+/// </summary>
+internal static class ArtifactBodies
+{
+    private const string NotesHead = "],\"notes\":\"";
+    private const string NotesTail = "\"}";
+
+    public static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    public static string RunId(string phase, int index) => $"{phase}-{index:D8}";
+
+    /// <summary>Everything before the artifact object; the body ends with a single '}'.</summary>
+    public static byte[] Head(string runId) => Encoding.UTF8.GetBytes(
+        $"{{\"organization\":\"acme\",\"project\":\"bench\",\"service\":\"api\",\"run_id\":\"{runId}\"," +
+        "\"generated_at\":\"2026-11-22T10:00:00Z\",\"artifact\":");
+
+    public static readonly byte[] Tail = "}"u8.ToArray();
+
+    /// <summary>The artifact size that makes a whole body exactly <paramref name="bodyBytes"/> long.</summary>
+    public static int ArtifactBytesFor(int bodyBytes, string sampleRunId) => bodyBytes - Head(sampleRunId).Length - Tail.Length;
+
+    /// <summary>A JSON object of exactly <paramref name="bytes"/> bytes (ASCII), and how many node objects it holds.</summary>
+    public static (byte[] Json, int Nodes) Artifact(int bytes)
+    {
+        var json = new StringBuilder(bytes);
+        json.Append("{\"format\":\"stricture.lineage/v1\",\"nodes\":[");
+        var nodes = 0;
+        while (true)
+        {
+            var node = $"{{\"id\":\"n{nodes:D6}\",\"type\":\"dataset\",\"name\":\"warehouse.sales.t{nodes:D6}\"," +
+                       $"\"upstream\":[\"n{Math.Max(0, nodes - 1):D6}\"],\"rows\":{nodes * 7919 % 1_000_000}}}";
+            var separator = nodes == 0 ? "" : ",";
+            if (json.Length + separator.Length + node.Length + NotesHead.Length + NotesTail.Length > bytes)
+            {
+                break;
+            }
+            json.Append(separator).Append(node);
+            nodes++;
+        }
+        var padding = bytes - json.Length - NotesHead.Length - NotesTail.Length;
+        json.Append(NotesHead).Append('x', padding).Append(NotesTail);
+        var result = Encoding.ASCII.GetBytes(json.ToString());
+        return result.Length == bytes ? (result, nodes) : throw new InvalidOperationException($"Artifact is {result.Length} bytes, not {bytes}.");
+    }
+
+    /// <summary>One small body as a single array (cheap at 4 KiB).</summary>
+    public static ByteArrayContent Small(string runId, byte[] artifact)
+    {
+        var head = Head(runId);
+        var body = new byte[head.Length + artifact.Length + Tail.Length];
+        head.CopyTo(body, 0);
+        artifact.CopyTo(body, head.Length);
+        Tail.CopyTo(body, head.Length + artifact.Length);
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = Json;
+        return content;
+    }
+
+    /// <summary>A large body that shares one artifact array, so 32 concurrent 10 MB posts do not cost the client 320 MB.</summary>
+    public static HttpContent Large(string runId, byte[] artifact)
+    {
+        var content = new SplicedContent(Head(runId), artifact, Tail);
+        content.Headers.ContentType = Json;
+        return content;
+    }
+
+    private sealed class SplicedContent(params byte[][] parts) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            foreach (var part in parts)
+            {
+                await stream.WriteAsync(part, cancellationToken);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = parts.Sum(p => (long)p.Length);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+namespace Stricture.Bench;
+
+internal sealed record ComparisonSlice(int Index, BaselineSlice Baseline, IngestSlice Ingest)
+{
+    public double Ratio => Ingest.PerSecond / Baseline.PerSecond;
+}
+
+internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slices, int ArtifactNodes)
+{
+    public int Count => Slices.Sum(s => s.Ingest.Count);
+
+    public CpuUsage IngestCpu => CpuUsage.Sum(Slices.Select(s => s.Ingest.Cpu));
+
+    public CpuUsage BaselineCpu => CpuUsage.Sum(Slices.Select(s => s.Baseline.Cpu));
+
+    public double IngestPerSecond => Count / IngestCpu.Elapsed.TotalSeconds;
+
+    public double BaselinePerSecond => Slices.Sum(s => s.Baseline.Count) / BaselineCpu.Elapsed.TotalSeconds;
+
+    /// <summary>Total ingest rate over total baseline rate; both over the same number of operations.</summary>
+    public double Ratio => IngestPerSecond / BaselinePerSecond;
+
+    public LatencySummary Latency => LatencySummary.FromTimestampDeltas([.. Slices.SelectMany(s => s.Ingest.Latencies)]);
+
+    public int Failed => Slices.Sum(s => s.Ingest.Failed);
+
+    public IEnumerable<string> FailureSamples => Slices.SelectMany(s => s.Ingest.FailureSamples).Take(5);
+
+    /// <summary>
+    /// Runs baseline and ingest in alternating slices against one warmed-up server, in ABBA order
+    /// (B I, I B, B I, ...). On a shared 2-core machine other work comes and goes; slicing puts both
+    /// sides of the ratio under the same conditions, and ABBA cancels a steady drift (a filling disk,
+    /// a growing journal) instead of charging it to whichever side runs last.
+    /// </summary>
+    public static async Task<ThroughputComparison> RunAsync(
+        ServerProcess server, BenchOptions options, string workDirectory, Action<string> progress, CancellationToken cancellationToken)
+    {
+        using var load = new IngestLoad(server, options);
+        progress($"warm-up: {options.WarmUp} posts and {options.WarmUp} durable writes");
+        var warm = await load.WarmUpAsync(cancellationToken);
+        if (warm.Failed > 0)
+        {
+            throw new InvalidOperationException($"{warm.Failed} warm-up posts were not answered 202: {string.Join(" | ", warm.FailureSamples)}");
+        }
+
+        // The baseline gets the same warm-up as the server: its first writes into a fresh directory are not measured either.
+        DurableWriteBaseline.Run(Path.Combine(workDirectory, "baseline-warm-up"), 0, options.WarmUp, options.Concurrency,
+            options.PhaseTimeout, server, cancellationToken);
+
+        var slices = new List<ComparisonSlice>();
+        for (var i = 0; i < options.Slices; i++)
+        {
+            // Spread the count evenly; the first slices take the remainder.
+            var count = options.Count / options.Slices + (i < options.Count % options.Slices ? 1 : 0);
+            BaselineSlice Baseline()
+            {
+                Quiet.Settle();
+                return DurableWriteBaseline.Run(Path.Combine(workDirectory, "baseline"), i, count, options.Concurrency,
+                    options.PhaseTimeout, server, cancellationToken);
+            }
+            async Task<IngestSlice> IngestAsync()
+            {
+                Quiet.Settle();
+                return await load.RunSliceAsync(i, count, cancellationToken);
+            }
+
+            BaselineSlice baseline;
+            IngestSlice ingest;
+            if (i % 2 == 0)
+            {
+                baseline = Baseline();
+                ingest = await IngestAsync();
+            }
+            else
+            {
+                ingest = await IngestAsync();
+                baseline = Baseline();
+            }
+            var slice = new ComparisonSlice(i + 1, baseline, ingest);
+            slices.Add(slice);
+            progress($"slice {i + 1}/{options.Slices}: baseline {baseline.PerSecond:N0} writes/s, ingest {ingest.PerSecond:N0} posts/s " +
+                     $"(ratio {slice.Ratio:0.00}, p99 {LatencySummary.FromTimestampDeltas(ingest.Latencies).P99:0.0} ms, {ingest.Failed} failed)");
+        }
+        return new ThroughputComparison(slices, load.ArtifactNodes);
+    }
+}
