@@ -1,6 +1,8 @@
 using Stricture.Ingest;
 
-var builder = WebApplication.CreateBuilder(args);
+// No configuration reload: its file watcher would watch the content root recursively, and the
+// default data directory lives under it (one inotify watch per record directory).
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
 builder.AddServiceDefaults();
 builder.AddIngestServices();
