@@ -70,6 +70,9 @@ public sealed class FileSystemObjectStore : IObjectStore
         }
     }
 
+    public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) =>
+        EnsureDirectoryAsync(Path.GetDirectoryName(PathOf(key))!);
+
     public async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
     {
         var target = PathOf(key);

@@ -11,9 +11,9 @@ public enum IngestStatus
 /// <summary>What became of one post. <see cref="Location"/> is the payload's canonical key.</summary>
 public sealed record IngestResult(IngestStatus Status, string RunId, string Location, string Sha256, long Size, bool Created)
 {
-    public static IngestResult Accepted(RunIndexEntry entry, bool created) =>
-        new(IngestStatus.Accepted, entry.RunId, entry.Key, entry.Sha256, entry.Size, created);
+    public static IngestResult Accepted(RunIndexEntry entry, string sha256, long size, bool created) =>
+        new(IngestStatus.Accepted, entry.RunId, entry.Key, sha256, size, created);
 
     public static IngestResult Conflict(RunIndexEntry existing) =>
-        new(IngestStatus.Conflict, existing.RunId, existing.Key, existing.Sha256, existing.Size, Created: false);
+        new(IngestStatus.Conflict, existing.RunId, existing.Key, Sha256: "", Size: 0, Created: false);
 }

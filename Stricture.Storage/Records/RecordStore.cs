@@ -12,14 +12,17 @@ namespace Stricture.Storage.Records;
 /// <summary>
 /// Stores run records: immutable, idempotent by run id, durable before it returns.
 ///
-/// One post is stored in three steps:
-/// 1. stage the envelope (hash and size known, nothing visible);
-/// 2. create the run index entry if absent: the claim on the run id, fixing the payload key and
-///    received_at. If a claim exists, a different fingerprint is a conflict; the same fingerprint
-///    adopts the claim (re-staging with its received_at, so the bytes are identical);
-/// 3. create the payload at the claimed key if absent; if present, its hash must match the claim.
-/// A crash between 2 and 3 leaves a claim without a payload: the retry completes it at the same
-/// key, whatever the date. A crash before 2 leaves only a staged temp file, removed at start-up.
+/// One post is stored in two steps:
+/// 1. at once, and overlapping: claim the run id by creating its run index entry if absent (which
+///    fixes the payload key and received_at); stage the envelope (hashed and durable, nothing
+///    visible); let the driver prepare the payload key (the filesystem creates its directory).
+///    If a claim already exists, a different content fingerprint is a conflict, and the same
+///    fingerprint adopts the claim, re-staging with its received_at so the bytes are identical;
+/// 2. create the payload at the claimed key if absent; if present, its bytes must hash to what
+///    this post staged (the envelope is a pure function of content, run id and received_at).
+/// The claim is durable before the payload is committed, so a crash can leave a claim without a
+/// payload (the retry completes it at the same key, whatever the date) but never a payload whose
+/// retry would compute another key. Staged temp files are removed at start-up.
 /// </summary>
 public sealed partial class RecordStore(
     IObjectStore store, RecordKeys keys, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger)
@@ -32,21 +35,38 @@ public sealed partial class RecordStore(
         using var activity = StorageTelemetry.ActivitySource.StartActivity("stricture.record.store");
         activity?.SetTag("stricture.run_id", run.RunId);
 
-        var fingerprint = RunEnvelope.Fingerprint(submission, run.RunId);
         var claim = new RunIndexEntry(
             run.RunId,
             keys.Payload(run, RecordKeys.PartitionDate(submission.GeneratedAt, receivedAt)),
-            Sha256: "", Size: 0, FormatTimestamp(receivedAt), fingerprint);
+            FormatTimestamp(receivedAt),
+            RunEnvelope.Fingerprint(submission, run.RunId));
+        var indexKey = keys.RunIndexEntry(run);
 
-        var staged = await StageEnvelopeAsync(submission, claim, cancellationToken);
+        // Step 1: three independent waits for durability, overlapped.
+        var staging = StageEnvelopeAsync(submission, claim, cancellationToken);
+        var preparing = store.PrepareKeyAsync(claim.Key, cancellationToken);
+        var claiming = store.CreateIfAbsentAsync(indexKey, claim.ToJson(), cancellationToken);
+        StagedObject staged;
         try
         {
-            claim = claim with { Sha256 = staged.Sha256, Size = staged.Length };
-            var indexKey = keys.RunIndexEntry(run);
-            if (await store.CreateIfAbsentAsync(indexKey, claim.ToJson(), cancellationToken) == CreateOutcome.AlreadyExists)
+            await Task.WhenAll(staging, preparing, claiming);
+            staged = staging.Result;
+        }
+        catch
+        {
+            if (staging.IsCompletedSuccessfully)
+            {
+                await staging.Result.DisposeAsync();
+            }
+            throw;
+        }
+
+        try
+        {
+            if (claiming.Result == CreateOutcome.AlreadyExists)
             {
                 var existing = await ReadIndexEntryAsync(indexKey, cancellationToken);
-                if (existing.ContentSha256 != fingerprint)
+                if (existing.ContentSha256 != claim.ContentSha256)
                 {
                     telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), "conflict");
                     return IngestResult.Conflict(existing);
@@ -57,18 +77,18 @@ public sealed partial class RecordStore(
                     staged = await StageEnvelopeAsync(submission, existing, cancellationToken);
                 }
                 claim = existing;
-                VerifyHash(indexKey, claim.Sha256, staged.Sha256);
             }
 
+            // Step 2.
             var created = await store.CommitIfAbsentAsync(staged, claim.Key, cancellationToken) == CreateOutcome.Created;
             if (!created)
             {
                 var stored = await ReadVerifiedAsync(claim.Key, cancellationToken)
                              ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
-                VerifyHash(claim.Key, claim.Sha256, Convert.ToHexStringLower(SHA256.HashData(stored.Content.Span)));
+                VerifyHash(claim.Key, staged.Sha256, Convert.ToHexStringLower(SHA256.HashData(stored.Content.Span)));
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
-            return IngestResult.Accepted(claim, created);
+            return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created);
         }
         finally
         {
@@ -119,6 +139,6 @@ public sealed partial class RecordStore(
     public static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Integrity failure at {Key}: recorded SHA-256 {Expected}, found {Actual}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Integrity failure at {Key}: expected SHA-256 {Expected}, found {Actual}")]
     private static partial void LogIntegrityFailure(ILogger logger, string key, string expected, string actual);
 }

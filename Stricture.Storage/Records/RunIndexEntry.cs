@@ -6,14 +6,13 @@ namespace Stricture.Storage.Records;
 /// <summary>
 /// <c>runs/run=&lt;run_id&gt;.json</c>: the claim on a run id, created (if absent) before the payload.
 /// It fixes where the payload lives and with which received_at, so a retry on a later date, or a
-/// racing duplicate, writes the same bytes to the same key instead of a second record. Every field
-/// can be rebuilt from the payload it points to.
+/// racing duplicate, writes the same bytes to the same key instead of a second record. It holds
+/// nothing that depends on the payload's bytes, so it can be written while the payload is staged;
+/// every field can be rebuilt from the payload it points to.
 /// </summary>
 public sealed record RunIndexEntry(
     [property: JsonPropertyName("run_id")] string RunId,
     [property: JsonPropertyName("key")] string Key,
-    [property: JsonPropertyName("sha256")] string Sha256,
-    [property: JsonPropertyName("size")] long Size,
     [property: JsonPropertyName("received_at")] string ReceivedAt,
     [property: JsonPropertyName("content_sha256")] string ContentSha256)
 {

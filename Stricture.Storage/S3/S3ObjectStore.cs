@@ -94,6 +94,8 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
+    public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
     {
         var request = PutRequest(Staged(staged), key);
