@@ -1,3 +1,5 @@
+using Stricture.Storage.Filesystem;
+
 namespace Stricture.Ingest.Configuration;
 
 public sealed class StorageOptions
@@ -11,6 +13,9 @@ public sealed class StorageOptions
     public string Driver { get; set; } = FileSystemDriver;
 
     public string DataDirectory { get; set; } = ".stricture-server-data";
+
+    /// <summary>How the filesystem driver makes writes durable (STRICTURE_SERVER_FS_FLUSH: fsync or syncfs).</summary>
+    public FlushMode FileSystemFlush { get; set; } = FlushMode.Fsync;
 
     public string ObjectPrefix { get; set; } = "stricture";
 

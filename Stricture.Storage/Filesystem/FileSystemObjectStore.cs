@@ -20,15 +20,19 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     private readonly string _root;
     private readonly string _staging;
-    private readonly DirectorySync _directorySync = new();
+    private readonly DirectorySync _directorySync;
+    private readonly FlushMode _flushMode;
     private readonly SemaphoreSlim[] _replaceLocks =
         Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    public FileSystemObjectStore(string dataDirectory)
+    public FileSystemObjectStore(string dataDirectory, FlushMode flushMode = FlushMode.Fsync)
     {
         _root = Path.GetFullPath(dataDirectory);
         _staging = Path.Combine(_root, StagingDirectoryName);
         Directory.CreateDirectory(_staging);
+        _flushMode = flushMode;
+        // With syncfs every flush covers the whole filesystem, so all callers share one queue.
+        _directorySync = flushMode == FlushMode.Syncfs ? new DirectorySync(_ => Posix.SyncFileSystem(_root)) : new DirectorySync();
     }
 
     public string DataDirectory => _root;
@@ -60,7 +64,15 @@ public sealed class FileSystemObjectStore : IObjectStore
             await file.FlushAsync(cancellationToken);
             var sha256 = hashing.FinishSha256();
             Posix.TrySetAttribute(file.SafeFileHandle, Sha256Attribute, sha256);
-            file.Flush(flushToDisk: true);
+            if (_flushMode == FlushMode.Fsync)
+            {
+                file.Flush(flushToDisk: true);
+            }
+            else
+            {
+                await file.FlushAsync(cancellationToken);
+                await FlushEntriesAsync(_staging);
+            }
             return new FileSystemStagedObject(path, sha256, hashing.BytesWritten);
         }
         catch
@@ -81,7 +93,7 @@ public sealed class FileSystemObjectStore : IObjectStore
         var created = Posix.TryLink(Staged(staged).Path, target);
         // Also when the key existed: another writer may have linked it and not yet flushed the entry,
         // and AlreadyExists promises the existing content is durable.
-        await _directorySync.SyncAsync(directory);
+        await FlushEntriesAsync(directory);
         return created ? CreateOutcome.Created : CreateOutcome.AlreadyExists;
     }
 
@@ -105,7 +117,7 @@ public sealed class FileSystemObjectStore : IObjectStore
                 return ReplaceOutcome.PreconditionFailed;
             }
             File.Move(Staged(staged).Path, target, overwrite: true);
-            await _directorySync.SyncAsync(Path.GetDirectoryName(target)!);
+            await FlushEntriesAsync(Path.GetDirectoryName(target)!);
             return ReplaceOutcome.Replaced;
         }
         finally
@@ -185,8 +197,12 @@ public sealed class FileSystemObjectStore : IObjectStore
         await EnsureDirectoryAsync(parent);
         Directory.CreateDirectory(directory);
         // The new entry lives in the parent; it must be durable before anything inside it counts.
-        await _directorySync.SyncAsync(parent);
+        await FlushEntriesAsync(parent);
     }
+
+    /// <summary>Makes changes to a directory's entries durable (the whole filesystem, with syncfs).</summary>
+    private Task FlushEntriesAsync(string directory) =>
+        _directorySync.SyncAsync(_flushMode == FlushMode.Syncfs ? _root : directory);
 
     private static FileSystemStagedObject Staged(StagedObject staged) =>
         staged as FileSystemStagedObject

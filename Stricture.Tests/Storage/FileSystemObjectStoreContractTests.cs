@@ -4,11 +4,13 @@ using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Storage;
 
-public sealed class FileSystemObjectStoreContractTests : ObjectStoreContract
+/// <summary>The storage contract on the filesystem driver, in each of its flush modes.</summary>
+public abstract class FileSystemObjectStoreContract(FlushMode flushMode) : ObjectStoreContract
 {
     private readonly TestDirectory _directory = new();
 
-    protected override Task<IObjectStore> CreateStoreAsync() => Task.FromResult<IObjectStore>(new FileSystemObjectStore(_directory.Path));
+    protected override Task<IObjectStore> CreateStoreAsync() =>
+        Task.FromResult<IObjectStore>(new FileSystemObjectStore(_directory.Path, flushMode));
 
     protected override async Task CorruptAsync(string key)
     {
@@ -24,3 +26,8 @@ public sealed class FileSystemObjectStoreContractTests : ObjectStoreContract
         _directory.Dispose();
     }
 }
+
+public sealed class FileSystemObjectStoreContractTests() : FileSystemObjectStoreContract(FlushMode.Fsync);
+
+/// <summary>Group commit through syncfs(2).</summary>
+public sealed class FileSystemSyncfsObjectStoreContractTests() : FileSystemObjectStoreContract(FlushMode.Syncfs);
