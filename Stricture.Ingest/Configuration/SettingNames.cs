@@ -10,7 +10,6 @@ public static class SettingNames
     public const string Address = "STRICTURE_SERVER_ADDR";
     public const string DataDirectory = "STRICTURE_SERVER_DATA_DIR";
     public const string StorageDriver = "STRICTURE_SERVER_STORAGE_DRIVER";
-    public const string FileSystemFlush = "STRICTURE_SERVER_FS_FLUSH";
     public const string ObjectPrefix = "STRICTURE_SERVER_OBJECT_PREFIX";
     public const string ObjectBucket = "STRICTURE_SERVER_OBJECT_BUCKET";
     public const string ObjectEndpoint = "STRICTURE_SERVER_OBJECT_ENDPOINT";

@@ -1,5 +1,3 @@
-using Stricture.Storage.Filesystem;
-
 namespace Stricture.Ingest.Configuration;
 
 public sealed class StorageOptions
@@ -13,9 +11,6 @@ public sealed class StorageOptions
     public string Driver { get; set; } = FileSystemDriver;
 
     public string DataDirectory { get; set; } = ".stricture-server-data";
-
-    /// <summary>How the filesystem driver makes writes durable (STRICTURE_SERVER_FS_FLUSH: fsync or syncfs).</summary>
-    public FlushMode FileSystemFlush { get; set; } = FlushMode.Fsync;
 
     public string ObjectPrefix { get; set; } = "stricture";
 

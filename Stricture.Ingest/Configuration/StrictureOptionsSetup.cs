@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Stricture.Storage.Filesystem;
 using Stricture.Storage.S3;
 
 namespace Stricture.Ingest.Configuration;
@@ -80,12 +79,6 @@ internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
     {
         options.Driver = Setting(SettingNames.StorageDriver)?.ToLowerInvariant() ?? options.Driver;
         options.DataDirectory = Setting(SettingNames.DataDirectory) ?? options.DataDirectory;
-        options.FileSystemFlush = Setting(SettingNames.FileSystemFlush)?.ToLowerInvariant() switch
-        {
-            null or "fsync" => FlushMode.Fsync,
-            "syncfs" => FlushMode.Syncfs,
-            var other => throw Invalid<StorageOptions>($"{SettingNames.FileSystemFlush} must be 'fsync' or 'syncfs', not '{other}'."),
-        };
         options.ObjectPrefix = Setting(SettingNames.ObjectPrefix) ?? options.ObjectPrefix;
         options.ObjectBucket = Setting(SettingNames.ObjectBucket);
         options.ObjectRegion = Setting(SettingNames.ObjectRegion);

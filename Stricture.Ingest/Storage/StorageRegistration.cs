@@ -19,7 +19,7 @@ internal static class StorageRegistration
         services.AddSingleton(sp => new RecordKeys(Options(sp).ObjectPrefix));
         services.AddSingleton<RecordStore>();
 
-        services.AddSingleton(sp => new FileSystemObjectStore(Options(sp).DataDirectory, Options(sp).FileSystemFlush));
+        services.AddSingleton(sp => new FileSystemObjectStore(Options(sp).DataDirectory));
         services.AddSingleton(sp =>
         {
             var settings = ToS3Settings(Options(sp));

@@ -20,19 +20,15 @@ public sealed class FileSystemObjectStore : IObjectStore
 
     private readonly string _root;
     private readonly string _staging;
-    private readonly DirectorySync _directorySync;
-    private readonly FlushMode _flushMode;
+    private readonly DirectorySync _directorySync = new();
     private readonly SemaphoreSlim[] _replaceLocks =
         Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    public FileSystemObjectStore(string dataDirectory, FlushMode flushMode = FlushMode.Fsync)
+    public FileSystemObjectStore(string dataDirectory)
     {
         _root = Path.GetFullPath(dataDirectory);
         _staging = Path.Combine(_root, StagingDirectoryName);
         Directory.CreateDirectory(_staging);
-        _flushMode = flushMode;
-        // With syncfs every flush covers the whole filesystem, so all callers share one queue.
-        _directorySync = flushMode == FlushMode.Syncfs ? new DirectorySync(_ => Posix.SyncFileSystem(_root)) : new DirectorySync();
     }
 
     public string DataDirectory => _root;
@@ -64,15 +60,7 @@ public sealed class FileSystemObjectStore : IObjectStore
             await file.FlushAsync(cancellationToken);
             var sha256 = hashing.FinishSha256();
             Posix.TrySetAttribute(file.SafeFileHandle, Sha256Attribute, sha256);
-            if (_flushMode == FlushMode.Fsync)
-            {
-                file.Flush(flushToDisk: true);
-            }
-            else
-            {
-                await file.FlushAsync(cancellationToken);
-                await FlushEntriesAsync(_staging);
-            }
+            file.Flush(flushToDisk: true);
             return new FileSystemStagedObject(path, sha256, hashing.BytesWritten);
         }
         catch
@@ -93,7 +81,7 @@ public sealed class FileSystemObjectStore : IObjectStore
         var created = Posix.TryLink(Staged(staged).Path, target);
         // Also when the key existed: another writer may have linked it and not yet flushed the entry,
         // and AlreadyExists promises the existing content is durable.
-        await FlushEntriesAsync(directory);
+        await _directorySync.SyncAsync(directory);
         return created ? CreateOutcome.Created : CreateOutcome.AlreadyExists;
     }
 
@@ -117,7 +105,7 @@ public sealed class FileSystemObjectStore : IObjectStore
                 return ReplaceOutcome.PreconditionFailed;
             }
             File.Move(Staged(staged).Path, target, overwrite: true);
-            await FlushEntriesAsync(Path.GetDirectoryName(target)!);
+            await _directorySync.SyncAsync(Path.GetDirectoryName(target)!);
             return ReplaceOutcome.Replaced;
         }
         finally
@@ -197,12 +185,8 @@ public sealed class FileSystemObjectStore : IObjectStore
         await EnsureDirectoryAsync(parent);
         Directory.CreateDirectory(directory);
         // The new entry lives in the parent; it must be durable before anything inside it counts.
-        await FlushEntriesAsync(parent);
+        await _directorySync.SyncAsync(parent);
     }
-
-    /// <summary>Makes changes to a directory's entries durable (the whole filesystem, with syncfs).</summary>
-    private Task FlushEntriesAsync(string directory) =>
-        _directorySync.SyncAsync(_flushMode == FlushMode.Syncfs ? _root : directory);
 
     private static FileSystemStagedObject Staged(StagedObject staged) =>
         staged as FileSystemStagedObject

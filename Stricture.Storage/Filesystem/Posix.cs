@@ -25,9 +25,6 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int FsyncNative(int fd);
 
-    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    private static partial int SyncfsNative(int fd);
-
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseNative(int fd);
 
@@ -86,12 +83,7 @@ internal static partial class Posix
     }
 
     /// <summary>Flushes a directory's entries to stable storage.</summary>
-    public static void FsyncDirectory(string path) => WithDirectory(path, "fsync", FsyncNative);
-
-    /// <summary>Flushes every dirty file, directory and inode of the filesystem holding <paramref name="path"/> (Linux syncfs(2)).</summary>
-    public static void SyncFileSystem(string path) => WithDirectory(path, "syncfs", SyncfsNative);
-
-    private static void WithDirectory(string path, string operation, Func<int, int> call)
+    public static void FsyncDirectory(string path)
     {
         var fd = OpenNative(path, O_RDONLY);
         if (fd < 0)
@@ -101,12 +93,12 @@ internal static partial class Posix
         }
         try
         {
-            while (call(fd) != 0)
+            while (FsyncNative(fd) != 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
                 if (errno != EINTR)
                 {
-                    throw new IOException($"{operation} '{path}' failed: {new Win32Exception(errno).Message}", errno);
+                    throw new IOException($"fsync directory '{path}' failed: {new Win32Exception(errno).Message}", errno);
                 }
             }
         }

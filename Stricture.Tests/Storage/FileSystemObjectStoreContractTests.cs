@@ -4,13 +4,11 @@ using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Storage;
 
-/// <summary>The storage contract on the filesystem driver, in each of its flush modes.</summary>
-public abstract class FileSystemObjectStoreContract(FlushMode flushMode) : ObjectStoreContract
+public sealed class FileSystemObjectStoreContractTests : ObjectStoreContract
 {
     private readonly TestDirectory _directory = new();
 
-    protected override Task<IObjectStore> CreateStoreAsync() =>
-        Task.FromResult<IObjectStore>(new FileSystemObjectStore(_directory.Path, flushMode));
+    protected override Task<IObjectStore> CreateStoreAsync() => Task.FromResult<IObjectStore>(new FileSystemObjectStore(_directory.Path));
 
     protected override async Task CorruptAsync(string key)
     {
@@ -26,8 +24,3 @@ public abstract class FileSystemObjectStoreContract(FlushMode flushMode) : Objec
         _directory.Dispose();
     }
 }
-
-public sealed class FileSystemObjectStoreContractTests() : FileSystemObjectStoreContract(FlushMode.Fsync);
-
-/// <summary>Group commit through syncfs(2).</summary>
-public sealed class FileSystemSyncfsObjectStoreContractTests() : FileSystemObjectStoreContract(FlushMode.Syncfs);
