@@ -2,11 +2,31 @@ using System.Globalization;
 
 namespace Stricture.Bench;
 
+/// <summary>Which storage driver the run measures: fs (the default, unchanged), s3, or both in one process.</summary>
+internal enum BenchScenario
+{
+    Fs,
+    S3,
+    All,
+}
+
 /// <summary>Command-line settings. Defaults are the documented run; every loop is bounded by them.</summary>
 internal sealed record BenchOptions
 {
     /// <summary>Measured ingest posts, and durable writes per baseline run (same count, so the ratio compares like with like).</summary>
     public int Count { get; init; } = 20_000;
+
+    /// <summary>
+    /// Count for the s3 scenario: an S3 PUT costs far more than a local durable write (Ceph here does
+    /// about 500 PUT/s), so the same count would take minutes; --count sets both.
+    /// </summary>
+    public int S3Count { get; init; } = 6_000;
+
+    public BenchScenario Scenario { get; init; } = BenchScenario.Fs;
+
+    public bool RunsFs => Scenario is BenchScenario.Fs or BenchScenario.All;
+
+    public bool RunsS3 => Scenario is BenchScenario.S3 or BenchScenario.All;
 
     /// <summary>Baseline and ingest alternate in this many slices of Count / Slices operations each.</summary>
     public int Slices { get; init; } = 4;
@@ -40,7 +60,8 @@ internal sealed record BenchOptions
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
             options = args[i] switch
             {
-                "--count" => options with { Count = Positive(args[i], value) },
+                "--scenario" => options with { Scenario = ParseScenario(value) },
+                "--count" => options with { Count = Positive(args[i], value), S3Count = Positive(args[i], value) },
                 "--slices" => options with { Slices = Positive(args[i], value, max: 99) },
                 "--concurrency" => options with { Concurrency = Positive(args[i], value) },
                 "--warmup" => options with { WarmUp = Positive(args[i], value) },
@@ -51,15 +72,23 @@ internal sealed record BenchOptions
                 "--server-cwd" => options with { ServerWorkingDirectory = value },
                 "--work-dir" => options with { WorkDirectory = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option '{args[i]}'. Options: --count N, --slices N, --concurrency N, --warmup N, --large-posts N, " +
+                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all, --count N, --slices N, --concurrency N, --warmup N, --large-posts N, " +
                     "--large-rounds N, --phase-timeout SECONDS, --server PATH.dll, --server-cwd DIR, --work-dir DIR."),
             };
             i++;
         }
-        return options.Count >= options.Slices
+        return Math.Min(options.Count, options.S3Count) >= options.Slices
             ? options
             : throw new ArgumentException($"--count ({options.Count}) must be at least --slices ({options.Slices}).");
     }
+
+    private static BenchScenario ParseScenario(string value) => value switch
+    {
+        "fs" => BenchScenario.Fs,
+        "s3" => BenchScenario.S3,
+        "all" => BenchScenario.All,
+        _ => throw new ArgumentException($"--scenario must be fs, s3 or all, not '{value}'."),
+    };
 
     // Run ids are fixed-width (bodies of a phase must have equal sizes), so slice and round numbers stay below 100.
     private static int Positive(string name, string value, int max = int.MaxValue) =>

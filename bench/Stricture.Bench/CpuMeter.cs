@@ -4,13 +4,13 @@ namespace Stricture.Bench;
 
 /// <summary>
 /// Where CPU went during one slice. Machine figures are shares of all cores. Kernel threads (block-layer
-/// and filesystem workers) do part of the fsync work and are counted apart; what is left is
-/// other processes on a shared machine, so contention from elsewhere shows up instead of hiding in
-/// the numbers.
+/// and filesystem workers) do part of the fsync work and are counted apart, as is a local S3 server's
+/// CPU (<see cref="StoreCpu"/>, zero on the filesystem driver); what is left is other processes on a
+/// shared machine, so contention from elsewhere shows up instead of hiding in the numbers.
 /// </summary>
 internal sealed record CpuUsage(
     TimeSpan Elapsed, double BusyPercent, double IoWaitPercent, double StealPercent, double InterruptPercent,
-    TimeSpan BenchCpu, TimeSpan ServerUser, TimeSpan ServerSystem, TimeSpan KernelThreads)
+    TimeSpan BenchCpu, TimeSpan ServerUser, TimeSpan ServerSystem, TimeSpan KernelThreads, TimeSpan StoreCpu = default)
 {
     /// <summary>Hard and soft interrupt time (loopback TCP is processed largely in softirq), charged to no process.</summary>
     public TimeSpan Interrupts => Elapsed * (Environment.ProcessorCount * InterruptPercent / 100);
@@ -21,7 +21,7 @@ internal sealed record CpuUsage(
 
     /// <summary>Busy time nothing above accounts for: other processes on the machine.</summary>
     public TimeSpan OtherProcesses =>
-        MachineBusy - BenchCpu - ServerCpu - KernelThreads - Interrupts is { Ticks: > 0 } other ? other : TimeSpan.Zero;
+        MachineBusy - BenchCpu - ServerCpu - KernelThreads - Interrupts - StoreCpu is { Ticks: > 0 } other ? other : TimeSpan.Zero;
 
     public static CpuUsage Sum(IEnumerable<CpuUsage> slices)
     {
@@ -31,7 +31,8 @@ internal sealed record CpuUsage(
             elapsed.Ticks == 0 ? 0 : list.Sum(s => percent(s) * s.Elapsed.Ticks) / elapsed.Ticks;
         return new CpuUsage(elapsed, Weighted(s => s.BusyPercent), Weighted(s => s.IoWaitPercent), Weighted(s => s.StealPercent), Weighted(s => s.InterruptPercent),
             new TimeSpan(list.Sum(s => s.BenchCpu.Ticks)), new TimeSpan(list.Sum(s => s.ServerUser.Ticks)),
-            new TimeSpan(list.Sum(s => s.ServerSystem.Ticks)), new TimeSpan(list.Sum(s => s.KernelThreads.Ticks)));
+            new TimeSpan(list.Sum(s => s.ServerSystem.Ticks)), new TimeSpan(list.Sum(s => s.KernelThreads.Ticks)),
+            new TimeSpan(list.Sum(s => s.StoreCpu.Ticks)));
     }
 }
 
@@ -48,11 +49,13 @@ internal sealed class CpuMeter
     private readonly ServerProcess? _server;
     private readonly (TimeSpan User, TimeSpan System) _serverStart;
     private readonly TimeSpan _kernelStart = KernelThreadsCpu();
+    private readonly TimeSpan _storeStart;
 
     public CpuMeter(ServerProcess? server)
     {
         _server = server;
         _serverStart = server?.CpuTimes ?? default;
+        _storeStart = ProcessesCpu(server?.StorePids ?? []);
     }
 
     public TimeSpan Elapsed => _clock.Elapsed;
@@ -67,7 +70,23 @@ internal sealed class CpuMeter
         var server = _server?.CpuTimes ?? default;
         return new CpuUsage(elapsed, 100 * busy / total, 100 * delta[4] / total, 100 * delta[7] / total, 100 * (delta[5] + delta[6]) / total,
             Process.GetCurrentProcess().TotalProcessorTime - _benchStart,
-            server.User - _serverStart.User, server.System - _serverStart.System, KernelThreadsCpu() - _kernelStart);
+            server.User - _serverStart.User, server.System - _serverStart.System, KernelThreadsCpu() - _kernelStart,
+            // Never negative: a store process that exits mid-slice (restarted by someone else) drops out of the sum.
+            ProcessesCpu(_server?.StorePids ?? []) - _storeStart is { Ticks: > 0 } store ? store : TimeSpan.Zero);
+    }
+
+    /// <summary>CPU time (all threads, user + system) of the given processes; one that is gone counts zero.</summary>
+    private static TimeSpan ProcessesCpu(IReadOnlyList<int> pids)
+    {
+        long ticks = 0;
+        foreach (var pid in pids)
+        {
+            if (ReadStat(pid) is { } fields)
+            {
+                ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
+            }
+        }
+        return TimeSpan.FromSeconds((double)ticks / Libc.ClockTicksPerSecond);
     }
 
     /// <summary>CPU time of all kernel threads (children of kthreadd, pid 2); they never exit, so deltas are exact.</summary>
@@ -80,23 +99,29 @@ internal sealed class CpuMeter
             {
                 continue;
             }
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(directory, "stat"));
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                continue; // Exited while listing.
-            }
-            // The command name may hold spaces and ')'; the fields after its last ')' are: state ppid ... utime(12) stime(13).
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (pid == 2 || fields[1] == "2")
+            // Null when it exited while listing.
+            if (ReadStat(pid) is { } fields && (pid == 2 || fields[1] == "2"))
             {
                 ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
             }
         }
         return TimeSpan.FromSeconds((double)ticks / Libc.ClockTicksPerSecond);
+    }
+
+    /// <summary>The fields of /proc/&lt;pid&gt;/stat after the command name, or null if the process is gone.</summary>
+    private static string[]? ReadStat(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        // The command name may hold spaces and ')'; the fields after its last ')' are: state ppid ... utime(12) stime(13).
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     private static long[] ReadMachine()

@@ -2,7 +2,8 @@ using System.Diagnostics;
 
 namespace Stricture.Bench;
 
-internal sealed record BaselineSlice(int Count, CpuUsage Cpu)
+/// <summary>One baseline slice; Latencies are per-operation Stopwatch ticks where the baseline records them (the raw PUTs do).</summary>
+internal sealed record BaselineSlice(int Count, CpuUsage Cpu, long[]? Latencies = null)
 {
     public double PerSecond => Count / Cpu.Elapsed.TotalSeconds;
 }
@@ -12,15 +13,24 @@ internal sealed record BaselineSlice(int Count, CpuUsage Cpu)
 /// write a 4 KiB temp file, fsync it, rename it into place, fsync the directory. Ingest throughput
 /// is reported as a ratio of this, measured in the same run on the same filesystem, so the ratio
 /// says how much the server costs on top of durability itself, whatever the disk.
+/// The server, idle while the baseline runs, is passed only so its CPU is measured, to show it stays idle.
 /// </summary>
-internal static class DurableWriteBaseline
+internal sealed class DurableWriteBaseline(string workDirectory, BenchOptions options, ServerProcess server) : IBaseline
 {
     public const int FileBytes = 4096;
 
     private static readonly byte[] Content = CreateContent();
 
-    // The server (idle while the baseline runs) is passed only so its CPU is measured, to show it stays idle.
-    public static BaselineSlice Run(
+    public string Operations => "durable writes";
+
+    // Synchronous underneath (dedicated threads, see Run); the Task only fits the comparison's shape.
+    public Task WarmUpAsync(int count, CancellationToken cancellationToken) => Task.FromResult(
+        Run(Path.Combine(workDirectory, "baseline-warm-up"), 0, count, options.Concurrency, options.PhaseTimeout, server, cancellationToken));
+
+    public Task<BaselineSlice> RunSliceAsync(int slice, int count, CancellationToken cancellationToken) => Task.FromResult(
+        Run(Path.Combine(workDirectory, "baseline"), slice, count, options.Concurrency, options.PhaseTimeout, server, cancellationToken));
+
+    private static BaselineSlice Run(
         string directory, int slice, int count, int workers, TimeSpan timeout, ServerProcess? server, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);

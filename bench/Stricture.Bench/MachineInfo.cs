@@ -69,7 +69,8 @@ internal sealed record MachineInfo(
         }
     }
 
-    private static string? Run(string file, params string[] arguments)
+    /// <summary>A command's standard output on one line, or null if it failed.</summary>
+    public static string? Run(string file, params string[] arguments)
     {
         try
         {

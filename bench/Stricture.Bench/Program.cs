@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 using Stricture.Bench;
 
-// Ingest benchmark for the filesystem driver: durable-write baseline and ingest load against a real
+// Ingest benchmark. fs scenario (the default): durable-write baseline and ingest load against a real
 // server process in alternating slices, then peak server memory under concurrent maximum-size posts.
-// Progress goes to stderr; stdout is only the markdown results block.
+// s3 scenario: raw conditional PUTs and ingest on the s3 driver, against the same S3 server, in
+// alternating slices. Progress goes to stderr; stdout is only the markdown results blocks.
 
 BenchOptions options;
 try
@@ -34,17 +35,20 @@ var signals = new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHU
 
 void Progress(string message) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
 
-async Task<T> WithServerAsync<T>(string name, Func<ServerProcess, Task<T>> measure)
+async Task<T> WithServerAsync<T>(
+    string name, Func<ServerProcess, Task<T>> measure, IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<int>? storePids = null)
 {
     cancel.Token.ThrowIfCancellationRequested();
     Quiet.Settle();
     await using var server = await ServerProcess.StartAsync(
-        options.ServerDll, options.ServerWorkingDirectory, Path.Combine(runDirectory, $"data-{name}"), TimeSpan.FromSeconds(30));
+        options.ServerDll, options.ServerWorkingDirectory, Path.Combine(runDirectory, $"data-{name}"), TimeSpan.FromSeconds(30), settings, storePids);
     Progress($"{name}: server pid {server.Pid} on {server.BaseAddress}");
     return await measure(server);
 }
 
-try
+var command = Environment.GetEnvironmentVariable("BENCH_COMMAND") ?? Environment.CommandLine;
+
+async Task<ResultsReport> RunFsAsync()
 {
     var machine = MachineInfo.Describe(runDirectory, options.ServerDll);
     var date = DateTimeOffset.UtcNow;
@@ -53,7 +57,7 @@ try
     {
         Progress($"throughput: {options.Count} durable writes and {options.Count} posts in {options.Slices} alternating slices, " +
                  $"{options.Concurrency} writers/clients");
-        return ThroughputComparison.RunAsync(server, options, runDirectory, Progress, cancel.Token);
+        return ThroughputComparison.RunAsync(server, options, new DurableWriteBaseline(runDirectory, options, server), Progress, cancel.Token);
     });
     var large = await WithServerAsync("large", async server =>
     {
@@ -62,15 +66,55 @@ try
         Progress($"memory: peak RSS {run.PeakRssKiB / 1024.0:0} MiB, {run.Accepted} of {run.Posts} accepted");
         return run;
     });
+    return new ResultsReport(machine, command, date, options, throughput, large);
+}
 
-    var command = Environment.GetEnvironmentVariable("BENCH_COMMAND") ?? Environment.CommandLine;
-    var report = new ResultsReport(machine, command, date, options, throughput, large);
-    Console.Out.Write(report.ToMarkdown());
-    foreach (var error in report.Errors)
+async Task<S3ResultsReport> RunS3Async()
+{
+    var store = S3TestServer.FromEnvironment();
+    // Other people commit while benchmarks run: say which code was just built ("-dirty": with uncommitted changes).
+    var code = MachineInfo.Run("git", "describe", "--always", "--dirty") ?? "unknown (not a git checkout)";
+    var s3Options = options with { Count = options.S3Count };
+    // The s3 driver stages each object in a temp file before its PUT: that filesystem is the one that matters here.
+    var machine = MachineInfo.Describe(Path.GetTempPath(), options.ServerDll);
+    var date = DateTimeOffset.UtcNow;
+    var loadBefore = LoadAverage.Read();
+
+    await using var bucket = await S3Bucket.CreateAsync(store, cancel.Token);
+    Progress($"s3: bucket {bucket.Name} at {store.Endpoint} ({store.Version})");
+    var throughput = await WithServerAsync("s3", server =>
+    {
+        Progress($"s3 throughput: {s3Options.Count} raw PUTs and {s3Options.Count} posts in {s3Options.Slices} alternating slices, " +
+                 $"{s3Options.Concurrency} writers/clients");
+        return ThroughputComparison.RunAsync(server, s3Options, new RawPutBaseline(bucket, s3Options, server), Progress, cancel.Token);
+    }, bucket.ServerSettings, store.Pids);
+    return new S3ResultsReport(machine, store, command, code, date, s3Options, throughput, loadBefore, LoadAverage.Read());
+}
+
+try
+{
+    var errors = new List<string>();
+    if (options.RunsFs)
+    {
+        var report = await RunFsAsync();
+        Console.Out.Write(report.ToMarkdown());
+        errors.AddRange(report.Errors);
+    }
+    if (options.RunsS3)
+    {
+        var report = await RunS3Async();
+        if (options.RunsFs)
+        {
+            Console.Out.WriteLine();
+        }
+        Console.Out.Write(report.ToMarkdown());
+        errors.AddRange(report.Errors);
+    }
+    foreach (var error in errors)
     {
         Console.Error.WriteLine("FAILED: " + error);
     }
-    return report.Errors.Count == 0 ? 0 : 1;
+    return errors.Count == 0 ? 0 : 1;
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {

@@ -18,13 +18,21 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _output = new();
 
-    private ServerProcess(Process process, Uri baseAddress)
+    private ServerProcess(Process process, Uri baseAddress, IReadOnlyList<int> storePids)
     {
         _process = process;
         BaseAddress = baseAddress;
+        StorePids = storePids;
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>
+    /// The processes of the store the server writes to when it is a local S3 server (Ceph's
+    /// radosgw, OSD and monitor); empty on the filesystem driver. Their CPU is measured apart, as
+    /// it is part of what a post costs on this machine, not "other processes".
+    /// </summary>
+    public IReadOnlyList<int> StorePids { get; }
 
     public int Pid => _process.Id;
 
@@ -38,7 +46,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string serverDll, string? workingDirectory, string dataDirectory, TimeSpan startTimeout)
+    /// <summary>Starts the server; <paramref name="settings"/> is extra environment (the s3 driver's settings), applied last.</summary>
+    public static async Task<ServerProcess> StartAsync(
+        string serverDll, string? workingDirectory, string dataDirectory, TimeSpan startTimeout,
+        IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<int>? storePids = null)
     {
         if (!File.Exists(serverDll))
         {
@@ -59,10 +70,11 @@ internal sealed class ServerProcess : IAsyncDisposable
             WorkingDirectory = Path.GetFullPath(workingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(serverDll))!),
         };
         // A clean configuration: nothing inherited from the caller's shell (auth, OTLP export,
-        // other URLs) may change what is measured.
+        // other URLs, another store's connection string) may change what is measured.
         foreach (var key in start.Environment.Keys.Where(k =>
                      k.StartsWith("STRICTURE_", StringComparison.Ordinal) || k.StartsWith("OTEL_", StringComparison.Ordinal) ||
-                     k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("Logging__", StringComparison.Ordinal)).ToList())
+                     k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("Logging__", StringComparison.Ordinal) ||
+                     k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }
@@ -71,9 +83,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         // Quiet console; the audit file (<data>/audit/audit.jsonl) is still written per request.
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), storePids ?? []);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();

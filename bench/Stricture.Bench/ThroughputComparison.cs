@@ -33,30 +33,29 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
     /// a growing journal) instead of charging it to whichever side runs last.
     /// </summary>
     public static async Task<ThroughputComparison> RunAsync(
-        ServerProcess server, BenchOptions options, string workDirectory, Action<string> progress, CancellationToken cancellationToken)
+        ServerProcess server, BenchOptions options, IBaseline baseline, Action<string> progress, CancellationToken cancellationToken)
     {
         using var load = new IngestLoad(server, options);
-        progress($"warm-up: {options.WarmUp} posts and {options.WarmUp} durable writes");
+        progress($"warm-up: {options.WarmUp} posts and {options.WarmUp} {baseline.Operations}");
         var warm = await load.WarmUpAsync(cancellationToken);
         if (warm.Failed > 0)
         {
             throw new InvalidOperationException($"{warm.Failed} warm-up posts were not answered 202: {string.Join(" | ", warm.FailureSamples)}");
         }
 
-        // The baseline gets the same warm-up as the server: its first writes into a fresh directory are not measured either.
-        DurableWriteBaseline.Run(Path.Combine(workDirectory, "baseline-warm-up"), 0, options.WarmUp, options.Concurrency,
-            options.PhaseTimeout, server, cancellationToken);
+        // The baseline gets the same warm-up as the server: its first writes (into a fresh directory,
+        // over new connections) are not measured either.
+        await baseline.WarmUpAsync(options.WarmUp, cancellationToken);
 
         var slices = new List<ComparisonSlice>();
         for (var i = 0; i < options.Slices; i++)
         {
             // Spread the count evenly; the first slices take the remainder.
             var count = options.Count / options.Slices + (i < options.Count % options.Slices ? 1 : 0);
-            BaselineSlice Baseline()
+            async Task<BaselineSlice> BaselineAsync()
             {
                 Quiet.Settle();
-                return DurableWriteBaseline.Run(Path.Combine(workDirectory, "baseline"), i, count, options.Concurrency,
-                    options.PhaseTimeout, server, cancellationToken);
+                return await baseline.RunSliceAsync(i, count, cancellationToken);
             }
             async Task<IngestSlice> IngestAsync()
             {
@@ -64,21 +63,21 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
                 return await load.RunSliceAsync(i, count, cancellationToken);
             }
 
-            BaselineSlice baseline;
+            BaselineSlice direct;
             IngestSlice ingest;
             if (i % 2 == 0)
             {
-                baseline = Baseline();
+                direct = await BaselineAsync();
                 ingest = await IngestAsync();
             }
             else
             {
                 ingest = await IngestAsync();
-                baseline = Baseline();
+                direct = await BaselineAsync();
             }
-            var slice = new ComparisonSlice(i + 1, baseline, ingest);
+            var slice = new ComparisonSlice(i + 1, direct, ingest);
             slices.Add(slice);
-            progress($"slice {i + 1}/{options.Slices}: baseline {baseline.PerSecond:N0} writes/s, ingest {ingest.PerSecond:N0} posts/s " +
+            progress($"slice {i + 1}/{options.Slices}: baseline {direct.PerSecond:N0} {baseline.Operations}/s, ingest {ingest.PerSecond:N0} posts/s " +
                      $"(ratio {slice.Ratio:0.00}, p99 {LatencySummary.FromTimestampDeltas(ingest.Latencies).P99:0.0} ms, {ingest.Failed} failed)");
         }
         return new ThroughputComparison(slices, load.ArtifactNodes);
