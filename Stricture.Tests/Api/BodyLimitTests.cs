@@ -7,18 +7,16 @@ using Stricture.Tests.Infrastructure;
 namespace Stricture.Tests.Api;
 
 /// <summary>Body size cap, content types and gzip.</summary>
-public sealed class BodyLimitTests : IAsyncLifetime
+public sealed class BodyLimitTests(BodyLimitTests.CappedServer shared) : IClassFixture<BodyLimitTests.CappedServer>
 {
     private const int Limit = 64 * 1024;
-    private IngestServer _server = null!;
+    private readonly IngestServer _server = shared.Server;
 
-    public Task InitializeAsync()
+    public sealed class CappedServer : SharedIngestServer
     {
-        _server = IngestServer.Start(new Dictionary<string, string?> { ["STRICTURE_SERVER_MAX_BODY_BYTES"] = Limit.ToString() });
-        return Task.CompletedTask;
+        protected override IDictionary<string, string?> Settings =>
+            new Dictionary<string, string?> { ["STRICTURE_SERVER_MAX_BODY_BYTES"] = Limit.ToString() };
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task A_declared_body_over_the_cap_is_a_413()

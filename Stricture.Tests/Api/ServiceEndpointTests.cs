@@ -5,17 +5,9 @@ using Stricture.Tests.Infrastructure;
 namespace Stricture.Tests.Api;
 
 /// <summary>Health endpoints and the OpenAPI document.</summary>
-public sealed class ServiceEndpointTests : IAsyncLifetime
+public sealed class ServiceEndpointTests(SharedIngestServer shared) : IClassFixture<SharedIngestServer>
 {
-    private IngestServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = IngestServer.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    private readonly IngestServer _server = shared.Server;
 
     [Theory]
     [InlineData("/health")]
