@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Stricture.Ingest;
 
 // No configuration reload: its file watcher would watch the content root recursively, and the
@@ -12,7 +13,17 @@ var app = builder.Build();
 app.MapIngestApi();
 app.MapDefaultEndpoints();
 
-app.Run();
+try
+{
+    app.Run();
+    return 0;
+}
+catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException)
+{
+    // A refusal to start: the host has already logged why. Exit with a plain failure code rather
+    // than an unhandled-exception abort that prints the same stack trace again.
+    return 1;
+}
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;
