@@ -71,6 +71,12 @@ internal sealed class RequestBodyReader(IOptions<ServerOptions> options)
             buffer.Dispose();
             return (null, RequestProblem.TooLarge(limit));
         }
+        catch (BadHttpRequestException exception)
+        {
+            // Kestrel's own verdict on the body, such as a body shorter than its Content-Length.
+            buffer.Dispose();
+            return (null, new RequestProblem(exception.StatusCode, "invalid-body", "The request body could not be read.", exception.Message));
+        }
         catch (InvalidDataException)
         {
             buffer.Dispose();

@@ -106,6 +106,22 @@ public sealed class BodyLimitTests(BodyLimitTests.CappedServer shared) : IClassF
         await Problem.AssertAsync(response, "unsupported-encoding");
     }
 
+    [Fact]
+    public async Task A_malformed_chunked_body_is_a_400_problem()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_server.BaseAddress.Host, _server.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        var request = "POST /v1/artifacts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                      "5\r\n{\"a\":\r\nzz\r\nnot a chunk\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+
+        using var reader = new StreamReader(stream);
+        var statusLine = await reader.ReadLineAsync();
+        Assert.StartsWith("HTTP/1.1 400", statusLine);
+        Assert.Contains("invalid-body", await reader.ReadToEndAsync());
+    }
+
     [Theory]
     [InlineData("application/json; charset=utf-8")]
     [InlineData("application/vnd.stricture+json")]
