@@ -22,6 +22,8 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 {
     public const string Sha256MetadataKey = "sha256";
 
+    private const string StagingPrefix = "stricture-staging-";
+
     private readonly IAmazonS3 _client;
     private readonly S3StoreSettings _settings;
     private readonly ILogger<S3ObjectStore> _logger;
@@ -33,7 +35,8 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         _client = client;
         _settings = settings;
         _logger = logger;
-        _staging = Path.Combine(settings.StagingDirectory, $"stricture-staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        RemoveStagingOfDeadProcesses(settings.StagingDirectory);
+        _staging = Path.Combine(settings.StagingDirectory, $"{StagingPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_staging);
         // AWS answers 409 ConditionalRequestConflict when two conditional writes of one key race:
         // the loser must retry to learn the outcome (usually 412 once the winner has landed).
@@ -206,6 +209,33 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         catch (IOException)
         {
             // Best effort: the folder lives under the temp directory.
+        }
+    }
+
+    /// <summary>
+    /// Staging folders are private to a process and removed when it stops; one killed before it
+    /// could leaves its folder behind. Remove those whose process no longer exists (Linux /proc).
+    /// </summary>
+    private static void RemoveStagingOfDeadProcesses(string stagingRoot)
+    {
+        if (!Directory.Exists("/proc/self") || !Directory.Exists(stagingRoot))
+        {
+            return;
+        }
+        foreach (var folder in Directory.EnumerateDirectories(stagingRoot, StagingPrefix + "*"))
+        {
+            var pid = Path.GetFileName(folder)[StagingPrefix.Length..].Split('-')[0];
+            if (int.TryParse(pid, out _) && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another process may be cleaning up the same folder.
+                }
+            }
         }
     }
 
