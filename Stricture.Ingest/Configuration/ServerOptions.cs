@@ -8,9 +8,6 @@ public sealed class ServerOptions
     /// <summary>Where Kestrel listens; null when the address comes from ASP.NET Core's own URL settings.</summary>
     public ListenAddress? Address { get; set; }
 
-    /// <summary>True when STRICTURE_SERVER_ADDR was set explicitly.</summary>
-    public bool AddressIsExplicit { get; set; }
-
     /// <summary>Hosts ASP.NET Core binds from ASPNETCORE_URLS / --urls, when STRICTURE_SERVER_ADDR is not set.</summary>
     public IReadOnlyList<string> UrlHosts { get; set; } = [];
 

@@ -44,7 +44,6 @@ internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
                 throw Invalid<ServerOptions>($"{SettingNames.Address}: {error}");
             }
             options.Address = parsed;
-            options.AddressIsExplicit = true;
         }
         else if (Setting("urls") is { } urls)
         {

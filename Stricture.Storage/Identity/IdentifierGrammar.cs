@@ -38,6 +38,4 @@ public static class IdentifierGrammar
         }
         return null;
     }
-
-    public static bool IsValid(string value) => Explain("value", value) is null;
 }

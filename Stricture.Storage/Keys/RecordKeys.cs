@@ -18,13 +18,10 @@ public sealed class RecordKeys
     public RecordKeys(string prefix)
     {
         var trimmed = prefix.Trim('/');
-        Prefix = trimmed;
         _root = trimmed.Length == 0 ? "v1" : trimmed + "/v1";
     }
 
     private readonly string _root;
-
-    public string Prefix { get; }
 
     public string ServicePrefix(ServiceIdentity service) =>
         $"{_root}/org={service.Organization}/project={service.Project}/service={service.Service}/";
