@@ -41,6 +41,7 @@ public static class IngestServiceExtensions
         app.MapOpenApi();
         app.MapHealthzApi();
         app.MapArtifactsApi();
+        app.MapRunsApi();
         return app;
     }
 }

@@ -1,5 +1,11 @@
 using Microsoft.Extensions.Options;
 using Stricture.Ingest;
+using Stricture.Ingest.Storage;
+
+if (args is [ReconcileCommand.Name, .. var settings])
+{
+    return await ReconcileCommand.RunAsync(settings);
+}
 
 // No configuration reload: its file watcher would watch the content root recursively, and the
 // default data directory lives under it (one inotify watch per record directory).

@@ -35,7 +35,7 @@ internal sealed class IngestAuditMiddleware(RequestDelegate next, AuditLog audit
             var outcome = status < 400 ? "accepted" : status >= 500 ? "error" : "rejected";
             var reason = feature.Reason ?? (status >= 500 ? "server-error" : "rejected");
             audit.Write(new AuditEvent(
-                RecordStore.FormatTimestamp(time.GetUtcNow()), "ingest", outcome, status, reason,
+                UtcTimestamp.Format(time.GetUtcNow()), "ingest", outcome, status, reason,
                 IngestPrincipal.NameOf(context), context.Connection.RemoteIpAddress?.ToString(),
                 feature.Service?.Organization, feature.Service?.Project, feature.Service?.Service, feature.RunId,
                 feature.Location, requestBytes, feature.StoredBytes, feature.Sha256, Activity.Current?.TraceId.ToString()));

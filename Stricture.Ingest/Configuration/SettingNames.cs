@@ -18,6 +18,7 @@ public static class SettingNames
     public const string ObjectTimeoutSeconds = "STRICTURE_SERVER_OBJECT_TIMEOUT_SECONDS";
     public const string ObjectMaxRetries = "STRICTURE_SERVER_OBJECT_MAX_RETRIES";
     public const string R2AccountId = "STRICTURE_SERVER_R2_ACCOUNT_ID";
+    public const string ReconcileOnStart = "STRICTURE_SERVER_RECONCILE_ON_START";
 
     /// <summary>The Aspire AppHost's MinIO reference (environment variable ConnectionStrings__minio).</summary>
     public const string MinioConnectionString = "ConnectionStrings:minio";

@@ -35,5 +35,8 @@ public sealed class StorageOptions
 
     public int ObjectMaxRetries { get; set; } = 3;
 
+    /// <summary>Whether the server reconciles the catalog (manifests, latest pointers) with the payloads when it starts.</summary>
+    public bool ReconcileOnStart { get; set; } = true;
+
     public bool UsesObjectStore => Driver is S3Driver or R2Driver;
 }

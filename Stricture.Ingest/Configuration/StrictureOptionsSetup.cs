@@ -110,6 +110,10 @@ internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
         {
             options.ObjectRequestTimeout = TimeSpan.FromSeconds(PositiveInt(SettingNames.ObjectTimeoutSeconds, timeout, max: 600));
         }
+        if (Setting(SettingNames.ReconcileOnStart) is not null)
+        {
+            options.ReconcileOnStart = Bool(SettingNames.ReconcileOnStart);
+        }
         if (Setting(SettingNames.ObjectMaxRetries) is { } retries)
         {
             options.ObjectMaxRetries = retries == "0" ? 0 : PositiveInt(SettingNames.ObjectMaxRetries, retries, max: 10);

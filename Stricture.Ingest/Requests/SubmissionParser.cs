@@ -119,6 +119,11 @@ internal static partial class SubmissionParser
         {
             return RequestProblem.BadRequest("invalid-identifier", why, name);
         }
+        if (name == "run_id" && value == IdentifierGrammar.ReservedRunId)
+        {
+            return RequestProblem.BadRequest("reserved-run-id",
+                $"'run_id' must not be '{IdentifierGrammar.ReservedRunId}': GET /v1/runs/{{organization}}/{{project}}/{{service}}/latest names the newest run.", name);
+        }
         switch (name)
         {
             case "organization": fields.Organization = value; break;

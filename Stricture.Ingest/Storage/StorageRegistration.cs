@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using Stricture.Ingest.Configuration;
 using Stricture.Ingest.Health;
+using Stricture.Storage.Catalog;
 using Stricture.Storage.Filesystem;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Queries;
 using Stricture.Storage.Records;
 using Stricture.Storage.S3;
 using Stricture.Storage.Telemetry;
@@ -17,7 +19,10 @@ internal static class StorageRegistration
     {
         services.AddSingleton<StorageTelemetry>();
         services.AddSingleton(sp => new RecordKeys(Options(sp).ObjectPrefix));
+        services.AddSingleton<RunCatalog>();
         services.AddSingleton<RecordStore>();
+        services.AddSingleton<RunQueries>();
+        services.AddSingleton<CatalogReconciler>();
 
         services.AddSingleton(sp => new FileSystemObjectStore(Options(sp).DataDirectory));
         services.AddSingleton(sp =>
@@ -30,6 +35,7 @@ internal static class StorageRegistration
             : sp.GetRequiredService<FileSystemObjectStore>());
 
         services.AddHostedService<StorageStartup>();
+        services.AddHostedService<ReconcileAtStartup>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return services;
     }

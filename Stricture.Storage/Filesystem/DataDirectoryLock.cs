@@ -7,6 +7,8 @@ namespace Stricture.Storage.Filesystem;
 /// </summary>
 public sealed class DataDirectoryLock : IDisposable
 {
+    public const string FileName = ".lock";
+
     private readonly FileStream _lockFile;
 
     private DataDirectoryLock(FileStream lockFile) => _lockFile = lockFile;
@@ -14,7 +16,7 @@ public sealed class DataDirectoryLock : IDisposable
     public static DataDirectoryLock Acquire(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, ".lock");
+        var path = Path.Combine(dataDirectory, FileName);
         try
         {
             // FileShare.None takes flock(LOCK_EX | LOCK_NB) on Unix.

@@ -137,23 +137,16 @@ public sealed class FileSystemObjectStore : IObjectStore
             throw new ObjectIntegrityException(key, recorded, actual);
         }
         // The ETag is the content's hash: exactly what compare-and-swap must compare.
-        return new StoredObject(key, content, actual);
+        return new StoredObject(key, content, actual, actual);
     }
 
     public Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
-        var lastSlash = prefix.LastIndexOf('/');
-        var directory = lastSlash < 0 ? _root : PathOf(prefix[..lastSlash]);
-        if (!Directory.Exists(directory))
-        {
-            return Task.FromResult(new ObjectListing([], null));
-        }
-        var keys = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(key => key.StartsWith(prefix, StringComparison.Ordinal) && !key.StartsWith(StagingDirectoryName, StringComparison.Ordinal))
-            .Where(key => continuationToken is null || string.CompareOrdinal(key, continuationToken) > 0)
-            .Order(StringComparer.Ordinal)
+        // Start the walk at the deepest directory the prefix names; the token is the last key returned.
+        var directoryKey = prefix[..(prefix.LastIndexOf('/') + 1)];
+        var directory = directoryKey.Length == 0 ? _root : PathOf(directoryKey.TrimEnd('/'));
+        var keys = OrderedKeyWalk.Keys(directory, directoryKey, prefix, continuationToken, IsInternal)
             .Take(maxKeys + 1)
             .ToList();
         var more = keys.Count > maxKeys;
@@ -163,6 +156,10 @@ public sealed class FileSystemObjectStore : IObjectStore
         }
         return Task.FromResult(new ObjectListing(keys, more ? keys[^1] : null));
     }
+
+    /// <summary>The driver's own files at the top of the data directory, which are not keys.</summary>
+    private static bool IsInternal(string key) =>
+        key.StartsWith(StagingDirectoryName + "/", StringComparison.Ordinal) || key == DataDirectoryLock.FileName;
 
     public async Task ProbeWritableAsync(CancellationToken cancellationToken)
     {

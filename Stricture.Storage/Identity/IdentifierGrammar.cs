@@ -12,6 +12,9 @@ public static class IdentifierGrammar
 {
     public const int MaxLength = 128;
 
+    /// <summary>Not a run id: the read API's path for a service's newest run ends in it.</summary>
+    public const string ReservedRunId = "latest";
+
     private static readonly SearchValues<char> Allowed =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789._-");
 

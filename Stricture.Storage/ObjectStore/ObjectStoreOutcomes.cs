@@ -15,8 +15,12 @@ public enum ReplaceOutcome
     NotFound,
 }
 
-/// <summary>A whole object as read back. <see cref="ETag"/> is an opaque version token for compare-and-swap.</summary>
-public sealed record StoredObject(string Key, ReadOnlyMemory<byte> Content, string ETag);
+/// <summary>
+/// A whole object as read back. <see cref="ETag"/> is an opaque version token for compare-and-swap;
+/// <see cref="Sha256"/> is the lowercase hex SHA-256 of <see cref="Content"/>, already checked against
+/// the hash recorded when the object was written.
+/// </summary>
+public sealed record StoredObject(string Key, ReadOnlyMemory<byte> Content, string ETag, string Sha256);
 
 /// <summary>One page of a listing; <see cref="ContinuationToken"/> is null on the last page.</summary>
 public sealed record ObjectListing(IReadOnlyList<string> Keys, string? ContinuationToken);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
@@ -23,9 +22,14 @@ namespace Stricture.Storage.Records;
 /// The claim is durable before the payload is committed, so a crash can leave a claim without a
 /// payload (the retry completes it at the same key, whatever the date) but never a payload whose
 /// retry would compute another key. Staged temp files are removed at start-up.
+///
+/// Then, for every accepted post (a first write or a retry), the run is added to the derived
+/// objects that answer queries (<see cref="RunCatalog"/>) before this returns, so an acknowledged
+/// run is visible to queries. A crash before that leaves a payload the catalog lacks; the retry, or
+/// <see cref="CatalogReconciler"/>, adds it.
 /// </summary>
 public sealed partial class RecordStore(
-    IObjectStore store, RecordKeys keys, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger)
+    IObjectStore store, RecordKeys keys, RunCatalog catalog, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger)
 {
     public async Task<IngestResult> IngestAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
@@ -38,7 +42,7 @@ public sealed partial class RecordStore(
         var claim = new RunIndexEntry(
             run.RunId,
             keys.Payload(run, RecordKeys.PartitionDate(submission.GeneratedAt, receivedAt)),
-            FormatTimestamp(receivedAt),
+            UtcTimestamp.Format(receivedAt),
             RunEnvelope.Fingerprint(submission, run.RunId));
         var indexKey = keys.RunIndexEntry(run);
 
@@ -85,8 +89,9 @@ public sealed partial class RecordStore(
             {
                 var stored = await ReadVerifiedAsync(claim.Key, cancellationToken)
                              ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
-                VerifyHash(claim.Key, staged.Sha256, Convert.ToHexStringLower(SHA256.HashData(stored.Content.Span)));
+                VerifyHash(claim.Key, staged.Sha256, stored.Sha256);
             }
+            await RecordInCatalogAsync(submission, claim, staged, cancellationToken);
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
             return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created);
         }
@@ -94,6 +99,19 @@ public sealed partial class RecordStore(
         {
             await staged.DisposeAsync();
         }
+    }
+
+    private Task RecordInCatalogAsync(RunSubmission submission, RunIndexEntry claim, StagedObject staged, CancellationToken cancellationToken)
+    {
+        if (!keys.TryParsePayload(claim.Key, out var run, out var partitionDate))
+        {
+            throw new InvalidOperationException($"The claimed key '{claim.Key}' is not a payload key.");
+        }
+        var entry = new ManifestEntry(
+            claim.RunId, claim.Key, staged.Sha256, staged.Length, claim.ReceivedAt,
+            submission.GeneratedAt is { } generatedAt ? UtcTimestamp.Format(generatedAt) : null,
+            submission.CommitSha);
+        return catalog.RecordAsync(run.Service, partitionDate, entry, cancellationToken);
     }
 
     private Task<StagedObject> StageEnvelopeAsync(RunSubmission submission, RunIndexEntry claim, CancellationToken cancellationToken) =>
@@ -134,10 +152,6 @@ public sealed partial class RecordStore(
         LogIntegrityFailure(logger, key, expected, actual);
         throw new ObjectIntegrityException(key, expected, actual);
     }
-
-    /// <summary>RFC 3339 in UTC with a fixed 7-digit fraction, so timestamps sort as text.</summary>
-    public static string FormatTimestamp(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Integrity failure at {Key}: expected SHA-256 {Expected}, found {Actual}")]
     private static partial void LogIntegrityFailure(ILogger logger, string key, string expected, string actual);

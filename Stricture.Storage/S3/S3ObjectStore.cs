@@ -148,7 +148,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             {
                 throw new ObjectIntegrityException(key, recorded, actual);
             }
-            return new StoredObject(key, content, response.ETag.Trim('"'));
+            return new StoredObject(key, content, response.ETag.Trim('"'), actual);
         }
         catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
         {

@@ -12,6 +12,7 @@ public sealed class StorageTelemetry
 
     private readonly Histogram<double> _writeDuration;
     private readonly Counter<long> _integrityFailures;
+    private readonly Counter<long> _catalogUpdates;
 
     public StorageTelemetry(IMeterFactory meterFactory)
     {
@@ -22,10 +23,16 @@ public sealed class StorageTelemetry
         _integrityFailures = meter.CreateCounter<long>(
             "stricture.storage.integrity_failures", unit: "{object}",
             description: "Stored objects whose bytes did not match their recorded SHA-256.");
+        _catalogUpdates = meter.CreateCounter<long>(
+            "stricture.storage.catalog_updates", unit: "{update}",
+            description: "Coalesced updates of manifests and latest pointers, by object and whether they changed it.");
     }
 
     public void RecordWrite(TimeSpan elapsed, string outcome) =>
         _writeDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void RecordIntegrityFailure() => _integrityFailures.Add(1);
+
+    public void RecordCatalogUpdate(string target, bool changed) =>
+        _catalogUpdates.Add(1, new KeyValuePair<string, object?>("target", target), new KeyValuePair<string, object?>("changed", changed));
 }

@@ -9,7 +9,9 @@ namespace Stricture.Tests.Faults;
 /// A real server process under concurrent load is killed with SIGKILL, several times, on one data
 /// directory. SIGKILL does not drop the OS page cache, so this proves the write protocol (staging,
 /// create-new links, claims) leaves no torn or partial record and loses no acknowledged one; the
-/// fsyncs that cover power loss are exercised by every write but not by this test.
+/// fsyncs that cover power loss are exercised by every write but not by this test. Kills that land
+/// between a payload's write and its manifest update are repaired by reconcile, which the test runs
+/// (as the reconcile command) before checking that queries see every acknowledged run.
 /// </summary>
 public sealed class CrashTests
 {
@@ -70,7 +72,10 @@ public sealed class CrashTests
         Assert.True(acknowledged.Count >= Rounds * MinimumAcknowledgedPerRound * 9 / 10,
             $"each round must have acknowledged a real load before the kill; got {acknowledged.Count} in all");
 
-        // 4. Restart once more: start-up clears staging; every acknowledged record must be intact.
+        // 4. Reconcile the catalog with the payloads, then restart once more: start-up clears staging;
+        // every acknowledged record must be intact.
+        var (exitCode, output) = await IngestProcess.RunCommandAsync(data.Path, "reconcile");
+        Assert.True(exitCode == 0, output);
         await using var final = await IngestProcess.StartAsync(data.Path);
         foreach (var (runId, (location, sha256)) in acknowledged)
         {
@@ -83,13 +88,33 @@ public sealed class CrashTests
         var recordsTree = Path.Combine(data.Path, "stricture");
         foreach (var file in Directory.EnumerateFiles(recordsTree, "*", SearchOption.AllDirectories))
         {
-            Assert.True(file.EndsWith("payload.json", StringComparison.Ordinal) || file.Contains("/runs/run=", StringComparison.Ordinal),
-                $"only records and run index entries may live in the records tree, found {file}");
-            using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(file)); // throws if torn
+            Assert.True(file.EndsWith("payload.json", StringComparison.Ordinal) || file.Contains("/runs/run=", StringComparison.Ordinal) ||
+                        file.Contains("/manifests/date=", StringComparison.Ordinal) || file.EndsWith("/latest.json", StringComparison.Ordinal),
+                $"only records, run index entries, manifests and latest pointers may live in the records tree, found {file}");
+            foreach (var line in (await File.ReadAllTextAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                using var document = JsonDocument.Parse(line); // throws if torn
+            }
         }
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(data.Path, ".staging")));
 
-        // 6. Retrying an acknowledged run after the crashes still answers with its original location.
+        // 6. Queries see every acknowledged run, once, and latest is the newest of them.
+        var serviceTree = Path.Combine(recordsTree, "v1", "org=acme", "project=checkout", "service=api");
+        var listed = Directory.EnumerateFiles(Path.Combine(serviceTree, "manifests"))
+            .SelectMany(File.ReadAllLines)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToList();
+        var listedRuns = listed.Select(entry => entry.GetProperty("run_id").GetString()!).ToList();
+        Assert.Equal(listedRuns.Count, listedRuns.Distinct().Count());
+        Assert.Empty(acknowledged.Keys.Except(listedRuns));
+        var newest = listed.MaxBy(entry => (entry.GetProperty("received_at").GetString(), entry.GetProperty("run_id").GetString()),
+            Comparer<(string?, string?)>.Create((x, y) => string.CompareOrdinal(x.Item1, y.Item1) is var c && c != 0 ? c : string.CompareOrdinal(x.Item2, y.Item2)));
+        using var reader = new HttpClient { BaseAddress = final.BaseAddress };
+        var latest = await reader.GetAsync("/v1/runs/acme/checkout/api/latest");
+        Assert.Equal(HttpStatusCode.OK, latest.StatusCode);
+        Assert.Equal(newest.GetProperty("run_id").GetString(), (await latest.JsonBodyAsync()).GetProperty("run_id").GetString());
+
+        // 7. Retrying an acknowledged run after the crashes still answers with its original location.
         using var check = new HttpClient { BaseAddress = final.BaseAddress };
         var (sampleRun, sample) = acknowledged.First();
         var retry = await check.PostAsync("/v1/artifacts", Posts.Json(Posts.Valid(runId: sampleRun)));

@@ -60,9 +60,17 @@ public sealed partial class IngestProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server expecting it to refuse: returns its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunExpectingRefusalAsync(string dataDirectory, IDictionary<string, string> environment)
+    public static Task<(int ExitCode, string Output)> RunExpectingRefusalAsync(string dataDirectory, IDictionary<string, string> environment) =>
+        RunToExitAsync(dataDirectory, environment, []);
+
+    /// <summary>Runs a command of the ingest binary (such as reconcile): returns its exit code and everything it printed.</summary>
+    public static Task<(int ExitCode, string Output)> RunCommandAsync(string dataDirectory, params string[] arguments) =>
+        RunToExitAsync(dataDirectory, null, arguments);
+
+    private static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        string dataDirectory, IDictionary<string, string>? environment, string[] arguments)
     {
-        using var process = Process.Start(StartInfo(dataDirectory, environment))!;
+        using var process = Process.Start(StartInfo(dataDirectory, environment, arguments))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -73,7 +81,7 @@ public sealed partial class IngestProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             process.Kill();
-            throw new InvalidOperationException("The server was expected to refuse to start, but it kept running.");
+            throw new InvalidOperationException("The process was expected to exit, but it kept running.");
         }
         return (process.ExitCode, await stdout + await stderr);
     }
@@ -94,9 +102,9 @@ public sealed partial class IngestProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ProcessStartInfo StartInfo(string dataDirectory, IDictionary<string, string>? environment)
+    private static ProcessStartInfo StartInfo(string dataDirectory, IDictionary<string, string>? environment, string[]? arguments = null)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Stricture.Ingest.dll")])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Stricture.Ingest.dll"), .. arguments ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

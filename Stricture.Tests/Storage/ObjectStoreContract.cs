@@ -131,6 +131,27 @@ public abstract class ObjectStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Listing_orders_whole_keys_across_folders_one_key_per_page()
+    {
+        // '-' and '.' sort before '/', and '=' after it: a folder's keys are not simply listed before its siblings.
+        string[] keys = ["t/a/x", "t/a-b", "t/a.c/y", "t/a=d", "t/a/z/deep", "t/ab", "u/not-listed"];
+        await Task.WhenAll(keys.Select(key => Store.CreateIfAbsentAsync(key, Bytes(key), default)));
+
+        var listed = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await Store.ListAsync("t/", token, 1, default);
+            listed.AddRange(page.Keys);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(keys.Where(k => k.StartsWith("t/", StringComparison.Ordinal)).Order(StringComparer.Ordinal), listed);
+        Assert.Equal(["t/a/x", "t/a/z/deep"], (await Store.ListAsync("t/a/", null, 10, default)).Keys);
+    }
+
+    [Fact]
     public async Task A_ten_megabyte_object_round_trips_with_its_sha256()
     {
         var content = new byte[10 * 1024 * 1024];

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Stricture.Ingest.Requests;
+using Stricture.Storage.Catalog;
 using Stricture.Storage.Filesystem;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
@@ -22,8 +23,9 @@ public sealed class RecordStoreTests : IDisposable
     public RecordStoreTests()
     {
         _objects = new FileSystemObjectStore(_directory.Path);
-        _records = new RecordStore(_objects, new RecordKeys("stricture"), _clock,
-            new StorageTelemetry(new TestMeterFactory()), NullLogger<RecordStore>.Instance);
+        var keys = new RecordKeys("stricture");
+        var telemetry = new StorageTelemetry(new TestMeterFactory());
+        _records = new RecordStore(_objects, keys, new RunCatalog(_objects, keys, telemetry), _clock, telemetry, NullLogger<RecordStore>.Instance);
     }
 
     public void Dispose() => _directory.Dispose();

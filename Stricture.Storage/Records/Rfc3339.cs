@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Stricture.Ingest.Requests;
+namespace Stricture.Storage.Records;
 
 /// <summary>
 /// Strict RFC 3339 date-time (section 5.6): <c>2026-11-22T09:30:00Z</c>, <c>2026-11-22T09:30:00.123+01:00</c>.
 /// A time zone is required; fractions beyond 100 ns are truncated; a leap second (:60) is rejected
 /// because .NET cannot represent it.
 /// </summary>
-internal static partial class Rfc3339
+public static partial class Rfc3339
 {
     [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();

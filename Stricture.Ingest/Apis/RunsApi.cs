@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Stricture.Ingest.Problems;
+using Stricture.Ingest.Requests;
+using Stricture.Storage.Identity;
+using Stricture.Storage.Keys;
+using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Queries;
+
+namespace Stricture.Ingest.Apis;
+
+/// <summary>
+/// The read API, served from the catalog (manifests and latest pointers) on whichever driver is
+/// configured: a service's latest run, its runs by date range and commit, and a run by id. Reads
+/// are protected by the same authentication as ingest.
+/// </summary>
+public static partial class RunsApi
+{
+    /// <summary>Stored runs never change, so a client may keep one as long as it likes.</summary>
+    private const string ImmutableCaching = "private, max-age=31536000, immutable";
+
+    /// <summary>The latest run changes with every newer post: revalidate (cheap, with the ETag) each time.</summary>
+    private const string RevalidateCaching = "private, no-cache";
+
+    private const string RetryAfterSeconds = "5";
+
+    public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/runs/{organization}/{project}/{service}")
+            .RequireAuthorization(ArtifactsApi.IngestPolicy)
+            .WithTags("Runs");
+
+        group.MapGet("/latest", GetLatestAsync)
+            .WithName("GetLatestRun")
+            .WithSummary("The service's latest run")
+            .WithDescription("The envelope of the service's newest run, by generated_at (else received_at), ties by run_id. " +
+                             "Content-Location names the run. ETag and If-None-Match work as for a run by id.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapGet("/", ListAsync)
+            .WithName("ListRuns")
+            .WithSummary("The service's runs in a date range, newest first")
+            .WithDescription($"from and to (YYYY-MM-DD, inclusive) select days of the date partition (the UTC date of generated_at, else received_at); " +
+                             $"by default the last {RunQuery.DefaultDays} days, at most {RunQuery.MaxDays}. commit keeps runs whose commit_sha starts with it. " +
+                             $"limit is 1 to {RunQuery.MaxLimit} (default {RunQuery.DefaultLimit}); pass next_cursor as cursor for the next page.")
+            .Produces<RunListResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapGet("/{run_id}", GetRunAsync)
+            .WithName("GetRun")
+            .WithSummary("One run by id")
+            .WithDescription("The run's envelope exactly as stored. ETag is its SHA-256; If-None-Match with it answers 304. " +
+                             "Accept-Encoding: gzip is honoured.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        return group;
+    }
+
+    internal static async Task<IResult> GetLatestAsync(
+        string organization, string project, string service, HttpContext context, RunQueries queries, ILogger<RunQueries> logger,
+        CancellationToken cancellationToken)
+    {
+        if (ServiceOf(organization, project, service, out var identity) is { } invalid)
+        {
+            return invalid.ToResult();
+        }
+        return await ReadAsync(context, logger, async () =>
+        {
+            return await queries.GetLatestAsync(identity, cancellationToken) is var (runId, envelope)
+                ? new StoredEnvelopeResult(envelope, RevalidateCaching, RunHref(identity, runId))
+                : ServiceNotFound(identity).ToResult();
+        });
+    }
+
+    internal static async Task<IResult> GetRunAsync(
+        string organization, string project, string service, [FromRoute(Name = "run_id")] string runId,
+        HttpContext context, RunQueries queries, ILogger<RunQueries> logger, CancellationToken cancellationToken)
+    {
+        if (ServiceOf(organization, project, service, out var identity) is { } invalid)
+        {
+            return invalid.ToResult();
+        }
+        if (IdentifierGrammar.Explain("run_id", runId) is { } why)
+        {
+            return RequestProblem.BadRequest("invalid-identifier", why, "run_id").ToResult();
+        }
+        Activity.Current?.SetTag("stricture.run_id", runId);
+        return await ReadAsync(context, logger, async () =>
+            await queries.GetRunAsync(identity.WithRun(runId), cancellationToken) is { } envelope
+                ? new StoredEnvelopeResult(envelope, ImmutableCaching)
+                : new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
+                    $"No run '{runId}' is stored for {Describe(identity)}.").ToResult());
+    }
+
+    internal static async Task<IResult> ListAsync(
+        string organization, string project, string service, HttpContext context, RunQueries queries, TimeProvider time,
+        ILogger<RunQueries> logger, CancellationToken cancellationToken)
+    {
+        if (ServiceOf(organization, project, service, out var identity) is { } invalid)
+        {
+            return invalid.ToResult();
+        }
+        var (query, problem) = RunQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        if (query is null)
+        {
+            return problem!.ToResult();
+        }
+        return await ReadAsync(context, logger, async () =>
+        {
+            if (!await queries.ServiceExistsAsync(identity, cancellationToken))
+            {
+                return ServiceNotFound(identity).ToResult();
+            }
+            var page = await queries.ListAsync(identity, query, cancellationToken);
+            return TypedResults.Ok(new RunListResponse(
+                identity.Organization, identity.Project, identity.Service,
+                RecordKeys.FormatDate(query.From), RecordKeys.FormatDate(query.To),
+                page.Runs.Select(entry => RunSummary.From(entry, RunHref(identity, entry.RunId))).ToList(),
+                page.Next?.Encode()));
+        });
+    }
+
+    private static RequestProblem? ServiceOf(string organization, string project, string service, out ServiceIdentity identity)
+    {
+        identity = new ServiceIdentity(organization, project, service);
+        Activity.Current?.SetTag("stricture.organization", organization)
+            .SetTag("stricture.project", project)
+            .SetTag("stricture.service", service);
+        foreach (var (field, value) in new[] { ("organization", organization), ("project", project), ("service", service) })
+        {
+            if (IdentifierGrammar.Explain(field, value) is { } why)
+            {
+                return RequestProblem.BadRequest("invalid-identifier", why, field);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Runs a read, turning a storage failure into the problem a client can act on.</summary>
+    private static async Task<IResult> ReadAsync(HttpContext context, ILogger logger, Func<Task<IResult>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (ObjectStoreUnavailableException exception)
+        {
+            LogReadFailure(logger, exception);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+            return RequestProblem.StorageUnavailable("The storage backend is unreachable. Retry later.").ToResult();
+        }
+        catch (ObjectIntegrityException exception)
+        {
+            LogReadFailure(logger, exception);
+            return new RequestProblem(StatusCodes.Status500InternalServerError, "integrity-failure",
+                "A stored record failed its integrity check.",
+                $"The object '{exception.Key}' does not match its recorded SHA-256; it was not served.").ToResult();
+        }
+    }
+
+    private static RequestProblem ServiceNotFound(ServiceIdentity service) =>
+        new(StatusCodes.Status404NotFound, "service-not-found", "No such service.",
+            $"No runs are stored for {Describe(service)}. Check the organization, project and service names.");
+
+    private static string Describe(ServiceIdentity service) =>
+        $"organization '{service.Organization}', project '{service.Project}', service '{service.Service}'";
+
+    private static string RunHref(ServiceIdentity service, string runId) =>
+        $"/v1/runs/{service.Organization}/{service.Project}/{service.Service}/{runId}";
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Error, Message = "Reading from storage failed")]
+    private static partial void LogReadFailure(ILogger logger, Exception exception);
+}

@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+using Stricture.Storage.Catalog;
+
+namespace Stricture.Ingest.Apis;
+
+/// <summary>One run in a listing: its manifest entry, and where to fetch its envelope.</summary>
+public sealed record RunSummary(
+    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("sha256")] string Sha256,
+    [property: JsonPropertyName("size")] long Size,
+    [property: JsonPropertyName("received_at")] string ReceivedAt,
+    [property: JsonPropertyName("generated_at")] string? GeneratedAt,
+    [property: JsonPropertyName("commit_sha")] string? CommitSha,
+    [property: JsonPropertyName("href")] string Href)
+{
+    public static RunSummary From(ManifestEntry entry, string href) =>
+        new(entry.RunId, entry.Key, entry.Sha256, entry.Size, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, href);
+}
+
+/// <summary>The 200 body of GET /v1/runs/{organization}/{project}/{service}: one page, newest first.</summary>
+public sealed record RunListResponse(
+    [property: JsonPropertyName("organization")] string Organization,
+    [property: JsonPropertyName("project")] string Project,
+    [property: JsonPropertyName("service")] string Service,
+    [property: JsonPropertyName("from")] string From,
+    [property: JsonPropertyName("to")] string To,
+    [property: JsonPropertyName("runs")] IReadOnlyList<RunSummary> Runs,
+    [property: JsonPropertyName("next_cursor")] string? NextCursor);

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+using Stricture.Ingest.Configuration;
+using Stricture.Storage.Catalog;
+
+namespace Stricture.Ingest.Storage;
+
+/// <summary>
+/// <c>Stricture.Ingest reconcile</c>: rebuilds manifests and latest pointers from the payloads with
+/// the server's own configuration, prints what it repaired, and exits. On the filesystem driver it
+/// takes the data directory's lock, so it runs while the server is stopped (a running server
+/// reconciles at start-up); on an object store it is safe beside running servers.
+/// Exit codes: 0 done, 1 could not run (configuration, storage), 2 done but some payloads were unreadable.
+/// </summary>
+internal static class ReconcileCommand
+{
+    public const string Name = "reconcile";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+        builder.Services.AddStrictureOptions();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddStrictureStorage();
+        await using var app = builder.Build();
+        try
+        {
+            _ = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var startup = app.Services.GetServices<IHostedService>().OfType<StorageStartup>().Single();
+            await startup.StartAsync(CancellationToken.None);
+            try
+            {
+                var report = await app.Services.GetRequiredService<CatalogReconciler>().ReconcileAsync(CancellationToken.None);
+                Console.WriteLine(
+                    $"Reconciled {report.Runs} runs of {report.Services} services over {report.Days} days in {report.Elapsed.TotalSeconds:F1} s: " +
+                    $"added {report.EntriesAdded} manifest entries, moved {report.PointersMoved} latest pointers, " +
+                    $"skipped {report.Unreadable} unreadable payloads.");
+                return report.Unreadable > 0 ? 2 : 0;
+            }
+            finally
+            {
+                await startup.StopAsync(CancellationToken.None);
+                startup.Dispose();
+            }
+        }
+        catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException
+                                              or Stricture.Storage.ObjectStore.ObjectStoreUnavailableException or IOException)
+        {
+            Console.Error.WriteLine($"reconcile: {exception.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+namespace Stricture.Storage.Catalog;
+
+/// <summary>
+/// Coalesces concurrent updates of one key (group commit). The first submitter for a key starts a
+/// drain loop; whatever is submitted while a batch is being applied waits and goes into the next
+/// batch, applied as one. Thirty-two posts to one service then cost a few read-modify-writes of its
+/// manifest instead of thirty-two racing ones. Each submitter's task completes when the batch that
+/// holds its item is applied, or fails with that batch's exception.
+/// </summary>
+internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task> apply)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<Pending>> _queues = new(StringComparer.Ordinal);
+
+    public Task SubmitAsync(string key, T item)
+    {
+        var pending = new Pending(item, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool startDrain;
+        lock (_gate)
+        {
+            startDrain = !_queues.TryGetValue(key, out var queue);
+            if (startDrain)
+            {
+                queue = [];
+                _queues.Add(key, queue);
+            }
+            queue!.Add(pending);
+        }
+        if (startDrain)
+        {
+            _ = Task.Run(() => DrainAsync(key));
+        }
+        return pending.Completion.Task;
+    }
+
+    private async Task DrainAsync(string key)
+    {
+        while (true)
+        {
+            List<Pending> batch;
+            lock (_gate)
+            {
+                batch = _queues[key];
+                if (batch.Count == 0)
+                {
+                    // Removed under the lock, so a later submitter starts a new drain loop.
+                    _queues.Remove(key);
+                    return;
+                }
+                _queues[key] = [];
+            }
+            try
+            {
+                await apply(key, batch.ConvertAll(pending => pending.Item));
+                batch.ForEach(pending => pending.Completion.SetResult());
+            }
+            catch (Exception exception)
+            {
+                batch.ForEach(pending => pending.Completion.SetException(exception));
+            }
+        }
+    }
+
+    private sealed record Pending(T Item, TaskCompletionSource Completion);
+}

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace Stricture.Storage.Catalog;
+
+/// <summary>
+/// One run as the derived objects describe it: a line of a day's manifest, and the whole of
+/// <c>latest.json</c>. Every field comes from the stored payload (its key, its bytes' SHA-256 and
+/// size, and its envelope), so a rebuild from payloads writes exactly what ingest wrote.
+/// Timestamps are UTC RFC 3339 with a fixed 7-digit fraction, so they order as text.
+/// </summary>
+public sealed record ManifestEntry(
+    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("sha256")] string Sha256,
+    [property: JsonPropertyName("size")] long Size,
+    [property: JsonPropertyName("received_at")] string ReceivedAt,
+    [property: JsonPropertyName("generated_at")] string? GeneratedAt,
+    [property: JsonPropertyName("commit_sha")] string? CommitSha)
+{
+    /// <summary>When the run happened, for ordering: generated_at when the producer gave it, else received_at.</summary>
+    [JsonIgnore]
+    public string OccurredAt => GeneratedAt ?? ReceivedAt;
+}

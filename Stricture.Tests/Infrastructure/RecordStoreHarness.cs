@@ -1,0 +1,103 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Stricture.Ingest.Requests;
+using Stricture.Storage.Catalog;
+using Stricture.Storage.Identity;
+using Stricture.Storage.Keys;
+using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Records;
+using Stricture.Storage.Telemetry;
+
+namespace Stricture.Tests.Infrastructure;
+
+/// <summary>The storage layer wired as the server wires it, on a given object store, without HTTP.</summary>
+public sealed class RecordStoreHarness
+{
+    public static readonly ServiceIdentity Service = new("acme", "p", "s");
+
+    public RecordStoreHarness(IObjectStore store, FakeTimeProvider? clock = null)
+    {
+        Store = store;
+        Clock = clock ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var telemetry = new StorageTelemetry(new TestMeterFactory());
+        Catalog = new RunCatalog(store, Keys, telemetry);
+        Records = new RecordStore(store, Keys, Catalog, Clock, telemetry, NullLogger<RecordStore>.Instance);
+        Reconciler = new CatalogReconciler(store, Keys, Catalog, NullLogger<CatalogReconciler>.Instance);
+    }
+
+    public IObjectStore Store { get; }
+    public FakeTimeProvider Clock { get; }
+    public RecordKeys Keys { get; } = new("stricture");
+    public RunCatalog Catalog { get; }
+    public RecordStore Records { get; }
+    public CatalogReconciler Reconciler { get; }
+
+    /// <summary>A post of <see cref="Service"/> (or another service name), parsed as the API parses it.</summary>
+    public static RunSubmission Submission(
+        string runId, string summary = "same", string? generatedAt = null, string? commitSha = null, string service = "s")
+    {
+        var body = new JsonObject
+        {
+            ["organization"] = "acme", ["project"] = "p", ["service"] = service, ["run_id"] = runId, ["summary"] = summary,
+            ["artifact"] = new JsonObject { ["k"] = new JsonArray(1, 2, 3) },
+        };
+        if (generatedAt is not null)
+        {
+            body["generated_at"] = generatedAt;
+        }
+        if (commitSha is not null)
+        {
+            body["commit_sha"] = commitSha;
+        }
+        var (submission, problem) = SubmissionParser.Parse(new System.Buffers.ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(body.ToJsonString())));
+        Assert.Null(problem);
+        return submission!;
+    }
+
+    public async Task<IngestResult> IngestAsync(string runId, string? generatedAt = null, string? commitSha = null, string service = "s")
+    {
+        var result = await Records.IngestAsync(Submission(runId, generatedAt: generatedAt, commitSha: commitSha, service: service), default);
+        Assert.Equal(IngestStatus.Accepted, result.Status);
+        return result;
+    }
+
+    public async Task<List<ManifestEntry>> ManifestAsync(string date, string service = "s") =>
+        await Catalog.ReadManifestAsync(Service with { Service = service }, DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), default);
+
+    public Task<ManifestEntry?> LatestAsync(string service = "s") => Catalog.ReadLatestAsync(Service with { Service = service }, default);
+
+    /// <summary>Every manifest and latest pointer, key to bytes.</summary>
+    public async Task<SortedDictionary<string, string>> SnapshotCatalogAsync()
+    {
+        var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var page = await Store.ListAsync(Keys.Root, token, 1000, default);
+            foreach (var key in page.Keys.Where(key => key.Contains("/manifests/", StringComparison.Ordinal) || key.EndsWith("/latest.json", StringComparison.Ordinal)))
+            {
+                snapshot[key] = Encoding.UTF8.GetString((await Store.ReadAsync(key, default))!.Content.Span);
+            }
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        return snapshot;
+    }
+
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => _meters.ForEach(m => m.Dispose());
+    }
+}
