@@ -88,6 +88,26 @@ public sealed class AuthTests
         Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "stricture")));
     }
 
+    [Theory]
+    [InlineData("/v1/runs/acme/checkout/api/latest")]
+    [InlineData("/v1/runs/acme/checkout/api")]
+    [InlineData("/v1/runs/acme/checkout/api/some-run")]
+    public async Task Reads_need_the_same_token_as_ingest(string url)
+    {
+        await using var server = IngestServer.Start(TokenMode());
+        Assert.Equal(HttpStatusCode.Accepted, (await PostWithTokenAsync(server, Primary)).StatusCode);
+
+        var anonymous = await server.Client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        await Problem.AssertAsync(anonymous, "missing-token");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Primary);
+        var authorized = await server.Client.SendAsync(request);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, authorized.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Forbidden, authorized.StatusCode);
+    }
+
     [Fact]
     public async Task Health_endpoints_need_no_token()
     {

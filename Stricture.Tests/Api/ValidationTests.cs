@@ -142,6 +142,12 @@ public sealed class ValidationTests(SharedIngestServer shared) : IClassFixture<S
         await AssertRejectedAsync(await _server.Client.PostAsync(body), "invalid-identifier", field);
     }
 
+    [Fact]
+    public async Task The_run_id_latest_is_reserved_for_the_read_api()
+    {
+        await AssertRejectedAsync(await _server.Client.PostAsync(Posts.Valid(runId: "latest")), "reserved-run-id", "run_id");
+    }
+
     [Theory]
     [InlineData("a")]
     [InlineData("0")]

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Amazon.S3;
+using Microsoft.Extensions.Logging.Abstractions;
+using Stricture.Storage.S3;
+using Stricture.Tests.Infrastructure;
+
+namespace Stricture.Tests.S3;
+
+/// <summary>Manifests and latest pointers on the s3 driver, against the real S3 server.</summary>
+public sealed class S3CatalogTests : IAsyncLifetime
+{
+    private const string ManifestKey = "stricture/v1/org=acme/project=checkout/service=api/manifests/date=2026-11-22.jsonl";
+
+    private S3TestServer _s3 = null!;
+    private string _bucket = null!;
+    private AmazonS3Client _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _s3 = await S3TestServer.GetAsync();
+        _bucket = await _s3.CreateBucketAsync();
+        _client = _s3.CreateClient();
+    }
+
+    public Task DisposeAsync()
+    {
+        _client.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Two_server_processes_posting_200_runs_of_one_service_and_day_lose_no_manifest_entry()
+    {
+        using var dataA = new TestDirectory();
+        using var dataB = new TestDirectory();
+        var environment = _s3.IngestSettings(_bucket).ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
+        await using var serverA = await IngestProcess.StartAsync(dataA.Path, environment);
+        await using var serverB = await IngestProcess.StartAsync(dataB.Path, environment);
+        using var clientA = new HttpClient { BaseAddress = serverA.BaseAddress };
+        using var clientB = new HttpClient { BaseAddress = serverB.BaseAddress };
+        var runIds = Enumerable.Range(0, 200).Select(i => $"run-{i:D3}").ToList();
+
+        // Sixteen posts in flight at a time, alternating between the two processes.
+        using var inFlight = new SemaphoreSlim(16);
+        var statuses = await Task.WhenAll(runIds.Select(async (runId, i) =>
+        {
+            await inFlight.WaitAsync();
+            try
+            {
+                var body = Posts.Valid(runId: runId, generatedAt: $"2026-11-22T10:{i / 60:D2}:{i % 60:D2}Z");
+                return (await (i % 2 == 0 ? clientA : clientB).PostAsync(body)).StatusCode;
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Accepted, status));
+        var lines = Encoding.UTF8.GetString(await ReadObjectAsync(ManifestKey)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(runIds, lines.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("run_id").GetString()));
+        var latest = JsonDocument.Parse(await ReadObjectAsync("stricture/v1/org=acme/project=checkout/service=api/latest.json")).RootElement;
+        Assert.Equal("run-199", latest.GetProperty("run_id").GetString());
+    }
+
+    [Fact]
+    public async Task A_rebuild_from_the_payloads_alone_writes_exactly_what_ingest_wrote()
+    {
+        var settings = _s3.Settings(_bucket);
+        using var store = new S3ObjectStore(S3ClientFactory.Create(settings), settings, NullLogger<S3ObjectStore>.Instance);
+        var harness = new RecordStoreHarness(store);
+        await harness.IngestAsync("a", "2026-11-20T10:00:00Z", "abcdef0");
+        await harness.IngestAsync("b", "2026-11-21T10:00:00+05:00");
+        await harness.IngestAsync("c");
+        await harness.IngestAsync("d", "2026-11-19T10:00:00Z", service: "other");
+        var incremental = await harness.SnapshotCatalogAsync();
+        Assert.Equal(6, incremental.Count); // 4 day manifests and 2 latest pointers
+
+        foreach (var key in incremental.Keys)
+        {
+            await _client.DeleteObjectAsync(_bucket, key);
+        }
+        var report = await harness.Reconciler.ReconcileAsync(default);
+
+        Assert.Equal((4, 2), (report.EntriesAdded, report.PointersMoved));
+        Assert.Equal(incremental, await harness.SnapshotCatalogAsync());
+    }
+
+    private async Task<byte[]> ReadObjectAsync(string key)
+    {
+        using var response = await _client.GetObjectAsync(_bucket, key);
+        using var buffer = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+}
