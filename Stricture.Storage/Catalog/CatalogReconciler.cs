@@ -129,16 +129,3 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
     private static partial void LogReconciled(
         ILogger logger, int services, int days, int runs, int entriesAdded, int pointersMoved, int unreadable, double seconds);
 }
-
-/// <summary>What a reconcile found and repaired.</summary>
-public sealed class ReconcileReport
-{
-    public int Services { get; set; }
-    public int Days { get; set; }
-    public int Runs { get; set; }
-    public int EntriesAdded { get; set; }
-    public int PointersMoved { get; set; }
-    /// <summary>Payloads that failed their integrity check or are not valid envelopes (logged, left out).</summary>
-    public int Unreadable { get; set; }
-    public TimeSpan Elapsed { get; set; }
-}

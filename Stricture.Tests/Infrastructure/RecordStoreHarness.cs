@@ -41,7 +41,11 @@ public sealed class RecordStoreHarness
     {
         var body = new JsonObject
         {
-            ["organization"] = "acme", ["project"] = "p", ["service"] = service, ["run_id"] = runId, ["summary"] = summary,
+            ["organization"] = "acme",
+            ["project"] = "p",
+            ["service"] = service,
+            ["run_id"] = runId,
+            ["summary"] = summary,
             ["artifact"] = new JsonObject { ["k"] = new JsonArray(1, 2, 3) },
         };
         if (generatedAt is not null)
