@@ -104,10 +104,10 @@ public static partial class ArtifactsApi
     /// <summary>Maps a storage failure to the answer a client can act on; null for a bug (left to become a 500).</summary>
     private static RequestProblem? StorageFailure(Exception exception) => exception switch
     {
-        ObjectStoreUnavailableException => RequestProblem.StorageUnavailable("The storage backend is unreachable; nothing was stored. Retry later."),
+        ObjectStoreUnavailableException => RequestProblem.StorageUnavailable("The storage backend is unreachable; the post was not acknowledged. Retry later: posting the same run_id again is safe."),
         IOException { HResult: 28 } => new RequestProblem(StatusCodes.Status507InsufficientStorage, "insufficient-storage",
-            "The server is out of storage.", "The data directory is full; nothing was stored."),
-        IOException or UnauthorizedAccessException => RequestProblem.StorageUnavailable("The data directory could not be written; nothing was stored. Retry later."),
+            "The server is out of storage.", "The data directory is full; the post was not acknowledged."),
+        IOException or UnauthorizedAccessException => RequestProblem.StorageUnavailable("The data directory could not be written; the post was not acknowledged. Retry later: posting the same run_id again is safe."),
         ObjectIntegrityException => new RequestProblem(StatusCodes.Status500InternalServerError, "integrity-failure",
             "A stored record failed its integrity check.",
             "The record already stored for this run id does not match its recorded SHA-256; it was not served or acknowledged."),
