@@ -35,12 +35,7 @@ public static partial class RunsApi
             .WithSummary("The service's latest run")
             .WithDescription("The envelope of the service's newest run, by generated_at (else received_at), ties by run_id. " +
                              "Content-Location names the run. ETag and If-None-Match work as for a run by id.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesEnvelope();
 
         group.MapGet("/", ListAsync)
             .WithName("ListRuns")
@@ -49,25 +44,28 @@ public static partial class RunsApi
                              $"by default the last {RunQuery.DefaultDays} days, at most {RunQuery.MaxDays}. commit keeps runs whose commit_sha starts with it. " +
                              $"limit is 1 to {RunQuery.MaxLimit} (default {RunQuery.DefaultLimit}); pass next_cursor as cursor for the next page.")
             .Produces<RunListResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesReadProblems();
 
         group.MapGet("/{run_id}", GetRunAsync)
             .WithName("GetRun")
             .WithSummary("One run by id")
             .WithDescription("The run's envelope exactly as stored. ETag is its SHA-256; If-None-Match with it answers 304. " +
                              "Accept-Encoding: gzip is honoured.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesEnvelope();
 
         return group;
     }
+
+    private static RouteHandlerBuilder ProducesEnvelope(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesReadProblems();
+
+    private static RouteHandlerBuilder ProducesReadProblems(this RouteHandlerBuilder endpoint) =>
+        endpoint.ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<IResult> GetLatestAsync(
         string organization, string project, string service, HttpContext context, RunQueries queries, ILogger<RunQueries> logger,

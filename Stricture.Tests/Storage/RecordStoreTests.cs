@@ -1,13 +1,7 @@
-using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Stricture.Ingest.Requests;
-using Stricture.Storage.Catalog;
 using Stricture.Storage.Filesystem;
-using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Records;
-using Stricture.Storage.Telemetry;
 using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Storage;
@@ -17,16 +11,9 @@ public sealed class RecordStoreTests : IDisposable
 {
     private readonly TestDirectory _directory = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 22, 23, 59, 0, TimeSpan.Zero));
-    private readonly FileSystemObjectStore _objects;
     private readonly RecordStore _records;
 
-    public RecordStoreTests()
-    {
-        _objects = new FileSystemObjectStore(_directory.Path);
-        var keys = new RecordKeys("stricture");
-        var telemetry = new StorageTelemetry(new TestMeterFactory());
-        _records = new RecordStore(_objects, keys, new RunCatalog(_objects, keys, telemetry), _clock, telemetry, NullLogger<RecordStore>.Instance);
-    }
+    public RecordStoreTests() => _records = new RecordStoreHarness(new FileSystemObjectStore(_directory.Path), _clock).Records;
 
     public void Dispose() => _directory.Dispose();
 
@@ -74,25 +61,5 @@ public sealed class RecordStoreTests : IDisposable
         Assert.Equal(a.Sha256, b.Sha256);
     }
 
-    private static RunSubmission Submission(string runId, string summary = "same")
-    {
-        var json = $"{{\"organization\":\"acme\",\"project\":\"p\",\"service\":\"s\",\"run_id\":\"{runId}\",\"summary\":\"{summary}\",\"artifact\":{{\"k\":[1,2,3]}}}}";
-        var (submission, problem) = SubmissionParser.Parse(new System.Buffers.ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)));
-        Assert.Null(problem);
-        return submission!;
-    }
-
-    private sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
-    {
-        private readonly List<System.Diagnostics.Metrics.Meter> _meters = [];
-
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
-        {
-            var meter = new System.Diagnostics.Metrics.Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
-    }
+    private static RunSubmission Submission(string runId, string summary = "same") => RecordStoreHarness.Submission(runId, summary);
 }
