@@ -140,6 +140,21 @@ public sealed class FileSystemObjectStore : IObjectStore
         return new StoredObject(key, content, actual, actual);
     }
 
+    public Task<ObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            // Without user extended attributes (some filesystems), the hash is computed instead of recalled.
+            var sha256 = Posix.GetAttribute(file.SafeFileHandle, Sha256Attribute) ?? Convert.ToHexStringLower(SHA256.HashData(file));
+            return Task.FromResult<ObjectInfo?>(new ObjectInfo(key, file.Length, sha256));
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<ObjectInfo?>(null);
+        }
+    }
+
     public Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);

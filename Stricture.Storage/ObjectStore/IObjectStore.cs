@@ -41,6 +41,9 @@ public interface IObjectStore
     /// <summary>Reads a whole object, or null when the key does not exist.</summary>
     Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>An object's size and recorded SHA-256 without reading its content, or null when the key does not exist.</summary>
+    Task<ObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Lists keys under a prefix in ordinal order, a page at a time.</summary>
     Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken);
 

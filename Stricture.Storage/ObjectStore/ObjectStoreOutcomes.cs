@@ -22,6 +22,12 @@ public enum ReplaceOutcome
 /// </summary>
 public sealed record StoredObject(string Key, ReadOnlyMemory<byte> Content, string ETag, string Sha256);
 
+/// <summary>
+/// What a store knows of an object without reading it: its size, and the SHA-256 recorded when it
+/// was written (null for an object written by something other than Stricture).
+/// </summary>
+public sealed record ObjectInfo(string Key, long Length, string? Sha256);
+
 /// <summary>One page of a listing; <see cref="ContinuationToken"/> is null on the last page.</summary>
 public sealed record ObjectListing(IReadOnlyList<string> Keys, string? ContinuationToken);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
+using Stricture.Storage.Mirror;
 using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Telemetry;
 
@@ -26,10 +27,12 @@ namespace Stricture.Storage.Records;
 /// Then, for every accepted post (a first write or a retry), the run is added to the derived
 /// objects that answer queries (<see cref="RunCatalog"/>) before this returns, so an acknowledged
 /// run is visible to queries. A crash before that leaves a payload the catalog lacks; the retry, or
-/// <see cref="CatalogReconciler"/>, adds it.
+/// <see cref="CatalogReconciler"/>, adds it. Last, when an <see cref="IAcceptedRunLog"/> is given
+/// (mirror mode's replication spool), the run is appended to it, also before this returns.
 /// </summary>
 public sealed partial class RecordStore(
-    IObjectStore store, RecordKeys keys, RunCatalog catalog, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger)
+    IObjectStore store, RecordKeys keys, RunCatalog catalog, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger,
+    IAcceptedRunLog? acceptedRuns = null)
 {
     public async Task<IngestResult> IngestAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
@@ -92,6 +95,10 @@ public sealed partial class RecordStore(
                 VerifyHash(claim.Key, staged.Sha256, stored.Sha256);
             }
             await RecordInCatalogAsync(submission, claim, staged, cancellationToken);
+            if (acceptedRuns is not null)
+            {
+                await acceptedRuns.AppendAsync(claim.Key, cancellationToken);
+            }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
             return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created);
         }

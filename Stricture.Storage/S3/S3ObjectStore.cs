@@ -131,7 +131,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.PreconditionFailed)
         {
             // Ceph answers 412, not 404, when the key is missing: tell the two apart.
-            return await ExistsAsync(key, cancellationToken) ? ReplaceOutcome.PreconditionFailed : ReplaceOutcome.NotFound;
+            return await GetInfoAsync(key, cancellationToken) is not null ? ReplaceOutcome.PreconditionFailed : ReplaceOutcome.NotFound;
         }
     }
 
@@ -149,6 +149,24 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
                 throw new ObjectIntegrityException(key, recorded, actual);
             }
             return new StoredObject(key, content, response.ETag.Trim('"'), actual);
+        }
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
+        {
+            throw Unavailable("read", key, exception);
+        }
+    }
+
+    public async Task<ObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
+    {
+        ObjectKeyRules.ThrowIfInvalid(key);
+        try
+        {
+            var head = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = key }, cancellationToken);
+            return new ObjectInfo(key, head.ContentLength, head.Metadata[Sha256MetadataKey] is { Length: > 0 } sha256 ? sha256 : null);
         }
         catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
         {
@@ -266,23 +284,6 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
         {
             throw Unavailable("write", request.Key, exception);
-        }
-    }
-
-    private async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Bucket, Key = key }, cancellationToken);
-            return true;
-        }
-        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-        catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
-        {
-            throw Unavailable("read", key, exception);
         }
     }
 

@@ -155,6 +155,8 @@ public sealed class RunCatalogTests : IDisposable
 
         public Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken) => inner.ReadAsync(key, cancellationToken);
 
+        public Task<ObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken) => inner.GetInfoAsync(key, cancellationToken);
+
         public Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken) =>
             inner.ListAsync(prefix, continuationToken, maxKeys, cancellationToken);
 

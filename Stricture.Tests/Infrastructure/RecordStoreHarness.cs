@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,6 +6,7 @@ using Stricture.Ingest.Requests;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
+using Stricture.Storage.Mirror;
 using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Records;
 using Stricture.Storage.Telemetry;
@@ -18,13 +18,13 @@ public sealed class RecordStoreHarness
 {
     public static readonly ServiceIdentity Service = new("acme", "p", "s");
 
-    public RecordStoreHarness(IObjectStore store, FakeTimeProvider? clock = null)
+    public RecordStoreHarness(IObjectStore store, FakeTimeProvider? clock = null, IAcceptedRunLog? acceptedRuns = null)
     {
         Store = store;
         Clock = clock ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var telemetry = new StorageTelemetry(new TestMeterFactory());
         Catalog = new RunCatalog(store, Keys, telemetry);
-        Records = new RecordStore(store, Keys, Catalog, Clock, telemetry, NullLogger<RecordStore>.Instance);
+        Records = new RecordStore(store, Keys, Catalog, Clock, telemetry, NullLogger<RecordStore>.Instance, acceptedRuns);
         Reconciler = new CatalogReconciler(store, Keys, Catalog, NullLogger<CatalogReconciler>.Instance);
     }
 
@@ -89,19 +89,5 @@ public sealed class RecordStoreHarness
         }
         while (token is not null);
         return snapshot;
-    }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }

@@ -131,6 +131,18 @@ public abstract class ObjectStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Info_gives_the_size_and_recorded_sha256_without_reading()
+    {
+        var content = Bytes("{\"info\":true}");
+        await Store.CreateIfAbsentAsync("info/object.json", content, default);
+
+        var info = await Store.GetInfoAsync("info/object.json", default);
+
+        Assert.Equal(new ObjectInfo("info/object.json", content.Length, Convert.ToHexStringLower(SHA256.HashData(content))), info);
+        Assert.Null(await Store.GetInfoAsync("info/missing.json", default));
+    }
+
+    [Fact]
     public async Task Listing_orders_whole_keys_across_folders_one_key_per_page()
     {
         // '-' and '.' sort before '/', and '=' after it: a folder's keys are not simply listed before its siblings.

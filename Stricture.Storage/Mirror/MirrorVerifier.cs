@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Stricture.Storage.Catalog;
+using Stricture.Storage.Filesystem;
+using Stricture.Storage.Keys;
+using Stricture.Storage.ObjectStore;
+
+namespace Stricture.Storage.Mirror;
+
+/// <summary>
+/// Compares the local records tree with the bucket, key by key (both listed in order):
+/// payloads and run index entries must be in the bucket with the same SHA-256; each local
+/// manifest's entries must be in the bucket's manifest of that day (which may hold more, from other
+/// servers); the bucket's latest pointer must not be older than the local one. It also finds the
+/// runs the bucket lacks, so the replicator can spool them again after a crash left them out.
+/// </summary>
+public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore remote, RecordKeys keys)
+{
+    private const int ParallelChecks = 16;
+
+    /// <summary>Every difference, as "kind key" lines; empty when the bucket holds everything the data directory does.</summary>
+    public async Task<MirrorReport> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var differences = new ConcurrentBag<MirrorDifference>();
+        var checkedKeys = 0;
+        var joined = OrderedListing.LeftJoinAsync(local.KeysAsync(keys.Root, cancellationToken), remote.KeysAsync(keys.Root, cancellationToken), cancellationToken);
+        await Parallel.ForEachAsync(joined,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelChecks, CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                Interlocked.Increment(ref checkedKeys);
+                if (!item.OnBothSides)
+                {
+                    differences.Add(new MirrorDifference("missing", item.Key));
+                }
+                else if (await CompareAsync(item.Key, ct) is { } kind)
+                {
+                    differences.Add(new MirrorDifference(kind, item.Key));
+                }
+            });
+        return new MirrorReport(checkedKeys, differences.OrderBy(d => d.Key, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Local payloads the bucket does not have, in key order.</summary>
+    public async IAsyncEnumerable<string> PayloadsMissingRemotelyAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var localPayloads = Payloads(local.KeysAsync(keys.Root, cancellationToken));
+        var remotePayloads = Payloads(remote.KeysAsync(keys.Root, cancellationToken));
+        await foreach (var (key, onBothSides) in OrderedListing.LeftJoinAsync(localPayloads, remotePayloads, cancellationToken))
+        {
+            if (!onBothSides)
+            {
+                yield return key;
+            }
+        }
+    }
+
+    private IAsyncEnumerable<string> Payloads(IAsyncEnumerable<string> allKeys) =>
+        allKeys.Where(key => keys.TryParsePayload(key, out _, out _));
+
+    /// <returns>null when the bucket's object is right, else the kind of difference.</returns>
+    private async Task<string?> CompareAsync(string key, CancellationToken cancellationToken)
+    {
+        if (key.EndsWith(".jsonl", StringComparison.Ordinal) && key.Contains("/manifests/", StringComparison.Ordinal))
+        {
+            var localEntries = ManifestDocument.Parse((await local.ReadAsync(key, cancellationToken))!.Content.Span);
+            var remoteManifest = await remote.ReadAsync(key, cancellationToken);
+            var remoteRuns = remoteManifest is null ? [] : ManifestDocument.Parse(remoteManifest.Content.Span).Select(e => e.RunId).ToHashSet();
+            return localEntries.All(entry => remoteRuns.Contains(entry.RunId)) ? null : "manifest-behind";
+        }
+        if (key.EndsWith("/latest.json", StringComparison.Ordinal))
+        {
+            var localLatest = Parse((await local.ReadAsync(key, cancellationToken))!);
+            var remoteLatest = await remote.ReadAsync(key, cancellationToken) is { } stored ? Parse(stored) : null;
+            return remoteLatest is not null && RunOrder.Instance.Compare(remoteLatest, localLatest) >= 0 ? null : "latest-behind";
+        }
+        var localInfo = await local.GetInfoAsync(key, cancellationToken);
+        var remoteInfo = await remote.GetInfoAsync(key, cancellationToken);
+        return remoteInfo is null ? "missing"
+            : localInfo?.Sha256 is { } sha256 && remoteInfo.Sha256 == sha256 && remoteInfo.Length == localInfo.Length ? null
+            : "mismatch";
+    }
+
+    private static ManifestEntry Parse(StoredObject stored) =>
+        JsonSerializer.Deserialize(stored.Content.Span, CatalogJsonContext.Default.ManifestEntry) ?? throw new JsonException($"'{stored.Key}' is null.");
+}
+
+/// <summary>One key the bucket lacks or holds differently: <c>missing</c>, <c>mismatch</c>, <c>manifest-behind</c> or <c>latest-behind</c>.</summary>
+public sealed record MirrorDifference(string Kind, string Key);
+
+/// <summary>What a verify compared and found.</summary>
+public sealed record MirrorReport(int CheckedKeys, IReadOnlyList<MirrorDifference> Differences);

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Stricture.Storage.Catalog;
+using Stricture.Storage.Filesystem;
+using Stricture.Storage.Keys;
+using Stricture.Storage.ObjectStore;
+
+namespace Stricture.Storage.Mirror;
+
+/// <summary>
+/// Copies spooled runs from the local data directory to the object store, so the bucket ends up
+/// holding the same tree: for each run, its payload and run index entry by conditional create
+/// (verified by their recorded SHA-256 afterwards), then its manifest entry and latest pointer by
+/// the same compare-and-swap merge ingest uses (so several mirror servers can share a bucket).
+/// Only then is the spool entry retired. Every step is idempotent, so a crash at any point only
+/// means the entry is copied again.
+///
+/// An object already in the bucket with the same SHA-256 counts as copied; one with other bytes is
+/// an alarm: logged, counted, left in place, and the spool entry set aside (quarantined). An
+/// unreachable store stops the pass (<see cref="ObjectStoreUnavailableException"/>): the caller
+/// backs off and the entries stay spooled.
+/// </summary>
+public sealed partial class RecordReplicator(
+    FileSystemObjectStore local, IObjectStore remote, RunCatalog remoteCatalog, RecordKeys keys, ReplicationSpool spool,
+    ReplicationTelemetry telemetry, ILogger<RecordReplicator> logger)
+{
+    /// <summary>Entries taken per pass: bounds memory, and lets a pass end (and lag be observed) under a large backlog.</summary>
+    public const int BatchSize = 256;
+
+    /// <summary>Copies in flight at once.</summary>
+    public const int Concurrency = 16;
+
+    /// <summary>Copies up to <see cref="BatchSize"/> pending runs; returns how many entries it finished (retired or quarantined).</summary>
+    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
+    {
+        var pending = await spool.ListPendingAsync(BatchSize, cancellationToken);
+        var finished = 0;
+        await Parallel.ForEachAsync(pending,
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+            async (entry, ct) =>
+            {
+                if (await ReplicateAsync(entry, ct))
+                {
+                    Interlocked.Increment(ref finished);
+                }
+            });
+        return finished;
+    }
+
+    /// <summary>Copies one run; false when the entry stays pending (only when the spooled file vanished meanwhile).</summary>
+    private async Task<bool> ReplicateAsync(SpoolEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!keys.TryParsePayload(entry.PayloadKey, out var run, out var partitionDate))
+            {
+                throw new InvalidDataException($"The spool entry '{entry.EntryKey}' names '{entry.PayloadKey}', which is not a payload key.");
+            }
+            var payload = await local.ReadAsync(entry.PayloadKey, cancellationToken)
+                          ?? throw new InvalidDataException($"The spooled run '{entry.PayloadKey}' is not in the data directory.");
+            var index = await local.ReadAsync(keys.RunIndexEntry(run), cancellationToken)
+                        ?? throw new InvalidDataException($"The run index entry of '{entry.PayloadKey}' is not in the data directory.");
+            await CopyIfAbsentAsync(payload, cancellationToken);
+            await CopyIfAbsentAsync(index, cancellationToken);
+            await remoteCatalog.RecordAsync(run.Service, partitionDate, EnvelopeReader.ToManifestEntry(payload), cancellationToken);
+            spool.Retire(entry);
+            telemetry.RecordCopied(payload.Content.Length);
+            return true;
+        }
+        catch (ReplicaMismatchException exception)
+        {
+            telemetry.RecordFailure("mismatch");
+            LogMismatch(logger, exception, exception.Key);
+            spool.Quarantine(entry);
+            return true;
+        }
+        catch (Exception exception) when (exception is ObjectIntegrityException or InvalidDataException or JsonException)
+        {
+            telemetry.RecordFailure("unreadable");
+            LogUnreadable(logger, exception, entry.PayloadKey);
+            spool.Quarantine(entry);
+            return true;
+        }
+        catch (ObjectStoreUnavailableException)
+        {
+            telemetry.RecordFailure("unavailable");
+            throw;
+        }
+    }
+
+    private async Task CopyIfAbsentAsync(StoredObject source, CancellationToken cancellationToken)
+    {
+        await using (var staged = await remote.StageBytesAsync(source.Content, cancellationToken))
+        {
+            await remote.CommitIfAbsentAsync(staged, source.Key, cancellationToken);
+        }
+        // Created or already there: either way, what the bucket now holds must be these bytes.
+        var stored = await remote.GetInfoAsync(source.Key, cancellationToken);
+        if (stored?.Sha256 != source.Sha256 || stored.Length != source.Content.Length)
+        {
+            throw new ReplicaMismatchException(source.Key, source.Sha256, stored?.Sha256);
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Replication alarm at {Key}: the object store holds other bytes; left in place, spool entry quarantined")]
+    private static partial void LogMismatch(ILogger logger, Exception exception, string key);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Replication of {PayloadKey} is impossible: the local record cannot be read; spool entry quarantined")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string payloadKey);
+}

@@ -1,0 +1,124 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using Stricture.Storage.Catalog;
+using Stricture.Storage.Filesystem;
+using Stricture.Storage.Mirror;
+using Stricture.Storage.S3;
+using Stricture.Storage.Telemetry;
+using Stricture.Tests.Infrastructure;
+
+namespace Stricture.Tests.Mirror;
+
+/// <summary>The replicator in-process: a local data directory, its spool, and a bucket on the real S3 server.</summary>
+public sealed class RecordReplicatorTests : IAsyncLifetime
+{
+    private readonly TestDirectory _directory = new();
+    private S3TestServer _s3 = null!;
+    private string _bucket = null!;
+    private AmazonS3Client _client = null!;
+    private S3ObjectStore _remote = null!;
+    private FileSystemObjectStore _local = null!;
+    private ReplicationSpool _spool = null!;
+    private RecordStoreHarness _ingest = null!;
+    private RecordReplicator _replicator = null!;
+    private MirrorVerifier _verifier = null!;
+
+    public async Task InitializeAsync()
+    {
+        _s3 = await S3TestServer.GetAsync();
+        _bucket = await _s3.CreateBucketAsync();
+        _client = _s3.CreateClient();
+        var settings = _s3.Settings(_bucket);
+        _remote = new S3ObjectStore(S3ClientFactory.Create(settings), settings, NullLogger<S3ObjectStore>.Instance);
+        _local = new FileSystemObjectStore(_directory.Path);
+        _spool = new ReplicationSpool(_directory.Path, TimeProvider.System);
+        _ingest = new RecordStoreHarness(_local, acceptedRuns: _spool);
+        var meters = new TestMeterFactory();
+        _replicator = new RecordReplicator(_local, _remote, new RunCatalog(_remote, _ingest.Keys, new StorageTelemetry(meters)), _ingest.Keys, _spool,
+            new ReplicationTelemetry(meters, _spool, TimeProvider.System), NullLogger<RecordReplicator>.Instance);
+        _verifier = new MirrorVerifier(_local, _remote, _ingest.Keys);
+    }
+
+    public Task DisposeAsync()
+    {
+        _remote.Dispose();
+        _client.Dispose();
+        _directory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Every_spooled_run_reaches_the_bucket_byte_identical_with_its_manifest_and_latest_pointer()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await _ingest.IngestAsync($"run-{i:D2}", generatedAt: $"2026-11-2{i % 2}T10:00:{i:D2}Z", service: i < 15 ? "s" : "other");
+        }
+        Assert.Equal(20, _spool.Backlog().Count);
+
+        while (await _replicator.DrainOnceAsync(default) > 0)
+        {
+        }
+
+        Assert.Equal(0, _spool.Backlog().Count);
+        var localTree = await _ingest.Store.KeysAsync(_ingest.Keys.Root, default).ToListAsync();
+        Assert.Equal(20 + 20 + 4 + 2, localTree.Count); // payloads, index entries, 2 days x 2 services, 2 pointers
+        Assert.Equal(localTree, await _remote.KeysAsync(_ingest.Keys.Root, default).ToListAsync());
+        foreach (var key in localTree)
+        {
+            Assert.Equal((await _local.ReadAsync(key, default))!.Content.ToArray(), (await _remote.ReadAsync(key, default))!.Content.ToArray());
+        }
+        Assert.Empty((await _verifier.VerifyAsync(default)).Differences);
+    }
+
+    [Fact]
+    public async Task An_object_already_in_the_bucket_with_the_same_bytes_counts_as_copied()
+    {
+        var result = await _ingest.IngestAsync("already-there");
+        await _client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = _bucket,
+            Key = result.Location,
+            FilePath = Path.Combine(_directory.Path, result.Location),
+            UseChunkEncoding = false,
+            Metadata = { [S3ObjectStore.Sha256MetadataKey] = result.Sha256 },
+        });
+
+        Assert.Equal(1, await _replicator.DrainOnceAsync(default));
+
+        Assert.Equal(0, _spool.QuarantinedCount());
+        Assert.Empty((await _verifier.VerifyAsync(default)).Differences);
+    }
+
+    [Fact]
+    public async Task Other_bytes_in_the_bucket_are_an_alarm_left_in_place()
+    {
+        var result = await _ingest.IngestAsync("squatted");
+        await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = result.Location, ContentBody = "{\"not\":\"this\"}", UseChunkEncoding = false });
+
+        Assert.Equal(1, await _replicator.DrainOnceAsync(default));
+
+        Assert.Equal((0, 1), (_spool.Backlog().Count, _spool.QuarantinedCount()));
+        using var stored = await _client.GetObjectAsync(_bucket, result.Location);
+        Assert.Equal("{\"not\":\"this\"}", await new StreamReader(stored.ResponseStream).ReadToEndAsync());
+        var report = await _verifier.VerifyAsync(default);
+        Assert.Contains(new MirrorDifference("mismatch", result.Location), report.Differences);
+    }
+
+    [Fact]
+    public async Task Verify_reports_what_the_bucket_lacks_and_finds_the_runs_to_spool_again()
+    {
+        await _ingest.IngestAsync("copied", generatedAt: "2026-11-22T08:00:00Z");
+        await _replicator.DrainOnceAsync(default);
+        var late = await _ingest.IngestAsync("not-yet", generatedAt: "2026-11-22T09:00:00Z");
+
+        var report = await _verifier.VerifyAsync(default);
+
+        Assert.Equal(
+            ["missing", "latest-behind", "manifest-behind", "missing"], // payload, latest.json, manifest, run index entry
+            report.Differences.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Kind));
+        Assert.Contains(new MirrorDifference("missing", late.Location), report.Differences);
+        Assert.Equal([late.Location], await _verifier.PayloadsMissingRemotelyAsync(default).ToListAsync());
+    }
+}
