@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Stricture.Storage.Configuration;
 
 namespace Stricture.Ingest.Configuration;
 
@@ -10,14 +11,12 @@ internal static class OptionsRegistration
     {
         services.AddSingleton<StrictureOptionsSetup>();
         services.AddSingleton<IConfigureOptions<ServerOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
-        services.AddSingleton<IConfigureOptions<StorageOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
         services.AddSingleton<IConfigureOptions<AuthOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
         services.AddSingleton<IConfigureOptions<AuditOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
-        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddOptions<ServerOptions>().ValidateOnStart();
-        services.AddOptions<StorageOptions>().ValidateOnStart();
+        services.AddStrictureStorageOptions();
         services.AddOptions<AuthOptions>().ValidateOnStart();
         services.AddOptions<AuditOptions>().ValidateOnStart();
 

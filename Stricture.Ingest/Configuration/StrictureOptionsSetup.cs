@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Stricture.Storage.S3;
+using Stricture.Storage.Configuration;
 
 namespace Stricture.Ingest.Configuration;
 
@@ -11,7 +11,6 @@ namespace Stricture.Ingest.Configuration;
 /// </summary>
 internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
     IConfigureOptions<ServerOptions>,
-    IConfigureOptions<StorageOptions>,
     IConfigureOptions<AuthOptions>,
     IConfigureOptions<AuditOptions>
 {
@@ -74,61 +73,10 @@ internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
         }
     }
 
-    public void Configure(StorageOptions options)
-    {
-        options.Driver = Setting(SettingNames.StorageDriver)?.ToLowerInvariant() ?? options.Driver;
-        options.DataDirectory = Setting(SettingNames.DataDirectory) ?? options.DataDirectory;
-        options.ObjectPrefix = Setting(SettingNames.ObjectPrefix) ?? options.ObjectPrefix;
-        options.ObjectBucket = Setting(SettingNames.ObjectBucket);
-        options.ObjectRegion = Setting(SettingNames.ObjectRegion);
-        options.R2AccountId = Setting(SettingNames.R2AccountId);
-
-        // The Aspire connection string supplies endpoint and keys; explicit settings win over it.
-        if (Setting(SettingNames.MinioConnectionString) is { } connectionString)
-        {
-            if (!S3ConnectionString.TryParse(connectionString, out var connection, out var why))
-            {
-                throw Invalid<StorageOptions>($"ConnectionStrings__minio cannot be used: {why}.");
-            }
-            options.ObjectEndpoint = connection!.Endpoint;
-            options.ObjectAccessKey = connection.AccessKey;
-            options.ObjectSecretKey = connection.SecretKey;
-        }
-        if (Setting(SettingNames.ObjectEndpoint) is { } endpoint)
-        {
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            {
-                throw Invalid<StorageOptions>($"{SettingNames.ObjectEndpoint} must be an http or https URL, such as https://minio.example.com:9000; got '{endpoint}'.");
-            }
-            options.ObjectEndpoint = uri;
-        }
-        if (Setting(SettingNames.ObjectPathStyle) is not null)
-        {
-            options.ObjectPathStyle = Bool(SettingNames.ObjectPathStyle);
-        }
-        if (Setting(SettingNames.ObjectTimeoutSeconds) is { } timeout)
-        {
-            options.ObjectRequestTimeout = TimeSpan.FromSeconds(PositiveInt(SettingNames.ObjectTimeoutSeconds, timeout, max: 600));
-        }
-        if (Setting(SettingNames.ReconcileOnStart) is not null)
-        {
-            options.ReconcileOnStart = Bool(SettingNames.ReconcileOnStart);
-        }
-        if (Setting(SettingNames.ObjectMaxRetries) is { } retries)
-        {
-            options.ObjectMaxRetries = retries == "0" ? 0 : PositiveInt(SettingNames.ObjectMaxRetries, retries, max: 10);
-        }
-    }
-
-    private static int PositiveInt(string key, string text, int max) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max
-            ? value
-            : throw Invalid<StorageOptions>($"{key} must be a whole number from 1 to {max}, not '{text}'.");
-
     public void Configure(AuditOptions options)
     {
         options.FilePath = Setting(SettingNames.AuditFile)
-            ?? Path.Combine(Setting(SettingNames.DataDirectory) ?? new StorageOptions().DataDirectory, "audit", "audit.jsonl");
+            ?? Path.Combine(Setting(StorageSettingNames.DataDirectory) ?? new StorageOptions().DataDirectory, "audit", "audit.jsonl");
     }
 
     private string? Setting(string key) => configuration[key] is { Length: > 0 } value ? value.Trim() : null;

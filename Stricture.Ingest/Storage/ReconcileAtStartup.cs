@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Stricture.Ingest.Configuration;
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Configuration;
 using Stricture.Storage.ObjectStore;
 
 namespace Stricture.Ingest.Storage;

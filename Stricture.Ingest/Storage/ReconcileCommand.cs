@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Stricture.Ingest.Configuration;
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Configuration;
 
 namespace Stricture.Ingest.Storage;
 
@@ -18,7 +18,7 @@ internal static class ReconcileCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
-        builder.Services.AddStrictureOptions();
+        builder.Services.AddStrictureStorageOptions();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStrictureStorage();
         await using var app = builder.Build();

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
-using Stricture.Ingest.Configuration;
 using Stricture.Ingest.Health;
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Configuration;
 using Stricture.Storage.Filesystem;
 using Stricture.Storage.Keys;
+using Stricture.Storage.Mirror;
 using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Queries;
 using Stricture.Storage.Records;
@@ -12,7 +13,11 @@ using Stricture.Storage.Telemetry;
 
 namespace Stricture.Ingest.Storage;
 
-/// <summary>Chooses the storage driver from STRICTURE_SERVER_STORAGE_DRIVER and registers the record store on it.</summary>
+/// <summary>
+/// Chooses the storage driver from STRICTURE_SERVER_STORAGE_DRIVER and registers the record store on
+/// it. Mirror mode writes through the filesystem driver and spools every accepted run for
+/// Stricture.Replicator; ingest itself never talks to the object store then.
+/// </summary>
 internal static class StorageRegistration
 {
     public static IServiceCollection AddStrictureStorage(this IServiceCollection services)
@@ -20,14 +25,18 @@ internal static class StorageRegistration
         services.AddSingleton<StorageTelemetry>();
         services.AddSingleton(sp => new RecordKeys(Options(sp).ObjectPrefix));
         services.AddSingleton<RunCatalog>();
-        services.AddSingleton<RecordStore>();
+        services.AddSingleton(sp => new RecordStore(
+            sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<RunCatalog>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageTelemetry>(), sp.GetRequiredService<ILogger<RecordStore>>(),
+            Options(sp).Driver == StorageOptions.MirrorDriver ? sp.GetRequiredService<ReplicationSpool>() : null));
         services.AddSingleton<RunQueries>();
         services.AddSingleton<CatalogReconciler>();
 
         services.AddSingleton(sp => new FileSystemObjectStore(Options(sp).DataDirectory));
+        services.AddSingleton(sp => new ReplicationSpool(Options(sp).DataDirectory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
-            var settings = ToS3Settings(Options(sp));
+            var settings = Options(sp).ToS3Settings();
             return new S3ObjectStore(S3ClientFactory.Create(settings), settings, sp.GetRequiredService<ILogger<S3ObjectStore>>());
         });
         services.AddSingleton<IObjectStore>(sp => Options(sp).UsesObjectStore
@@ -39,19 +48,6 @@ internal static class StorageRegistration
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return services;
     }
-
-    public static S3StoreSettings ToS3Settings(StorageOptions options) => new()
-    {
-        Bucket = options.ObjectBucket!,
-        Flavor = options.Driver == StorageOptions.R2Driver ? S3Flavor.R2 : S3Flavor.S3,
-        Endpoint = options.ObjectEndpoint ?? (options.R2AccountId is { } account ? S3StoreSettings.R2Endpoint(account) : null),
-        Region = options.ObjectRegion,
-        ForcePathStyle = options.ObjectPathStyle,
-        AccessKey = options.ObjectAccessKey,
-        SecretKey = options.ObjectSecretKey,
-        RequestTimeout = options.ObjectRequestTimeout,
-        MaxRetries = options.ObjectMaxRetries,
-    };
 
     private static StorageOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<StorageOptions>>().Value;
 }

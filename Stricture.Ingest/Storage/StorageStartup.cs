@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Options;
-using Stricture.Ingest.Configuration;
+using Stricture.Storage.Configuration;
 using Stricture.Storage.Filesystem;
+using Stricture.Storage.Mirror;
 using Stricture.Storage.S3;
 
 namespace Stricture.Ingest.Storage;
 
 /// <summary>
-/// Storage work before the server listens. Filesystem: take the data directory's lock (one
-/// writer process per directory) and remove temp files a crashed predecessor left in staging.
-/// Object store: prove the bucket exists and the credentials work, or refuse to start saying so.
+/// Storage work before the server listens. Filesystem (and mirror): take the data directory's lock
+/// (one writer process per directory) and remove temp files a crashed predecessor left in staging
+/// (and in the spool's). Object store: prove the bucket exists and the credentials work, or refuse
+/// to start saying so. Mirror mode does not check the bucket: ingest must not depend on it.
 /// </summary>
 internal sealed partial class StorageStartup(IServiceProvider services, IOptions<StorageOptions> options, ILogger<StorageStartup> logger)
     : IHostedService, IDisposable
@@ -27,6 +29,10 @@ internal sealed partial class StorageStartup(IServiceProvider services, IOptions
         var fileSystem = services.GetRequiredService<FileSystemObjectStore>();
         _lock = DataDirectoryLock.Acquire(fileSystem.DataDirectory);
         var removed = fileSystem.RemoveLeftoverStagingFiles();
+        if (options.Value.Driver == StorageOptions.MirrorDriver)
+        {
+            removed += services.GetRequiredService<ReplicationSpool>().RemoveLeftoverStagingFiles();
+        }
         LogDataDirectory(logger, fileSystem.DataDirectory, removed);
     }
 

@@ -61,6 +61,24 @@ public sealed class ReplicationSpool : IAcceptedRunLog
         return entries;
     }
 
+    /// <summary>The payload keys of every pending entry (reads them all: for occasional scans, not per copy).</summary>
+    public async Task<HashSet<string>> PendingPayloadKeysAsync(CancellationToken cancellationToken)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(Path.Combine(Root, PendingPrefix)))
+        {
+            try
+            {
+                keys.Add(await File.ReadAllTextAsync(path, cancellationToken));
+            }
+            catch (FileNotFoundException)
+            {
+                // Retired meanwhile.
+            }
+        }
+        return keys;
+    }
+
     /// <summary>How many entries are pending, and when the oldest was spooled (null when none).</summary>
     public (int Count, DateTimeOffset? Oldest) Backlog()
     {

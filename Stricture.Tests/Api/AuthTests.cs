@@ -137,7 +137,7 @@ public sealed class AuthTests
     {
         using var data = new TestDirectory();
         var environment = settings.Split(';').Select(s => s.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
-        var (exitCode, output) = await IngestProcess.RunExpectingRefusalAsync(data.Path, environment);
+        var (exitCode, output) = await ServiceProcess.RunExpectingRefusalAsync(data.Path, environment);
         Assert.True(exitCode != 0, $"{because}: the process must exit non-zero; it printed:\n{output}");
         Assert.Contains(message, output);
     }

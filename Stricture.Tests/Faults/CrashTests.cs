@@ -29,7 +29,7 @@ public sealed class CrashTests
         for (var round = 0; round < Rounds; round++)
         {
             // 1. Start the server on the data directory the previous round's server died on.
-            var server = await IngestProcess.StartAsync(data.Path);
+            var server = await ServiceProcess.StartIngestAsync(data.Path);
             using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
             using var stop = new CancellationTokenSource();
             var acknowledgedThisRound = 0;
@@ -74,9 +74,9 @@ public sealed class CrashTests
 
         // 4. Reconcile the catalog with the payloads, then restart once more: start-up clears staging;
         // every acknowledged record must be intact.
-        var (exitCode, output) = await IngestProcess.RunCommandAsync(data.Path, "reconcile");
+        var (exitCode, output) = await ServiceProcess.RunCommandAsync(data.Path, "reconcile");
         Assert.True(exitCode == 0, output);
-        await using var final = await IngestProcess.StartAsync(data.Path);
+        await using var final = await ServiceProcess.StartIngestAsync(data.Path);
         foreach (var (runId, (location, sha256)) in acknowledged)
         {
             var path = Path.Combine(data.Path, location);

@@ -36,8 +36,8 @@ public sealed class S3CatalogTests : IAsyncLifetime
         using var dataA = new TestDirectory();
         using var dataB = new TestDirectory();
         var environment = _s3.IngestSettings(_bucket).ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
-        await using var serverA = await IngestProcess.StartAsync(dataA.Path, environment);
-        await using var serverB = await IngestProcess.StartAsync(dataB.Path, environment);
+        await using var serverA = await ServiceProcess.StartIngestAsync(dataA.Path, environment);
+        await using var serverB = await ServiceProcess.StartIngestAsync(dataB.Path, environment);
         using var clientA = new HttpClient { BaseAddress = serverA.BaseAddress };
         using var clientB = new HttpClient { BaseAddress = serverB.BaseAddress };
         var runIds = Enumerable.Range(0, 200).Select(i => $"run-{i:D3}").ToList();

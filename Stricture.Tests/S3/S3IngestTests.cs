@@ -95,8 +95,8 @@ public sealed class S3IngestTests : IAsyncLifetime
         using var dataA = new TestDirectory();
         using var dataB = new TestDirectory();
         var environment = _s3.IngestSettings(_bucket).ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
-        await using var serverA = await IngestProcess.StartAsync(dataA.Path, environment);
-        await using var serverB = await IngestProcess.StartAsync(dataB.Path, environment);
+        await using var serverA = await ServiceProcess.StartIngestAsync(dataA.Path, environment);
+        await using var serverB = await ServiceProcess.StartIngestAsync(dataB.Path, environment);
         using var clientA = new HttpClient { BaseAddress = serverA.BaseAddress };
         using var clientB = new HttpClient { BaseAddress = serverB.BaseAddress };
 
@@ -124,7 +124,7 @@ public sealed class S3IngestTests : IAsyncLifetime
     {
         using var data = new TestDirectory();
         var environment = _s3.IngestSettings("no-such-bucket-here").ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
-        var (exitCode, output) = await IngestProcess.RunExpectingRefusalAsync(data.Path, environment);
+        var (exitCode, output) = await ServiceProcess.RunExpectingRefusalAsync(data.Path, environment);
         Assert.NotEqual(0, exitCode);
         Assert.Contains("The bucket 'no-such-bucket-here' does not exist", output);
     }
@@ -139,7 +139,7 @@ public sealed class S3IngestTests : IAsyncLifetime
             ["STRICTURE_SERVER_OBJECT_BUCKET"] = _bucket,
             ["ConnectionStrings__minio"] = $"Endpoint={_s3.Endpoint};AccessKey=WRONGKEY;SecretKey=wrong-secret",
         };
-        var (exitCode, output) = await IngestProcess.RunExpectingRefusalAsync(data.Path, environment);
+        var (exitCode, output) = await ServiceProcess.RunExpectingRefusalAsync(data.Path, environment);
         Assert.NotEqual(0, exitCode);
         Assert.Contains("credentials were refused", output);
     }

@@ -1,12 +1,16 @@
-namespace Stricture.Ingest.Configuration;
+namespace Stricture.Storage.Configuration;
 
+/// <summary>Where records live: bound from the STRICTURE_SERVER_* storage settings (<see cref="StorageSettingNames"/>).</summary>
 public sealed class StorageOptions
 {
     public const string FileSystemDriver = "fs";
     public const string S3Driver = "s3";
     public const string R2Driver = "r2";
 
-    public static readonly string[] Drivers = [FileSystemDriver, S3Driver, R2Driver];
+    /// <summary>Records on the local filesystem, copied to the object store by Stricture.Replicator.</summary>
+    public const string MirrorDriver = "mirror";
+
+    public static readonly string[] Drivers = [FileSystemDriver, S3Driver, R2Driver, MirrorDriver];
 
     public string Driver { get; set; } = FileSystemDriver;
 
@@ -38,5 +42,12 @@ public sealed class StorageOptions
     /// <summary>Whether the server reconciles the catalog (manifests, latest pointers) with the payloads when it starts.</summary>
     public bool ReconcileOnStart { get; set; } = true;
 
+    /// <summary>Records are written straight to the object store (s3, r2).</summary>
     public bool UsesObjectStore => Driver is S3Driver or R2Driver;
+
+    /// <summary>Records are written to the data directory (fs, mirror).</summary>
+    public bool UsesDataDirectory => Driver is FileSystemDriver or MirrorDriver;
+
+    /// <summary>The object-store settings are needed: to write records, or to mirror them.</summary>
+    public bool NeedsObjectStore => UsesObjectStore || Driver == MirrorDriver;
 }

@@ -5,14 +5,15 @@ using System.Text.RegularExpressions;
 namespace Stricture.Tests.Infrastructure;
 
 /// <summary>
-/// The ingest server as a real OS process (the built Stricture.Ingest.dll), bound to 127.0.0.1 on
-/// a port the OS picks. Used where a test must kill the server for real or watch it refuse to start.
+/// A service as a real OS process (the built Stricture.Ingest.dll or Stricture.Replicator.dll),
+/// bound to 127.0.0.1 on a port the OS picks. Used where a test must kill a service for real,
+/// pause it, or watch it refuse to start.
 /// </summary>
-public sealed partial class IngestProcess : IAsyncDisposable
+public sealed partial class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private IngestProcess(Process process, Uri baseAddress)
+    private ServiceProcess(Process process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
@@ -20,9 +21,22 @@ public sealed partial class IngestProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<IngestProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null)
+    public static Task<ServiceProcess> StartIngestAsync(string dataDirectory, IDictionary<string, string>? environment = null) =>
+        StartAsync(StartInfo(dataDirectory, environment));
+
+    /// <summary>Stricture.Replicator on the same data directory and settings as an ingest server; its health endpoints on a free port.</summary>
+    public static Task<ServiceProcess> StartReplicatorAsync(string dataDirectory, IDictionary<string, string> environment)
     {
-        var process = Process.Start(StartInfo(dataDirectory, environment))!;
+        var start = StartInfo(dataDirectory, environment, dll: ReplicatorDll);
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        return StartAsync(start);
+    }
+
+    public int Pid => _process.Id;
+
+    private static async Task<ServiceProcess> StartAsync(ProcessStartInfo start)
+    {
+        var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) =>
@@ -54,9 +68,9 @@ public sealed partial class IngestProcess : IAsyncDisposable
             {
                 process.Kill();
             }
-            throw new InvalidOperationException("The ingest process did not start:\n" + string.Join('\n', output));
+            throw new InvalidOperationException($"{start.ArgumentList[0]} did not start:\n" + string.Join('\n', output));
         }
-        return new IngestProcess(process, await listening.Task);
+        return new ServiceProcess(process, await listening.Task);
     }
 
     /// <summary>Starts the server expecting it to refuse: returns its exit code and everything it printed.</summary>
@@ -67,10 +81,15 @@ public sealed partial class IngestProcess : IAsyncDisposable
     public static Task<(int ExitCode, string Output)> RunCommandAsync(string dataDirectory, params string[] arguments) =>
         RunToExitAsync(dataDirectory, null, arguments);
 
+    /// <summary>Runs a command of the replicator binary (verify): returns its exit code and everything it printed.</summary>
+    public static Task<(int ExitCode, string Output)> RunReplicatorCommandAsync(
+        string dataDirectory, IDictionary<string, string> environment, params string[] arguments) =>
+        RunToExitAsync(dataDirectory, environment, arguments, ReplicatorDll);
+
     private static async Task<(int ExitCode, string Output)> RunToExitAsync(
-        string dataDirectory, IDictionary<string, string>? environment, string[] arguments)
+        string dataDirectory, IDictionary<string, string>? environment, string[] arguments, string dll = IngestDll)
     {
-        using var process = Process.Start(StartInfo(dataDirectory, environment, arguments))!;
+        using var process = Process.Start(StartInfo(dataDirectory, environment, arguments, dll))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -102,9 +121,13 @@ public sealed partial class IngestProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ProcessStartInfo StartInfo(string dataDirectory, IDictionary<string, string>? environment, string[]? arguments = null)
+    private const string IngestDll = "Stricture.Ingest.dll";
+    private const string ReplicatorDll = "Stricture.Replicator.dll";
+
+    private static ProcessStartInfo StartInfo(
+        string dataDirectory, IDictionary<string, string>? environment, string[]? arguments = null, string dll = IngestDll)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Stricture.Ingest.dll"), .. arguments ?? []])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, dll), .. arguments ?? []])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Stricture.Storage.Catalog;
+using Stricture.Storage.Configuration;
+using Stricture.Storage.Filesystem;
+using Stricture.Storage.Keys;
+using Stricture.Storage.Mirror;
+using Stricture.Storage.S3;
+using Stricture.Storage.Telemetry;
+
+namespace Stricture.Replicator;
+
+/// <summary>
+/// The replicator's services. It reads the ingest server's storage settings (STRICTURE_SERVER_*):
+/// the data directory it shares with ingest, and the object store to copy to.
+/// </summary>
+public static class ReplicatorServiceExtensions
+{
+    public static WebApplicationBuilder AddReplicatorServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(ReplicatorSettingNames.DefaultUrl);
+        }
+        services.AddSingleton(TimeProvider.System);
+        services.AddMirrorStores();
+        services.AddOptions<ReplicatorOptions>().Configure<IConfiguration>(Bind).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, MirrorDriverRequired>();
+        services.AddHostedService<ReplicatorWorker>();
+        services.AddHealthChecks().AddCheck<ReplicationHealthCheck>("replication");
+        return builder;
+    }
+
+    /// <summary>The stores and replication services on the shared storage settings; the verify command uses them too.</summary>
+    internal static IServiceCollection AddMirrorStores(this IServiceCollection services)
+    {
+        services.AddStrictureStorageOptions();
+        services.AddSingleton<StorageTelemetry>();
+        services.AddSingleton(sp => new RecordKeys(Storage(sp).ObjectPrefix));
+        services.AddSingleton(sp => new FileSystemObjectStore(Storage(sp).DataDirectory));
+        services.AddSingleton(sp =>
+        {
+            var settings = Storage(sp).ToS3Settings();
+            return new S3ObjectStore(S3ClientFactory.Create(settings), settings, sp.GetRequiredService<ILogger<S3ObjectStore>>());
+        });
+        services.AddSingleton(sp => new ReplicationSpool(Storage(sp).DataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ReplicationTelemetry>();
+        services.AddSingleton(sp => new RecordReplicator(
+            sp.GetRequiredService<FileSystemObjectStore>(), sp.GetRequiredService<S3ObjectStore>(),
+            new RunCatalog(sp.GetRequiredService<S3ObjectStore>(), sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<StorageTelemetry>()),
+            sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<ReplicationSpool>(), sp.GetRequiredService<ReplicationTelemetry>(),
+            sp.GetRequiredService<ILogger<RecordReplicator>>()));
+        services.AddSingleton(sp => new MirrorVerifier(
+            sp.GetRequiredService<FileSystemObjectStore>(), sp.GetRequiredService<S3ObjectStore>(), sp.GetRequiredService<RecordKeys>()));
+        return services;
+    }
+
+    private static void Bind(ReplicatorOptions options, IConfiguration configuration)
+    {
+        if (configuration[ReplicatorSettingNames.MaxLagSeconds] is { Length: > 0 } lag)
+        {
+            options.MaxLag = TimeSpan.FromSeconds(WholeNumber(ReplicatorSettingNames.MaxLagSeconds, lag, 86_400));
+        }
+        if (configuration[ReplicatorSettingNames.CatchUpMinutes] is { Length: > 0 } catchUp)
+        {
+            options.CatchUpInterval = TimeSpan.FromMinutes(WholeNumber(ReplicatorSettingNames.CatchUpMinutes, catchUp, 10_080));
+        }
+    }
+
+    private static int WholeNumber(string key, string text, int max) =>
+        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 && value <= max
+            ? value
+            : throw new OptionsValidationException(key, typeof(ReplicatorOptions), [$"{key} must be a whole number from 1 to {max}, not '{text}'."]);
+
+    private static StorageOptions Storage(IServiceProvider services) => services.GetRequiredService<IOptions<StorageOptions>>().Value;
+
+    /// <summary>The replicator has nothing to do unless ingest spools: refuse any other driver, saying so.</summary>
+    private sealed class MirrorDriverRequired : IValidateOptions<StorageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
+            options.Driver == StorageOptions.MirrorDriver
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(
+                    $"The replicator copies mirror mode's spool, but {StorageSettingNames.StorageDriver} is '{options.Driver}'. " +
+                    $"Set {StorageSettingNames.StorageDriver}=mirror (with the object-store settings) for both ingest and the replicator.");
+    }
+}
