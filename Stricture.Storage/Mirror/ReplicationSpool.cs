@@ -82,7 +82,8 @@ public sealed class ReplicationSpool : IAcceptedRunLog
     /// <summary>How many entries are pending, and when the oldest was spooled (null when none).</summary>
     public (int Count, DateTimeOffset? Oldest) Backlog()
     {
-        var names = Directory.EnumerateFiles(Path.Combine(Root, PendingPrefix)).Select(Path.GetFileName).ToList();
+        var pending = Path.Combine(Root, PendingPrefix);
+        var names = Directory.Exists(pending) ? Directory.EnumerateFiles(pending).Select(Path.GetFileName).ToList() : [];
         return (names.Count, names.Count == 0 ? null : SpooledAtOf(PendingPrefix + names.Min(StringComparer.Ordinal)));
     }
 

@@ -7,6 +7,9 @@ public sealed class TestMeterFactory : IMeterFactory
 {
     private readonly List<Meter> _meters = [];
 
+    /// <summary>The meters made here, so a listener can ignore those of other tests running at the same time.</summary>
+    public IReadOnlyList<Meter> Meters => _meters;
+
     public Meter Create(MeterOptions options)
     {
         var meter = new Meter(options);

@@ -14,6 +14,7 @@ namespace Stricture.Tests.Mirror;
 public sealed class RecordReplicatorTests : IAsyncLifetime
 {
     private readonly TestDirectory _directory = new();
+    private readonly TestMeterFactory _meters = new();
     private S3TestServer _s3 = null!;
     private string _bucket = null!;
     private AmazonS3Client _client = null!;
@@ -34,7 +35,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
         _local = new FileSystemObjectStore(_directory.Path);
         _spool = new ReplicationSpool(_directory.Path, TimeProvider.System);
         _ingest = new RecordStoreHarness(_local, acceptedRuns: _spool);
-        var meters = new TestMeterFactory();
+        var meters = _meters;
         _replicator = new RecordReplicator(_local, _remote, new RunCatalog(_remote, _ingest.Keys, new StorageTelemetry(meters)), _ingest.Keys, _spool,
             new ReplicationTelemetry(meters, _spool, TimeProvider.System), NullLogger<RecordReplicator>.Instance);
         _verifier = new MirrorVerifier(_local, _remote, _ingest.Keys);
@@ -44,6 +45,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
     {
         _remote.Dispose();
         _client.Dispose();
+        _meters.Dispose();
         _directory.Dispose();
         return Task.CompletedTask;
     }
@@ -70,6 +72,38 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
             Assert.Equal((await _local.ReadAsync(key, default))!.Content.ToArray(), (await _remote.ReadAsync(key, default))!.Content.ToArray());
         }
         Assert.Empty((await _verifier.VerifyAsync(default)).Differences);
+    }
+
+    [Fact]
+    public async Task Metrics_report_the_backlog_the_lag_and_what_was_copied()
+    {
+        var measurements = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ReplicationTelemetry.Name && _meters.Meters.Contains(instrument.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value));
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => measurements[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => measurements[instrument.Name] = value);
+        listener.Start();
+
+        var first = await _ingest.IngestAsync("metered-1");
+        await _ingest.IngestAsync("metered-2");
+        await Task.Delay(50);
+        listener.RecordObservableInstruments();
+        Assert.Equal(2, measurements["stricture.replication.backlog"]);
+        Assert.True(measurements["stricture.replication.lag"] > 0);
+
+        await _replicator.DrainOnceAsync(default);
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(2, measurements["stricture.replication.records"]);
+        Assert.Equal(2 * first.Size, measurements["stricture.replication.bytes"]);
+        Assert.Equal((0, 0), (measurements["stricture.replication.backlog"], measurements["stricture.replication.lag"]));
     }
 
     [Fact]
