@@ -17,10 +17,20 @@ internal static class AuthRegistration
     {
         services.AddSingleton<SharedTokenMatcher>();
         services.AddSingleton<JwtAuthenticator>();
-        services.AddHttpClient(JwtAuthenticator.HttpClientName, http =>
+        var issuerDocuments = services.AddHttpClient(JwtAuthenticator.HttpClientName, http => http.MaxResponseContentBufferSize = MaxIssuerDocumentBytes);
+        // A request that needs the keys waits for the fetch: retry quickly and give up within seconds
+        // (the caller then gets a 503 to retry), rather than with the service defaults' 30 seconds.
+        // Replacing the defaults' handler is marked experimental (EXTEXP0001); the alternative is a
+        // client outside the factory, without its telemetry and connection management.
+#pragma warning disable EXTEXP0001
+        issuerDocuments.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        issuerDocuments.AddStandardResilienceHandler(resilience =>
         {
-            http.Timeout = TimeSpan.FromSeconds(10);
-            http.MaxResponseContentBufferSize = MaxIssuerDocumentBytes;
+            resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
+            resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(4);
+            resilience.Retry.MaxRetryAttempts = 2;
+            resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
         });
 
         // AuthenticationCore, not AddAuthentication: the latter also brings Data Protection, whose
