@@ -19,8 +19,8 @@ namespace Stricture.Tests.Infrastructure;
 public sealed class TestOidcIssuer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _requests = new();
     private volatile TestSigningKey[] _published;
-    private int _keySetRequests;
 
     private TestOidcIssuer(WebApplication app, string issuer, TestSigningKey key)
     {
@@ -36,8 +36,12 @@ public sealed class TestOidcIssuer : IAsyncDisposable
     /// <summary>The key tokens are signed with unless a test passes another.</summary>
     public TestSigningKey SigningKey { get; private set; }
 
-    /// <summary>How many times the key set has been fetched (by discovery or directly).</summary>
-    public int KeySetRequests => Volatile.Read(ref _keySetRequests);
+    /// <summary>How many times the key set has been fetched, from either path.</summary>
+    public int KeySetRequests => RequestsTo("/jwks") + RequestsTo(CloudflareCertsPath);
+
+    public const string CloudflareCertsPath = "/cdn-cgi/access/certs";
+
+    public int RequestsTo(string path) => _requests.GetValueOrDefault(path);
 
     public static async Task<TestOidcIssuer> StartAsync(TestSigningKey? key = null)
     {
@@ -46,9 +50,14 @@ public sealed class TestOidcIssuer : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
         TestOidcIssuer? issuer = null;
+        app.Use((context, next) =>
+        {
+            issuer!._requests.AddOrUpdate(context.Request.Path.Value ?? "", 1, (_, count) => count + 1);
+            return next(context);
+        });
         app.MapGet("/.well-known/openid-configuration", () => Results.Text(issuer!.DiscoveryDocument(), "application/json"));
         app.MapGet("/jwks", () => issuer!.KeySetDocument());
-        app.MapGet("/cdn-cgi/access/certs", () => issuer!.KeySetDocument());
+        app.MapGet(CloudflareCertsPath, () => issuer!.KeySetDocument());
         await app.StartAsync();
         issuer = new TestOidcIssuer(app, app.Urls.Single().TrimEnd('/'), key ?? TestSigningKey.Rsa());
         return issuer;
@@ -118,7 +127,6 @@ public sealed class TestOidcIssuer : IAsyncDisposable
 
     private IResult KeySetDocument()
     {
-        Interlocked.Increment(ref _keySetRequests);
         var keys = new JsonArray(_published.Select(key => (JsonNode)key.PublicJwk.DeepClone()).ToArray());
         return Results.Text(new JsonObject { ["keys"] = keys }.ToJsonString(), "application/json");
     }
