@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
 using Stricture.Tests.Infrastructure;
 using static Stricture.Tests.Infrastructure.AuthTestSupport;
 
@@ -150,12 +151,7 @@ public sealed class JwtAuthTests(JwtServerFixture fixture) : IClassFixture<JwtSe
             case "signed-by-another-key-with-a-published-kid":
                 return Trusted.Mint(Audience, claims, key: TestSigningKey.Rsa(Trusted.SigningKey.KeyId));
             case "payload-altered-after-signing":
-            {
-                var parts = Trusted.Mint(Audience, GitHubClaims("Acme/Other")).Split('.');
-                var payload = JsonNode.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(parts[1]))!;
-                payload["repository"] = "Acme/Checkout";
-                return parts[0] + "." + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(payload.ToJsonString()) + "." + parts[2];
-            }
+                return AlteredAfterSigning();
             case "signed-by-an-unpublished-key":
                 return Trusted.Mint(Audience, claims, key: TestSigningKey.Rsa());
             case "from-an-untrusted-issuer":
@@ -179,5 +175,14 @@ public sealed class JwtAuthTests(JwtServerFixture fixture) : IClassFixture<JwtSe
             default:
                 throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "no such case");
         }
+    }
+
+    /// <summary>A genuine token for Acme/Other whose payload was then edited to claim Acme/Checkout.</summary>
+    private string AlteredAfterSigning()
+    {
+        var parts = Trusted.Mint(Audience, GitHubClaims("Acme/Other")).Split('.');
+        var payload = JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!;
+        payload["repository"] = "Acme/Checkout";
+        return parts[0] + "." + Base64UrlEncoder.Encode(payload.ToJsonString()) + "." + parts[2];
     }
 }

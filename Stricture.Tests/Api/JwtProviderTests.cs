@@ -23,7 +23,9 @@ public sealed class JwtProviderTests
         // What Access puts in a service token's JWT: an empty sub, the token's client id in common_name.
         var token = team.Mint(applicationAudience, new Dictionary<string, object>
         {
-            ["sub"] = "", ["common_name"] = "88bf3b6d86161464f6509f7219099e57.access", ["type"] = "app",
+            ["sub"] = "",
+            ["common_name"] = "88bf3b6d86161464f6509f7219099e57.access",
+            ["type"] = "app",
         });
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/artifacts") { Content = Posts.Json(Posts.Valid()) };
@@ -92,7 +94,11 @@ public sealed class JwtProviderTests
         });
         var token = provider.Mint("stricture", new Dictionary<string, object>
         {
-            ["sub"] = "f00", ["client_id"] = "lineage-ci", ["tenant"] = "Acme", ["team"] = "checkout", ["scope"] = "openid globex/billing",
+            ["sub"] = "f00",
+            ["client_id"] = "lineage-ci",
+            ["tenant"] = "Acme",
+            ["team"] = "checkout",
+            ["scope"] = "openid globex/billing",
         });
 
         Assert.Equal(HttpStatusCode.Accepted, (await server.PostWithBearerAsync(token, "acme", "checkout")).StatusCode);

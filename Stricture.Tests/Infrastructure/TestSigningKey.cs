@@ -31,8 +31,12 @@ public sealed class TestSigningKey
         var parameters = rsa.ExportParameters(includePrivateParameters: false);
         return new TestSigningKey(keyId, new RsaSecurityKey(rsa) { KeyId = keyId }, SecurityAlgorithms.RsaSha256, new JsonObject
         {
-            ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = keyId,
-            ["n"] = Base64UrlEncoder.Encode(parameters.Modulus), ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
+            ["kty"] = "RSA",
+            ["use"] = "sig",
+            ["alg"] = "RS256",
+            ["kid"] = keyId,
+            ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
+            ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
         });
     }
 
@@ -43,8 +47,13 @@ public sealed class TestSigningKey
         var parameters = ec.ExportParameters(includePrivateParameters: false);
         return new TestSigningKey(keyId, new ECDsaSecurityKey(ec) { KeyId = keyId }, SecurityAlgorithms.EcdsaSha256, new JsonObject
         {
-            ["kty"] = "EC", ["use"] = "sig", ["alg"] = "ES256", ["kid"] = keyId, ["crv"] = "P-256",
-            ["x"] = Base64UrlEncoder.Encode(parameters.Q.X), ["y"] = Base64UrlEncoder.Encode(parameters.Q.Y),
+            ["kty"] = "EC",
+            ["use"] = "sig",
+            ["alg"] = "ES256",
+            ["kid"] = keyId,
+            ["crv"] = "P-256",
+            ["x"] = Base64UrlEncoder.Encode(parameters.Q.X),
+            ["y"] = Base64UrlEncoder.Encode(parameters.Q.Y),
         });
     }
 
