@@ -39,7 +39,7 @@ internal sealed class BearerAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var mode = auth.Value;
+        var settings = auth.Value;
         var header = Request.Headers.Authorization.ToString();
         if (header.Length == 0)
         {
@@ -54,13 +54,13 @@ internal sealed class BearerAuthenticationHandler(
         }
         var credential = header[prefix.Length..].Trim();
 
-        if (mode.AcceptsSharedTokens && sharedTokens.Match(credential) is { } match)
+        if (settings.AcceptsSharedTokens && sharedTokens.Match(credential) is { } match)
         {
             return match.Expires is { } expires && expires <= time.GetUtcNow()
                 ? AuthFailure.ScopedTokenExpired(match.Principal, expires).ToResult()
                 : StrictureIdentity.Authenticated(match.Principal, match.Scopes, SharedTokenAuthenticationType);
         }
-        if (mode.Mode == AuthMode.Jwt || (mode.AcceptsJwts && JwtAuthenticator.LooksLikeJwt(credential)))
+        if (settings.Mode == AuthMode.Jwt || (settings.AcceptsJwts && JwtAuthenticator.LooksLikeJwt(credential)))
         {
             return await jwts.AuthenticateAsync(credential, Context.RequestAborted);
         }

@@ -14,8 +14,6 @@ internal sealed partial class ScopedTokenFile(string path, ILogger<ScopedTokenFi
     private readonly Lock _reload = new();
     private Loaded? _loaded;
 
-    public string Path => path;
-
     public IReadOnlyList<ScopedToken> Current()
     {
         var stamp = FileStamp.Of(path);

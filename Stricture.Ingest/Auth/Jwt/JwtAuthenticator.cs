@@ -81,7 +81,7 @@ internal sealed class JwtAuthenticator
         var validation = await Handler.ValidateTokenAsync(jwt, issuer.ValidationParameters(keys));
         if (!validation.IsValid)
         {
-            return Classify(validation.Exception, issuer).ToResult();
+            return Classify(validation.Exception, issuer, jwt).ToResult();
         }
         var (principal, scopes, refused) = issuer.Map(jwt);
         return refused is not null
@@ -89,14 +89,14 @@ internal sealed class JwtAuthenticator
             : StrictureIdentity.Authenticated(principal!, scopes, AuthenticationType);
     }
 
-    private static AuthFailure Classify(Exception exception, TrustedIssuer issuer) => exception switch
+    private static AuthFailure Classify(Exception exception, TrustedIssuer issuer, JsonWebToken jwt) => exception switch
     {
         SecurityTokenExpiredException => AuthFailure.Expired,
         SecurityTokenNotYetValidException => AuthFailure.NotYetValid,
         SecurityTokenNoExpirationException => AuthFailure.NoExpiry,
         SecurityTokenInvalidAudienceException => AuthFailure.WrongAudience(issuer.Issuer),
         SecurityTokenInvalidIssuerException => AuthFailure.UntrustedIssuer(issuer.Issuer),
-        SecurityTokenInvalidAlgorithmException => AuthFailure.DisallowedAlgorithm("?"),
+        SecurityTokenInvalidAlgorithmException => AuthFailure.DisallowedAlgorithm(jwt.Alg),
         SecurityTokenInvalidSignatureException => AuthFailure.InvalidSignature,
         _ => AuthFailure.InvalidToken,
     };
