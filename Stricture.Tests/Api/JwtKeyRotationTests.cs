@@ -8,7 +8,8 @@ namespace Stricture.Tests.Api;
 /// <summary>
 /// The issuer's keys are fetched over HTTP, cached, fetched again when a token names a key the
 /// cache lacks (rotation), never more often than the refresh interval, and kept when the issuer
-/// cannot be reached. The server's clock is a fake one, so the interval passes when the test says.
+/// cannot be reached; a discovery document naming another issuer is not used. The server's clock is a
+/// fake one, so the interval passes when the test says.
 /// </summary>
 public sealed class JwtKeyRotationTests
 {
@@ -122,6 +123,22 @@ public sealed class JwtKeyRotationTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
+        await Problem.AssertAsync(response, "signing-keys-unavailable");
+    }
+
+    [Fact]
+    public async Task Keys_are_not_taken_from_a_discovery_document_that_names_another_issuer()
+    {
+        await using var issuer = await TestOidcIssuer.StartAsync();
+        // Configured (and claimed by the token) with a trailing slash; the discovery document names the issuer without it.
+        var claimed = issuer.Issuer + "/";
+        var settings = GitHubSettings(issuer);
+        settings[IssuerSetting("github", "ISSUER")] = claimed;
+        await using var server = IngestServer.Start(settings);
+
+        var response = await server.PostWithBearerAsync(issuer.Mint(Audience, GitHubClaims(), issuer: claimed));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         await Problem.AssertAsync(response, "signing-keys-unavailable");
     }
 }
