@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Stricture.Ingest.Audit;
+using Stricture.Ingest.Auth;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Telemetry;
@@ -32,6 +33,7 @@ public static partial class ArtifactsApi
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -65,6 +67,10 @@ public static partial class ArtifactsApi
                 return Reject(audit, parseProblem!);
             }
             audit.Identify(submission.Service, submission.RunId);
+            if (ScopeAuthorization.Check(context, submission.Service.Organization, submission.Service.Project) is { } forbidden)
+            {
+                return Reject(audit, forbidden);
+            }
             Activity.Current?.SetTag("stricture.organization", submission.Service.Organization)
                 .SetTag("stricture.project", submission.Service.Project)
                 .SetTag("stricture.service", submission.Service.Service);

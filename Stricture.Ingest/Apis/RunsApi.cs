@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Stricture.Ingest.Auth;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Storage.Identity;
@@ -12,7 +13,8 @@ namespace Stricture.Ingest.Apis;
 /// <summary>
 /// The read API, served from the catalog (manifests and latest pointers) on whichever driver is
 /// configured: a service's latest run, its runs by date range and commit, and a run by id. Reads
-/// are protected by the same authentication as ingest.
+/// are protected by the same authentication as ingest, and by the same scopes: a caller reads only
+/// the organizations and projects it may write (403 <c>missing-scope</c> otherwise).
 /// </summary>
 public static partial class RunsApi
 {
@@ -64,6 +66,7 @@ public static partial class RunsApi
     private static RouteHandlerBuilder ProducesReadProblems(this RouteHandlerBuilder endpoint) =>
         endpoint.ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -71,7 +74,7 @@ public static partial class RunsApi
         string organization, string project, string service, HttpContext context, RunQueries queries, ILogger<RunQueries> logger,
         CancellationToken cancellationToken)
     {
-        if (ServiceOf(organization, project, service, out var identity) is { } invalid)
+        if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
         {
             return invalid.ToResult();
         }
@@ -87,7 +90,7 @@ public static partial class RunsApi
         string organization, string project, string service, [FromRoute(Name = "run_id")] string runId,
         HttpContext context, RunQueries queries, ILogger<RunQueries> logger, CancellationToken cancellationToken)
     {
-        if (ServiceOf(organization, project, service, out var identity) is { } invalid)
+        if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
         {
             return invalid.ToResult();
         }
@@ -107,7 +110,7 @@ public static partial class RunsApi
         string organization, string project, string service, HttpContext context, RunQueries queries, TimeProvider time,
         ILogger<RunQueries> logger, CancellationToken cancellationToken)
     {
-        if (ServiceOf(organization, project, service, out var identity) is { } invalid)
+        if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
         {
             return invalid.ToResult();
         }
@@ -131,7 +134,9 @@ public static partial class RunsApi
         });
     }
 
-    private static RequestProblem? ServiceOf(string organization, string project, string service, out ServiceIdentity identity)
+    /// <summary>Validates the route's names, then checks the caller may read that organization's project.</summary>
+    private static RequestProblem? ServiceOf(
+        HttpContext context, string organization, string project, string service, out ServiceIdentity identity)
     {
         identity = new ServiceIdentity(organization, project, service);
         Activity.Current?.SetTag("stricture.organization", organization)
@@ -144,7 +149,7 @@ public static partial class RunsApi
                 return RequestProblem.BadRequest("invalid-identifier", why, field);
             }
         }
-        return null;
+        return ScopeAuthorization.Check(context, organization, project);
     }
 
     /// <summary>Runs a read, turning a storage failure into the problem a client can act on.</summary>

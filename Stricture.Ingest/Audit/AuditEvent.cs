@@ -15,6 +15,8 @@ public sealed record AuditEvent(
     [property: JsonPropertyName("project")] string? Project,
     [property: JsonPropertyName("service")] string? Service,
     [property: JsonPropertyName("run_id")] string? RunId,
+    [property: JsonPropertyName("scope")] string? Scope,
+    [property: JsonPropertyName("scope_decision")] string? ScopeDecision,
     [property: JsonPropertyName("location")] string? Location,
     [property: JsonPropertyName("request_bytes")] long? RequestBytes,
     [property: JsonPropertyName("stored_bytes")] long? StoredBytes,

@@ -21,7 +21,7 @@ internal sealed partial class AuditLog(IOptions<AuditOptions> options, IngestMet
     public void Write(AuditEvent auditEvent)
     {
         LogAuditEvent(logger, auditEvent.Outcome, auditEvent.Status, auditEvent.Reason, auditEvent.Principal,
-            auditEvent.Organization, auditEvent.Project, auditEvent.Service, auditEvent.RunId, auditEvent.Sha256);
+            auditEvent.Organization, auditEvent.Project, auditEvent.Service, auditEvent.RunId, auditEvent.ScopeDecision, auditEvent.Sha256);
 
         var line = JsonSerializer.SerializeToUtf8Bytes(auditEvent, AuditJsonContext.Default.AuditEvent);
         lock (_gate)
@@ -59,9 +59,9 @@ internal sealed partial class AuditLog(IOptions<AuditOptions> options, IngestMet
     }
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information,
-        Message = "Audit: ingest {Outcome} {Status} {Reason} principal={Principal} org={Organization} project={Project} service={Service} run={RunId} sha256={Sha256}")]
+        Message = "Audit: ingest {Outcome} {Status} {Reason} principal={Principal} org={Organization} project={Project} service={Service} run={RunId} scope={ScopeDecision} sha256={Sha256}")]
     private static partial void LogAuditEvent(ILogger logger, string outcome, int status, string reason, string principal,
-        string? organization, string? project, string? service, string? runId, string? sha256);
+        string? organization, string? project, string? service, string? runId, string? scopeDecision, string? sha256);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "The audit file could not be written; the event went to the log only")]
     private static partial void LogAuditFileFailure(ILogger logger, Exception exception);

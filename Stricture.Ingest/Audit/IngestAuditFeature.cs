@@ -17,9 +17,30 @@ public sealed class IngestAuditFeature
     public long? StoredBytes { get; private set; }
     public long? RequestBytes { get; private set; }
 
+    /// <summary>The scope the request needed (<c>org/project</c>), once known.</summary>
+    public string? Scope { get; private set; }
+
+    /// <summary><c>allowed</c>, <c>denied</c>, or <c>not-required</c> (auth mode none).</summary>
+    public string? ScopeDecision { get; private set; }
+
+    /// <summary>A genuine credential that authentication refused (expired, not allowed), for the audit's principal.</summary>
+    public string? RefusedPrincipal { get; private set; }
+
     public void Received(long bytes) => RequestBytes = bytes;
 
     public void Reject(string reason) => Reason = reason;
+
+    public void RejectAuthentication(string reason, string? refusedPrincipal)
+    {
+        Reason = reason;
+        RefusedPrincipal = refusedPrincipal;
+    }
+
+    public void DecideScope(string scope, string decision)
+    {
+        Scope = scope;
+        ScopeDecision = decision;
+    }
 
     public void Identify(ServiceIdentity service, string? runId)
     {

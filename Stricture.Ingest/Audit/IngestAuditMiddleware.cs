@@ -36,10 +36,14 @@ internal sealed class IngestAuditMiddleware(RequestDelegate next, AuditLog audit
             var reason = feature.Reason ?? (status >= 500 ? "server-error" : "rejected");
             audit.Write(new AuditEvent(
                 UtcTimestamp.Format(time.GetUtcNow()), "ingest", outcome, status, reason,
-                IngestPrincipal.NameOf(context), context.Connection.RemoteIpAddress?.ToString(),
+                PrincipalOf(context, feature), context.Connection.RemoteIpAddress?.ToString(),
                 feature.Service?.Organization, feature.Service?.Project, feature.Service?.Service, feature.RunId,
+                feature.Scope, feature.ScopeDecision,
                 feature.Location, requestBytes, feature.StoredBytes, feature.Sha256, Activity.Current?.TraceId.ToString()));
             metrics.RecordRequest(outcome, status, Stopwatch.GetElapsedTime(started));
         }
     }
+
+    private static string PrincipalOf(HttpContext context, IngestAuditFeature feature) =>
+        context.User.Identity is { IsAuthenticated: true } ? IngestPrincipal.NameOf(context) : feature.RefusedPrincipal ?? IngestPrincipal.Anonymous;
 }

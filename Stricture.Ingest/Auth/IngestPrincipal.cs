@@ -7,6 +7,12 @@ public static class IngestPrincipal
     public const string PrimaryToken = "token:primary";
     public const string SecondaryToken = "token:secondary";
 
+    /// <summary>A token of the scoped-token file, by its id.</summary>
+    public static string ScopedToken(string id) => "token:" + id;
+
+    /// <summary>A JWT's identity: its issuer and subject, <c>&lt;iss&gt;#&lt;sub&gt;</c> (an issuer URL has no fragment).</summary>
+    public static string Jwt(string issuer, string subject) => issuer + "#" + subject;
+
     public static string NameOf(HttpContext context) =>
         context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : Anonymous;
 }

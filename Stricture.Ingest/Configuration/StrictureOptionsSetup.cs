@@ -16,21 +16,29 @@ internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
 {
     public void Configure(AuthOptions options)
     {
-        var mode = Setting(SettingNames.AuthMode);
-        switch (mode?.ToLowerInvariant())
+        if (Setting(SettingNames.AuthMode) is { } mode)
         {
-            case null or "none":
-                options.Mode = AuthMode.None;
-                break;
-            case "token":
-                options.Mode = AuthMode.Token;
-                break;
-            default:
+            if (AuthOptions.ModeNames.TryGetValue(mode, out var known))
+            {
+                options.Mode = known;
+            }
+            else
+            {
                 options.UnknownMode = mode;
-                break;
+            }
         }
         options.IngestToken = Setting(SettingNames.IngestToken);
         options.IngestTokenSecondary = Setting(SettingNames.IngestTokenSecondary);
+        options.TokenFile = Setting(SettingNames.TokenFile);
+        options.JwtIssuers = JwtIssuerBinder.Bind(configuration.GetSection(SettingNames.JwtIssuers));
+        if (Setting(SettingNames.JwtClockSkewSeconds) is { } skew)
+        {
+            options.JwtClockSkew = TimeSpan.FromSeconds(WholeNumber<AuthOptions>(SettingNames.JwtClockSkewSeconds, skew, 0, AuthOptions.MaxClockSkewSeconds));
+        }
+        if (Setting(SettingNames.JwtKeyRefreshSeconds) is { } refresh)
+        {
+            options.JwtKeyRefreshInterval = TimeSpan.FromSeconds(WholeNumber<AuthOptions>(SettingNames.JwtKeyRefreshSeconds, refresh, 1, AuthOptions.MaxKeyRefreshSeconds));
+        }
     }
 
     public void Configure(ServerOptions options)
@@ -72,6 +80,11 @@ internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
             options.MaxBodyBytes = bytes;
         }
     }
+
+    private static int WholeNumber<TOptions>(string key, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw Invalid<TOptions>($"{key} must be a whole number from {min} to {max}, not '{text}'.");
 
     public void Configure(AuditOptions options)
     {

@@ -38,6 +38,15 @@ public sealed record RequestProblem(int Status, string Code, string Title, strin
             Extensions = { ["run_id"] = existing.RunId, ["location"] = existing.Location },
         };
 
+    public static RequestProblem MissingScope(string scope, string principal, IReadOnlyList<string> grants) =>
+        new(StatusCodes.Status403Forbidden, "missing-scope", "The credential does not grant this organization or project.",
+            $"'{principal}' is not granted '{scope}'" +
+            (grants.Count == 0 ? ", nor any other scope. " : $"; it is granted: {string.Join(", ", grants)}. ") +
+            $"Use a credential scoped to '{scope}' or to '{scope[..scope.IndexOf('/')]}/*'.")
+        {
+            Extensions = { ["scope"] = scope },
+        };
+
     public static RequestProblem StorageUnavailable(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage is temporarily unavailable.", detail);
 

@@ -122,7 +122,7 @@ public sealed class AuthTests
         // setting=value;setting=value, then a phrase the refusal must contain
         { "STRICTURE_SERVER_AUTH_MODE=token", "STRICTURE_SERVER_INGEST_TOKEN", "token mode without a token" },
         { "STRICTURE_SERVER_AUTH_MODE=token;STRICTURE_SERVER_INGEST_TOKEN=short", "at least 16 characters", "a short token" },
-        { "STRICTURE_SERVER_AUTH_MODE=magic", "'none' or 'token'", "an unknown mode" },
+        { "STRICTURE_SERVER_AUTH_MODE=magic", "'none', 'token', 'jwt', 'token-or-jwt'", "an unknown mode" },
         { "STRICTURE_SERVER_ADDR=:0", "only on a loopback address", "none on every interface" },
         { "STRICTURE_SERVER_ADDR=0.0.0.0:0", "STRICTURE_SERVER_ALLOW_INSECURE_NO_AUTH", "none on 0.0.0.0" },
         { "STRICTURE_SERVER_ADDR=[::]:0", "only on a loopback address", "none on [::]" },
