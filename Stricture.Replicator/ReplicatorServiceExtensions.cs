@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
@@ -58,20 +57,16 @@ public static class ReplicatorServiceExtensions
 
     private static void Bind(ReplicatorOptions options, IConfiguration configuration)
     {
-        if (configuration[ReplicatorSettingNames.MaxLagSeconds] is { Length: > 0 } lag)
+        if (configuration.Text(ReplicatorSettingNames.MaxLagSeconds) is { } lag)
         {
-            options.MaxLag = TimeSpan.FromSeconds(WholeNumber(ReplicatorSettingNames.MaxLagSeconds, lag, 86_400));
+            options.MaxLag = TimeSpan.FromSeconds(SettingValues.WholeNumber<ReplicatorOptions>(ReplicatorSettingNames.MaxLagSeconds, lag, 1, 86_400));
         }
-        if (configuration[ReplicatorSettingNames.CatchUpMinutes] is { Length: > 0 } catchUp)
+        if (configuration.Text(ReplicatorSettingNames.CatchUpMinutes) is { } catchUp)
         {
-            options.CatchUpInterval = TimeSpan.FromMinutes(WholeNumber(ReplicatorSettingNames.CatchUpMinutes, catchUp, 10_080));
+            options.CatchUpInterval = TimeSpan.FromMinutes(
+                SettingValues.WholeNumber<ReplicatorOptions>(ReplicatorSettingNames.CatchUpMinutes, catchUp, 1, 10_080));
         }
     }
-
-    private static int WholeNumber(string key, string text, int max) =>
-        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 && value <= max
-            ? value
-            : throw new OptionsValidationException(key, typeof(ReplicatorOptions), [$"{key} must be a whole number from 1 to {max}, not '{text}'."]);
 
     private static StorageOptions Storage(IServiceProvider services) => services.GetRequiredService<IOptions<StorageOptions>>().Value;
 

@@ -81,28 +81,17 @@ internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
         }
     }
 
-    private static int WholeNumber<TOptions>(string key, string text, int min, int max) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw Invalid<TOptions>($"{key} must be a whole number from {min} to {max}, not '{text}'.");
-
     public void Configure(AuditOptions options)
     {
         options.FilePath = Setting(SettingNames.AuditFile)
             ?? Path.Combine(Setting(StorageSettingNames.DataDirectory) ?? new StorageOptions().DataDirectory, "audit", "audit.jsonl");
     }
 
-    private string? Setting(string key) => configuration[key] is { Length: > 0 } value ? value.Trim() : null;
+    private string? Setting(string key) => configuration.Text(key);
 
-    private bool Bool(string key) => Setting(key) switch
-    {
-        null => false,
-        var text when bool.TryParse(text, out var value) => value,
-        "1" => true,
-        "0" => false,
-        var text => throw Invalid<StrictureOptionsSetup>($"{key} must be 'true' or 'false', not '{text}'."),
-    };
+    private bool Bool(string key) => configuration.Flag<StrictureOptionsSetup>(key);
 
-    private static OptionsValidationException Invalid<T>(string message) =>
-        new(Options.DefaultName, typeof(T), [message]);
+    private static int WholeNumber<TOptions>(string key, string text, int min, int max) => SettingValues.WholeNumber<TOptions>(key, text, min, max);
+
+    private static OptionsValidationException Invalid<T>(string message) => SettingValues.Invalid<T>(message);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Stricture.Storage.S3;
@@ -58,21 +57,11 @@ internal sealed class StorageOptionsBinder(IConfiguration configuration) : IConf
         }
     }
 
-    private string? Setting(string key) => configuration[key] is { Length: > 0 } value ? value.Trim() : null;
+    private string? Setting(string key) => configuration.Text(key);
 
-    private bool Bool(string key) => Setting(key) switch
-    {
-        null => false,
-        var text when bool.TryParse(text, out var value) => value,
-        "1" => true,
-        "0" => false,
-        var text => throw Invalid($"{key} must be 'true' or 'false', not '{text}'."),
-    };
+    private bool Bool(string key) => configuration.Flag<StorageOptions>(key);
 
-    private static int PositiveInt(string key, string text, int max) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max
-            ? value
-            : throw Invalid($"{key} must be a whole number from 1 to {max}, not '{text}'.");
+    private static int PositiveInt(string key, string text, int max) => SettingValues.WholeNumber<StorageOptions>(key, text, 1, max);
 
-    private static OptionsValidationException Invalid(string message) => new(Options.DefaultName, typeof(StorageOptions), [message]);
+    private static OptionsValidationException Invalid(string message) => SettingValues.Invalid<StorageOptions>(message);
 }
