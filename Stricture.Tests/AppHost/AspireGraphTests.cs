@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Amazon.S3;
-using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Stricture.AppHost;
 using Stricture.Tests.Infrastructure;

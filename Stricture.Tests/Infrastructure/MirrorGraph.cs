@@ -53,12 +53,7 @@ public sealed class MirrorGraph : IAsyncDisposable
     {
         var s3 = await S3TestServer.GetAsync();
         var bucket = await s3.CreateBucketAsync();
-        var environment = new Dictionary<string, string>
-        {
-            ["STRICTURE_SERVER_STORAGE_DRIVER"] = "mirror",
-            ["STRICTURE_SERVER_OBJECT_BUCKET"] = bucket,
-            ["ConnectionStrings__minio"] = $"Endpoint={s3.Endpoint};AccessKey={s3.AccessKey};SecretKey={s3.SecretKey}",
-        };
+        var environment = AppHostEnvironment($"Endpoint={s3.Endpoint};AccessKey={s3.AccessKey};SecretKey={s3.SecretKey}", bucket);
         foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string>())
         {
             environment[key] = value;
@@ -68,6 +63,19 @@ public sealed class MirrorGraph : IAsyncDisposable
         await graph.StartReplicatorAsync();
         return graph;
     }
+
+    /// <summary>
+    /// What Stricture.AppHost gives both services, besides the data directory (which the process
+    /// helpers set) and ingest's token authentication (GraphScenarioTests adds it): its MinIO
+    /// reference (ConnectionStrings__minio), the mirror driver and the bucket.
+    /// AppHostDefinitionTests holds the AppHost to these names.
+    /// </summary>
+    public static Dictionary<string, string> AppHostEnvironment(string minioConnectionString, string bucket) => new()
+    {
+        ["STRICTURE_SERVER_STORAGE_DRIVER"] = "mirror",
+        ["STRICTURE_SERVER_OBJECT_BUCKET"] = bucket,
+        ["ConnectionStrings__minio"] = minioConnectionString,
+    };
 
     public async Task StartIngestAsync()
     {
