@@ -8,12 +8,15 @@
 #   bench/run.sh --scenario s3       s3 driver: raw conditional PUTs and ingest in alternating
 #                                    slices against the S3 test server (about 1 minute)
 #   bench/run.sh --scenario all      both, one after the other
-#   bench/run.sh --count 5000        fewer operations (for every scenario run)
+#   bench/run.sh --scenario query    read API: latest, a 7-day range and a run by id on stores of
+#                                    1k, 10k and 100k runs at 100 runs a day (about 6 minutes);
+#                                    not part of `all`
+#   bench/run.sh --count 5000        fewer ingest operations (fs and s3)
 #
 # The s3 scenario starts the S3 test server with eng/s3-test-server.sh start when it is not
 # running, and stops it at the end only if this run started it (someone else's server is left
 # alone). Progress and build output go to stderr; the exit code is non-zero if any post was not
-# answered 202 or the run could not finish.
+# answered 202, any query was not answered 200 as checked, or the run could not finish.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,9 +59,12 @@ if [[ "$scenario" == s3 || "$scenario" == all ]]; then
 fi
 
 mkdir -p bench/results
-suffix=""
-[[ "$scenario" == fs ]] || suffix="-$scenario"
-out="bench/results/ingest$suffix-$(date -u +%Y%m%dT%H%M%SZ).md"
+case "$scenario" in
+  fs) name=ingest ;;
+  query) name=query ;;
+  *) name="ingest-$scenario" ;;
+esac
+out="bench/results/$name-$(date -u +%Y%m%dT%H%M%SZ).md"
 export BENCH_COMMAND="bench/run.sh${*:+ $*}"
 dotnet bench/Stricture.Bench/bin/Release/net10.0/Stricture.Bench.dll \
   --server Stricture.Ingest/bin/Release/net10.0/Stricture.Ingest.dll \

@@ -19,10 +19,17 @@ internal static class ArtifactBodies
 
     public static string RunId(string phase, int index) => $"{phase}-{index:D8}";
 
-    /// <summary>Everything before the artifact object; the body ends with a single '}'.</summary>
-    public static byte[] Head(string runId) => Encoding.UTF8.GetBytes(
+    /// <summary>The day every post is dated unless the load spreads them over days.</summary>
+    public static readonly DateOnly DefaultDay = new(2026, 11, 22);
+
+    /// <summary>
+    /// Everything before the artifact object; the body ends with a single '}'. generated_at is
+    /// <paramref name="day"/> (default <see cref="DefaultDay"/>) at 10:00 UTC: the same length on
+    /// every day, and the day decides the run's date partition and so its manifest.
+    /// </summary>
+    public static byte[] Head(string runId, DateOnly? day = null) => Encoding.UTF8.GetBytes(
         $"{{\"organization\":\"acme\",\"project\":\"bench\",\"service\":\"api\",\"run_id\":\"{runId}\"," +
-        "\"generated_at\":\"2026-11-22T10:00:00Z\",\"artifact\":");
+        $"\"generated_at\":\"{day ?? DefaultDay:yyyy-MM-dd}T10:00:00Z\",\"artifact\":");
 
     public static readonly byte[] Tail = "}"u8.ToArray();
 
@@ -54,9 +61,9 @@ internal static class ArtifactBodies
     }
 
     /// <summary>One small body as a single array (cheap at 4 KiB).</summary>
-    public static ByteArrayContent Small(string runId, byte[] artifact)
+    public static ByteArrayContent Small(string runId, byte[] artifact, DateOnly? day = null)
     {
-        var head = Head(runId);
+        var head = Head(runId, day);
         var body = new byte[head.Length + artifact.Length + Tail.Length];
         head.CopyTo(body, 0);
         artifact.CopyTo(body, head.Length);

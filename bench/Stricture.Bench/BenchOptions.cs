@@ -2,12 +2,17 @@ using System.Globalization;
 
 namespace Stricture.Bench;
 
-/// <summary>Which storage driver the run measures: fs (the default, unchanged), s3, or both in one process.</summary>
+/// <summary>
+/// What the run measures: ingest on the fs driver (the default, unchanged), ingest on s3, both in one
+/// process (all), or the read API against stores of growing history (query; not part of all, as
+/// seeding its stores takes minutes).
+/// </summary>
 internal enum BenchScenario
 {
     Fs,
     S3,
     All,
+    Query,
 }
 
 /// <summary>Command-line settings. Defaults are the documented run; every loop is bounded by them.</summary>
@@ -28,6 +33,29 @@ internal sealed record BenchOptions
 
     public bool RunsS3 => Scenario is BenchScenario.S3 or BenchScenario.All;
 
+    public bool RunsQuery => Scenario is BenchScenario.Query;
+
+    /// <summary>
+    /// Query scenario: how many runs each store holds, smallest first; the smallest is the baseline
+    /// the others are compared with. Each is a multiple of <see cref="RunsPerDay"/>.
+    /// </summary>
+    public IReadOnlyList<int> QuerySizes { get; init; } = [1_000, 10_000, 100_000];
+
+    /// <summary>
+    /// Query scenario: runs per day of history in every store, so a 7-day window holds the same runs
+    /// whatever the store's size and only the length of the history grows.
+    /// </summary>
+    public int RunsPerDay { get; init; } = 100;
+
+    /// <summary>
+    /// Query scenario: measured latest and /healthz requests per store and mode (one client, then
+    /// <see cref="QueryConcurrency"/>); range queries get a quarter of it, runs by id half.
+    /// </summary>
+    public int QueryCount { get; init; } = 2_000;
+
+    /// <summary>Query scenario: concurrent clients in the concurrent mode (one client is always measured too).</summary>
+    public int QueryConcurrency { get; init; } = 8;
+
     /// <summary>Baseline and ingest alternate in this many slices of Count / Slices operations each.</summary>
     public int Slices { get; init; } = 4;
 
@@ -36,6 +64,12 @@ internal sealed record BenchOptions
 
     /// <summary>Posts sent before measuring, so JIT and first-directory creation are not counted.</summary>
     public int WarmUp { get; init; } = 200;
+
+    /// <summary>
+    /// Ingest posts dated each day; 0 (the default) dates them all on one day, as before issue 4.
+    /// Since issue 4 every post also rewrites its day's manifest, so this decides how large that grows.
+    /// </summary>
+    public int IngestRunsPerDay { get; init; }
 
     public int LargePosts { get; init; } = 32;
 
@@ -65,21 +99,48 @@ internal sealed record BenchOptions
                 "--slices" => options with { Slices = Positive(args[i], value, max: 99) },
                 "--concurrency" => options with { Concurrency = Positive(args[i], value) },
                 "--warmup" => options with { WarmUp = Positive(args[i], value) },
+                "--ingest-runs-per-day" => options with { IngestRunsPerDay = Positive(args[i], value) },
                 "--large-posts" => options with { LargePosts = Positive(args[i], value) },
                 "--large-rounds" => options with { LargeRounds = Positive(args[i], value, max: 99) },
+                "--query-sizes" => options with { QuerySizes = Sizes(args[i], value) },
+                "--runs-per-day" => options with { RunsPerDay = Positive(args[i], value, max: 10_000) },
+                "--query-count" => options with { QueryCount = Positive(args[i], value) },
+                "--query-concurrency" => options with { QueryConcurrency = Positive(args[i], value, max: 256) },
                 "--phase-timeout" => options with { PhaseTimeout = TimeSpan.FromSeconds(Positive(args[i], value)) },
                 "--server" => options with { ServerDll = value },
                 "--server-cwd" => options with { ServerWorkingDirectory = value },
                 "--work-dir" => options with { WorkDirectory = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all, --count N, --slices N, --concurrency N, --warmup N, --large-posts N, " +
-                    "--large-rounds N, --phase-timeout SECONDS, --server PATH.dll, --server-cwd DIR, --work-dir DIR."),
+                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
+                    "--large-rounds N, --query-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
+                    "--phase-timeout SECONDS, --server PATH.dll, --server-cwd DIR, --work-dir DIR."),
             };
             i++;
         }
-        return Math.Min(options.Count, options.S3Count) >= options.Slices
-            ? options
-            : throw new ArgumentException($"--count ({options.Count}) must be at least --slices ({options.Slices}).");
+        if (Math.Min(options.Count, options.S3Count) < options.Slices)
+        {
+            throw new ArgumentException($"--count ({options.Count}) must be at least --slices ({options.Slices}).");
+        }
+        // Every round measures at least one range query of every store.
+        if (options.QueryCount < 4 * options.Slices)
+        {
+            throw new ArgumentException($"--query-count ({options.QueryCount}) must be at least 4 × --slices ({4 * options.Slices}).");
+        }
+        // A store's newest seven days must be full, so every store's range query returns the same runs.
+        if (options.QuerySizes.FirstOrDefault(size => size % options.RunsPerDay != 0 || size < 7 * options.RunsPerDay) is var bad and > 0)
+        {
+            throw new ArgumentException(
+                $"--query-sizes: {bad} is not a multiple of --runs-per-day ({options.RunsPerDay}) of at least seven days ({7 * options.RunsPerDay}).");
+        }
+        return options;
+    }
+
+    private static IReadOnlyList<int> Sizes(string name, string value)
+    {
+        var sizes = value.Split(',').Select(part => Positive(name, part)).ToList();
+        return sizes.Zip(sizes.Skip(1)).All(pair => pair.First < pair.Second)
+            ? sizes
+            : throw new ArgumentException($"{name} must be increasing, smallest (the baseline) first, not '{value}'.");
     }
 
     private static BenchScenario ParseScenario(string value) => value switch
@@ -87,7 +148,8 @@ internal sealed record BenchOptions
         "fs" => BenchScenario.Fs,
         "s3" => BenchScenario.S3,
         "all" => BenchScenario.All,
-        _ => throw new ArgumentException($"--scenario must be fs, s3 or all, not '{value}'."),
+        "query" => BenchScenario.Query,
+        _ => throw new ArgumentException($"--scenario must be fs, s3, all or query, not '{value}'."),
     };
 
     // Run ids are fixed-width (bodies of a phase must have equal sizes), so slice and round numbers stay below 100.

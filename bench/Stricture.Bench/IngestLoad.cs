@@ -12,18 +12,26 @@ internal sealed record IngestSlice(int Count, CpuUsage Cpu, long[] Latencies, in
 /// <summary>
 /// Closed-loop load on POST /v1/artifacts: a fixed number of concurrent clients, each sending its
 /// next post as soon as the previous one is answered, until a fixed count is done. Every post has
-/// its own run id, so every one is a new durable record (no idempotent short cut).
+/// its own run id, so every one is a new durable record (no idempotent short cut). All posts are
+/// dated one day unless --ingest-runs-per-day spreads them, that many a day, forward from
+/// <see cref="SpreadStart"/> (in the order they are sent, over all phases of the load).
 /// </summary>
 internal sealed class IngestLoad(ServerProcess server, BenchOptions options) : IDisposable
 {
     public const int BodyBytes = 4096;
     private const int FailureSamplesKept = 5;
 
+    /// <summary>The first day when posts are spread over days; long enough ago that no spread reaches today.</summary>
+    public static readonly DateOnly SpreadStart = new(2020, 1, 1);
+
     private readonly HttpClient _client = NewClient(server.BaseAddress, options.Concurrency);
 
     // Run ids RunId("x00", n) all have the same length, so every body is exactly BodyBytes.
     private readonly (byte[] Json, int Nodes) _artifact = ArtifactBodies.Artifact(
         ArtifactBodies.ArtifactBytesFor(BodyBytes, ArtifactBodies.RunId("m00", 0)));
+
+    // Posts sent so far by this load, for the day of the next one when posts are spread over days.
+    private int _sent = -1;
 
     public int ArtifactNodes => _artifact.Nodes;
 
@@ -66,7 +74,8 @@ internal sealed class IngestLoad(ServerProcess server, BenchOptions options) : I
                 {
                     return;
                 }
-                using var content = ArtifactBodies.Small(ArtifactBodies.RunId(phase, index), _artifact.Json);
+                DateOnly? day = options.IngestRunsPerDay > 0 ? SpreadStart.AddDays(Interlocked.Increment(ref _sent) / options.IngestRunsPerDay) : null;
+                using var content = ArtifactBodies.Small(ArtifactBodies.RunId(phase, index), _artifact.Json, day);
                 var started = Stopwatch.GetTimestamp();
                 string? failure;
                 try

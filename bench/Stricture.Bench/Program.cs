@@ -4,7 +4,9 @@ using Stricture.Bench;
 // Ingest benchmark. fs scenario (the default): durable-write baseline and ingest load against a real
 // server process in alternating slices, then peak server memory under concurrent maximum-size posts.
 // s3 scenario: raw conditional PUTs and ingest on the s3 driver, against the same S3 server, in
-// alternating slices. Progress goes to stderr; stdout is only the markdown results blocks.
+// alternating slices. query scenario: latest, a 7-day range and a run by id against stores of 1k,
+// 10k and 100k runs at the same runs per day, so only the length of the history differs. Progress
+// goes to stderr; stdout is only the markdown results blocks.
 
 BenchOptions options;
 try
@@ -91,9 +93,43 @@ async Task<S3ResultsReport> RunS3Async()
     return new S3ResultsReport(machine, store, command, code, date, s3Options, throughput, loadBefore, LoadAverage.Read());
 }
 
+async Task<QueryResultsReport> RunQueryAsync()
+{
+    var code = MachineInfo.Run("git", "describe", "--always", "--dirty") ?? "unknown (not a git checkout)";
+    var machine = MachineInfo.Describe(runDirectory, options.ServerDll);
+    var date = DateTimeOffset.UtcNow;
+    var loadAtStart = LoadAverage.Read();
+    // The same ~4 KiB post as the ingest scenarios, so the stored envelopes are the same size.
+    var artifact = ArtifactBodies.Artifact(ArtifactBodies.ArtifactBytesFor(IngestLoad.BodyBytes, ArtifactBodies.RunId("m00", 0)));
+    // Every store's history ends yesterday, as a service that posts daily would look.
+    var newestDay = DateOnly.FromDateTime(date.UtcDateTime).AddDays(-1);
+
+    var stores = new List<(SeededStore Store, ReconcileRun Reconcile)>();
+    foreach (var size in options.QuerySizes)
+    {
+        cancel.Token.ThrowIfCancellationRequested();
+        Quiet.Settle();
+        Progress($"seed {size:N0}: {size / options.RunsPerDay:N0} days of {options.RunsPerDay} runs");
+        var store = await RunSeeder.SeedAsync(
+            Path.Combine(runDirectory, $"data-query-{size}"), size, options.RunsPerDay, newestDay, artifact.Json, Progress, cancel.Token);
+        Progress($"seed {size:N0}: {store.Elapsed.TotalSeconds:0.0} s ({store.RunsPerSecond:N0} runs/s)");
+        Quiet.Settle();
+        var reconcile = await ReconcileRun.RunAsync(options.ServerDll, options.ServerWorkingDirectory, store.DataDirectory, options.PhaseTimeout, cancel.Token);
+        Progress($"reconcile {size:N0}: {reconcile.Wall.TotalSeconds:0.00} s: {reconcile.Summary}");
+        stores.Add((store, reconcile));
+    }
+    var loadBeforeQueries = LoadAverage.Read();
+    var measured = await QueryComparison.RunAsync(stores, options, Progress, cancel.Token);
+    return new QueryResultsReport(machine, command, code, date, options, artifact.Nodes, measured, loadAtStart, loadBeforeQueries, LoadAverage.Read());
+}
+
 try
 {
     var errors = new List<string>();
+    if (options.RunsQuery)
+    {
+        Console.Out.Write((await RunQueryAsync()).ToMarkdown());
+    }
     if (options.RunsFs)
     {
         var report = await RunFsAsync();

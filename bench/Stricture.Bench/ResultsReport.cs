@@ -46,7 +46,7 @@ internal sealed record ResultsReport(
         md.AppendLine(Inv($"- Machine: {Machine.Cpus} CPUs ({Machine.CpuModel}), {Machine.MemoryGiB:0.0} GiB RAM, Linux {Machine.Kernel}"));
         md.AppendLine(Inv($"- Data directory filesystem: {Machine.Filesystem}"));
         md.AppendLine(Inv($"- Runtime: {Machine.Runtime}; server GC: {Machine.ServerGc}; server working directory (content root): {o.ServerWorkingDirectory ?? "the server's bin directory"}"));
-        md.AppendLine(Inv($"- Load: {t.Count:N0} posts of {IngestLoad.BodyBytes:N0} B (artifact of {t.ArtifactNodes} node objects) by {o.Concurrency} concurrent clients; {t.Count:N0} durable {DurableWriteBaseline.FileBytes / 1024} KiB writes by {o.Concurrency} threads; alternating in {o.Slices} slices, after {o.WarmUp} unmeasured posts and {o.WarmUp} unmeasured writes"));
+        md.AppendLine(Inv($"- Load: {t.Count:N0} posts of {IngestLoad.BodyBytes:N0} B (artifact of {t.ArtifactNodes} node objects) by {o.Concurrency} concurrent clients; {t.Count:N0} durable {DurableWriteBaseline.FileBytes / 1024} KiB writes by {o.Concurrency} threads; {(o.IngestRunsPerDay > 0 ? Inv($"posts dated {o.IngestRunsPerDay} a day from {IngestLoad.SpreadStart:yyyy-MM-dd}") : Inv($"every post dated {ArtifactBodies.DefaultDay:yyyy-MM-dd}"))}; alternating in {o.Slices} slices, after {o.WarmUp} unmeasured posts and {o.WarmUp} unmeasured writes"));
         md.AppendLine();
         md.AppendLine("| Measure | Result | Target | Met |");
         md.AppendLine("|---|---|---|---|");

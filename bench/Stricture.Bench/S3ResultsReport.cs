@@ -33,7 +33,7 @@ internal sealed record S3ResultsReport(
         md.AppendLine(Inv($"- S3 server: {Store.Endpoint.GetLeftPart(UriPartial.Authority)}, {Store.Version} (eng/s3-test-server.sh); its processes' CPU measured: {(Store.Pids.Count > 0 ? string.Join(", ", Store.Pids) : "no (pid files not found)")}"));
         md.AppendLine(Inv($"- Server staging directory filesystem: {Machine.Filesystem}"));
         md.AppendLine(Inv($"- Runtime: {Machine.Runtime}; server GC: {Machine.ServerGc}"));
-        md.AppendLine(Inv($"- Load: {t.Count:N0} posts of {IngestLoad.BodyBytes:N0} B (artifact of {t.ArtifactNodes} node objects) by {o.Concurrency} concurrent clients; {t.Count:N0} conditional PUTs of {RawPutBaseline.BodyBytes:N0} B by {o.Concurrency} concurrent writers; alternating in {o.Slices} slices, after {o.WarmUp} unmeasured posts and {o.WarmUp} unmeasured PUTs"));
+        md.AppendLine(Inv($"- Load: {t.Count:N0} posts of {IngestLoad.BodyBytes:N0} B (artifact of {t.ArtifactNodes} node objects) by {o.Concurrency} concurrent clients; {t.Count:N0} conditional PUTs of {RawPutBaseline.BodyBytes:N0} B by {o.Concurrency} concurrent writers; {(o.IngestRunsPerDay > 0 ? Inv($"posts dated {o.IngestRunsPerDay} a day from {IngestLoad.SpreadStart:yyyy-MM-dd}") : Inv($"every post dated {ArtifactBodies.DefaultDay:yyyy-MM-dd}"))}; alternating in {o.Slices} slices, after {o.WarmUp} unmeasured posts and {o.WarmUp} unmeasured PUTs"));
         md.AppendLine();
         md.AppendLine("| Measure | Result | Target | Met |");
         md.AppendLine("|---|---|---|---|");

@@ -51,38 +51,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         string serverDll, string? workingDirectory, string dataDirectory, TimeSpan startTimeout,
         IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<int>? storePids = null)
     {
-        if (!File.Exists(serverDll))
-        {
-            throw new FileNotFoundException($"Server not built: {serverDll} (run dotnet build -c Release Stricture.Ingest).", serverDll);
-        }
         var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.GetFullPath(serverDll) },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            // The working directory is the host's content root, and the host watches the content root
-            // recursively for appsettings changes (one inotify watch per directory). Run from the
-            // install directory, as a deployed service would, unless told otherwise: a data directory
-            // inside the content root gets a watch on every new run directory, which is measured
-            // separately (--server-cwd), not mixed into the storage numbers.
-            WorkingDirectory = Path.GetFullPath(workingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(serverDll))!),
-        };
-        // A clean configuration: nothing inherited from the caller's shell (auth, OTLP export,
-        // other URLs, another store's connection string) may change what is measured.
-        foreach (var key in start.Environment.Keys.Where(k =>
-                     k.StartsWith("STRICTURE_", StringComparison.Ordinal) || k.StartsWith("OTEL_", StringComparison.Ordinal) ||
-                     k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("Logging__", StringComparison.Ordinal) ||
-                     k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
+        var start = CleanStartInfo(serverDll, workingDirectory, dataDirectory);
         start.Environment["STRICTURE_SERVER_ADDR"] = $"127.0.0.1:{port}";
-        start.Environment["STRICTURE_SERVER_DATA_DIR"] = Path.GetFullPath(dataDirectory);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        // Quiet console; the audit file (<data>/audit/audit.jsonl) is still written per request.
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -104,6 +75,49 @@ internal sealed class ServerProcess : IAsyncDisposable
             throw;
         }
         return server;
+    }
+
+    /// <summary>
+    /// How the server dll is started, by the server and by its commands (<c>reconcile</c>): on its
+    /// data directory, in Production, with a quiet console and nothing else from the caller's shell.
+    /// </summary>
+    public static ProcessStartInfo CleanStartInfo(string serverDll, string? workingDirectory, string dataDirectory, params string[] arguments)
+    {
+        if (!File.Exists(serverDll))
+        {
+            throw new FileNotFoundException($"Server not built: {serverDll} (run dotnet build -c Release Stricture.Ingest).", serverDll);
+        }
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.GetFullPath(serverDll) },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // The working directory is the host's content root, and the host watches the content root
+            // recursively for appsettings changes (one inotify watch per directory). Run from the
+            // install directory, as a deployed service would, unless told otherwise: a data directory
+            // inside the content root gets a watch on every new run directory, which is measured
+            // separately (--server-cwd), not mixed into the storage numbers.
+            WorkingDirectory = Path.GetFullPath(workingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(serverDll))!),
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        // A clean configuration: nothing inherited from the caller's shell (auth, OTLP export,
+        // other URLs, another store's connection string) may change what is measured.
+        foreach (var key in start.Environment.Keys.Where(k =>
+                     k.StartsWith("STRICTURE_", StringComparison.Ordinal) || k.StartsWith("OTEL_", StringComparison.Ordinal) ||
+                     k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("Logging__", StringComparison.Ordinal) ||
+                     k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+        start.Environment["STRICTURE_SERVER_DATA_DIR"] = Path.GetFullPath(dataDirectory);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // Quiet console; the audit file (<data>/audit/audit.jsonl) is still written per request.
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        return start;
     }
 
     public MemorySample ReadMemory()
