@@ -45,11 +45,8 @@ public sealed class RunCatalog
     /// <summary>Adds the entries a manifest lacks; true when it changed.</summary>
     public async Task<bool> MergeIntoManifestAsync(string manifestKey, IReadOnlyList<ManifestEntry> entries, CancellationToken cancellationToken)
     {
-        var changed = await _store.UpdateAsync(manifestKey, current =>
-        {
-            var merged = ManifestDocument.Merge(current is { } content ? ManifestDocument.Parse(content.Span) : [], entries);
-            return merged is null ? null : ManifestDocument.Serialize(merged);
-        }, cancellationToken);
+        var changed = await _store.UpdateAsync(manifestKey,
+            current => ManifestDocument.MergeInto(current is { } content ? content.Span : [], entries), cancellationToken);
         _telemetry.RecordCatalogUpdate("manifest", changed);
         return changed;
     }

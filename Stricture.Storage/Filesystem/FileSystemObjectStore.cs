@@ -21,6 +21,7 @@ public sealed class FileSystemObjectStore : IObjectStore
     private readonly string _root;
     private readonly string _staging;
     private readonly DirectorySync _directorySync = new();
+    private readonly OpenListings _openListings = new();
     private readonly SemaphoreSlim[] _replaceLocks =
         Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
@@ -95,12 +96,13 @@ public sealed class FileSystemObjectStore : IObjectStore
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var current = await ReadAsync(key, cancellationToken);
+            // The ETag is the content's SHA-256, recorded with the file: compare without reading it.
+            var current = await GetInfoAsync(key, cancellationToken);
             if (current is null)
             {
                 return ReplaceOutcome.NotFound;
             }
-            if (!string.Equals(current.ETag, expectedETag, StringComparison.Ordinal))
+            if (!string.Equals(current.Sha256, expectedETag, StringComparison.Ordinal))
             {
                 return ReplaceOutcome.PreconditionFailed;
             }
@@ -158,16 +160,23 @@ public sealed class FileSystemObjectStore : IObjectStore
     public Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxKeys, 1);
-        // Start the walk at the deepest directory the prefix names; the token is the last key returned.
-        var directoryKey = prefix[..(prefix.LastIndexOf('/') + 1)];
-        var directory = directoryKey.Length == 0 ? _root : PathOf(directoryKey.TrimEnd('/'));
-        var keys = OrderedKeyWalk.Keys(directory, directoryKey, prefix, continuationToken, IsInternal)
-            .Take(maxKeys + 1)
-            .ToList();
-        var more = keys.Count > maxKeys;
+        // The token is the last key returned: continue that page's walk if it is still open, else
+        // start one at the deepest directory the prefix names, after that key.
+        var walk = continuationToken is null ? null : _openListings.Take(prefix, continuationToken);
+        if (walk is null)
+        {
+            var directoryKey = prefix[..(prefix.LastIndexOf('/') + 1)];
+            var directory = directoryKey.Length == 0 ? _root : PathOf(directoryKey.TrimEnd('/'));
+            walk = new OpenListings.Walk(OrderedKeyWalk.Keys(directory, directoryKey, prefix, continuationToken, IsInternal).GetEnumerator());
+        }
+        var (keys, more) = walk.Next(maxKeys);
         if (more)
         {
-            keys.RemoveAt(maxKeys);
+            _openListings.Park(prefix, keys[^1], walk);
+        }
+        else
+        {
+            walk.Dispose();
         }
         return Task.FromResult(new ObjectListing(keys, more ? keys[^1] : null));
     }
