@@ -91,7 +91,7 @@ public sealed class MirrorGraphTests
         return acknowledged;
     }
 
-    /// <summary>Every acknowledged record in the bucket with its SHA-256, once in its manifest, and no other payloads.</summary>
+    /// <summary>Every acknowledged record in the bucket with its SHA-256, once in its manifest; the verify command agrees.</summary>
     internal static async Task AssertExactlyOnceAsync(MirrorGraph graph, IReadOnlyDictionary<string, (string Location, string Sha256)> acknowledged)
     {
         foreach (var (location, sha256) in acknowledged.Values)
@@ -108,5 +108,7 @@ public sealed class MirrorGraphTests
         }
         Assert.Equal(acknowledged.Keys.Order(StringComparer.Ordinal), manifestRuns.Order(StringComparer.Ordinal));
         Assert.Equal(0, graph.Spool.QuarantinedCount());
+        var (exitCode, output) = await ServiceProcess.RunReplicatorCommandAsync(graph.DataDirectory, graph.Environment, "verify");
+        Assert.True(exitCode == 0, output);
     }
 }
