@@ -11,9 +11,13 @@
 #   bench/run.sh --scenario query    read API: latest, a 7-day range and a run by id on stores of
 #                                    1k, 10k and 100k runs at 100 runs a day (about 6 minutes);
 #                                    not part of `all`
-#   bench/run.sh --count 5000        fewer ingest operations (fs and s3)
+#   bench/run.sh --scenario mirror   mirror mode: the real Stricture.Replicator copying 3,000 spooled
+#                                    runs against raw PUTs of the same records in alternating slices,
+#                                    then replication lag under a steady load of half that rate
+#                                    (about 5 minutes); not part of `all`
+#   bench/run.sh --count 5000        fewer ingest operations (fs and s3), fewer runs (mirror)
 #
-# The s3 scenario starts the S3 test server with eng/s3-test-server.sh start when it is not
+# The s3 and mirror scenarios start the S3 test server with eng/s3-test-server.sh start when it is not
 # running, and stops it at the end only if this run started it (someone else's server is left
 # alone). Progress and build output go to stderr; the exit code is non-zero if any post was not
 # answered 202, any query was not answered 200 as checked, or the run could not finish.
@@ -34,9 +38,10 @@ done
 
 echo "building (Release)..." >&2
 dotnet build -c Release --nologo -v quiet -clp:'NoSummary;ErrorsOnly' Stricture.Ingest/Stricture.Ingest.csproj >&2
+dotnet build -c Release --nologo -v quiet -clp:'NoSummary;ErrorsOnly' Stricture.Replicator/Stricture.Replicator.csproj >&2
 dotnet build -c Release --nologo -v quiet -clp:'NoSummary;ErrorsOnly' bench/Stricture.Bench/Stricture.Bench.csproj >&2
 
-if [[ "$scenario" == s3 || "$scenario" == all ]]; then
+if [[ "$scenario" == s3 || "$scenario" == all || "$scenario" == mirror ]]; then
   s3_log="$(mktemp)"
   if ! s3_env="$(eng/s3-test-server.sh start 2>"$s3_log")"; then
     cat "$s3_log" >&2
@@ -62,12 +67,14 @@ mkdir -p bench/results
 case "$scenario" in
   fs) name=ingest ;;
   query) name=query ;;
+  mirror) name=mirror ;;
   *) name="ingest-$scenario" ;;
 esac
 out="bench/results/$name-$(date -u +%Y%m%dT%H%M%SZ).md"
 export BENCH_COMMAND="bench/run.sh${*:+ $*}"
 dotnet bench/Stricture.Bench/bin/Release/net10.0/Stricture.Bench.dll \
   --server Stricture.Ingest/bin/Release/net10.0/Stricture.Ingest.dll \
+  --replicator Stricture.Replicator/bin/Release/net10.0/Stricture.Replicator.dll \
   --work-dir bench/results \
   "$@" | tee "$out"
 echo "saved to $out" >&2

@@ -4,8 +4,9 @@ namespace Stricture.Bench;
 
 /// <summary>
 /// What the run measures: ingest on the fs driver (the default, unchanged), ingest on s3, both in one
-/// process (all), or the read API against stores of growing history (query; not part of all, as
-/// seeding its stores takes minutes).
+/// process (all), the read API against stores of growing history (query; not part of all, as
+/// seeding its stores takes minutes), or mirror mode's replication against raw PUTs and its lag
+/// under a steady load (mirror; not part of all either).
 /// </summary>
 internal enum BenchScenario
 {
@@ -13,6 +14,7 @@ internal enum BenchScenario
     S3,
     All,
     Query,
+    Mirror,
 }
 
 /// <summary>Command-line settings. Defaults are the documented run; every loop is bounded by them.</summary>
@@ -35,6 +37,19 @@ internal sealed record BenchOptions
 
     public bool RunsQuery => Scenario is BenchScenario.Query;
 
+    public bool RunsMirror => Scenario is BenchScenario.Mirror;
+
+    /// <summary>
+    /// Mirror scenario: runs seeded into the data directory and spooled, then copied by the
+    /// replicator and PUT by each raw baseline (in slices of MirrorRuns / Slices); --count sets it too.
+    /// </summary>
+    public int MirrorRuns { get; init; } = 3_000;
+
+    /// <summary>Mirror scenario: how long the steady load at half the replication rate lasts while the lag is sampled.</summary>
+    public TimeSpan MirrorLagDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public string ReplicatorDll { get; init; } = "Stricture.Replicator/bin/Release/net10.0/Stricture.Replicator.dll";
+
     /// <summary>
     /// Query scenario: how many runs each store holds, smallest first; the smallest is the baseline
     /// the others are compared with. Each is a multiple of <see cref="RunsPerDay"/>.
@@ -43,7 +58,9 @@ internal sealed record BenchOptions
 
     /// <summary>
     /// Query scenario: runs per day of history in every store, so a 7-day window holds the same runs
-    /// whatever the store's size and only the length of the history grows.
+    /// whatever the store's size and only the length of the history grows. Mirror scenario: how the
+    /// seeded and posted runs are dated, which sets how large the day manifests the replicator
+    /// merges into grow.
     /// </summary>
     public int RunsPerDay { get; init; } = 100;
 
@@ -95,7 +112,7 @@ internal sealed record BenchOptions
             options = args[i] switch
             {
                 "--scenario" => options with { Scenario = ParseScenario(value) },
-                "--count" => options with { Count = Positive(args[i], value), S3Count = Positive(args[i], value) },
+                "--count" => options with { Count = Positive(args[i], value), S3Count = Positive(args[i], value), MirrorRuns = Positive(args[i], value) },
                 "--slices" => options with { Slices = Positive(args[i], value, max: 99) },
                 "--concurrency" => options with { Concurrency = Positive(args[i], value) },
                 "--warmup" => options with { WarmUp = Positive(args[i], value) },
@@ -106,18 +123,22 @@ internal sealed record BenchOptions
                 "--runs-per-day" => options with { RunsPerDay = Positive(args[i], value, max: 10_000) },
                 "--query-count" => options with { QueryCount = Positive(args[i], value) },
                 "--query-concurrency" => options with { QueryConcurrency = Positive(args[i], value, max: 256) },
+                "--mirror-runs" => options with { MirrorRuns = Positive(args[i], value) },
+                "--mirror-lag-seconds" => options with { MirrorLagDuration = TimeSpan.FromSeconds(Positive(args[i], value, max: 3_600)) },
+                "--replicator" => options with { ReplicatorDll = value },
                 "--phase-timeout" => options with { PhaseTimeout = TimeSpan.FromSeconds(Positive(args[i], value)) },
                 "--server" => options with { ServerDll = value },
                 "--server-cwd" => options with { ServerWorkingDirectory = value },
                 "--work-dir" => options with { WorkDirectory = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
+                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|mirror, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
                     "--large-rounds N, --query-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
-                    "--phase-timeout SECONDS, --server PATH.dll, --server-cwd DIR, --work-dir DIR."),
+                    "--mirror-runs N, --mirror-lag-seconds S, --phase-timeout SECONDS, --server PATH.dll, --replicator PATH.dll, " +
+                    "--server-cwd DIR, --work-dir DIR."),
             };
             i++;
         }
-        if (Math.Min(options.Count, options.S3Count) < options.Slices)
+        if (Math.Min(Math.Min(options.Count, options.S3Count), options.MirrorRuns) < options.Slices)
         {
             throw new ArgumentException($"--count ({options.Count}) must be at least --slices ({options.Slices}).");
         }
@@ -149,7 +170,8 @@ internal sealed record BenchOptions
         "s3" => BenchScenario.S3,
         "all" => BenchScenario.All,
         "query" => BenchScenario.Query,
-        _ => throw new ArgumentException($"--scenario must be fs, s3, all or query, not '{value}'."),
+        "mirror" => BenchScenario.Mirror,
+        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query or mirror, not '{value}'."),
     };
 
     // Run ids are fixed-width (bodies of a phase must have equal sizes), so slice and round numbers stay below 100.

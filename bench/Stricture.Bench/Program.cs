@@ -5,8 +5,10 @@ using Stricture.Bench;
 // server process in alternating slices, then peak server memory under concurrent maximum-size posts.
 // s3 scenario: raw conditional PUTs and ingest on the s3 driver, against the same S3 server, in
 // alternating slices. query scenario: latest, a 7-day range and a run by id against stores of 1k,
-// 10k and 100k runs at the same runs per day, so only the length of the history differs. Progress
-// goes to stderr; stdout is only the markdown results blocks.
+// 10k and 100k runs at the same runs per day, so only the length of the history differs. mirror
+// scenario: the replicator's throughput against raw PUTs of the same records in alternating slices,
+// then its lag under a steady load of half that rate. Progress goes to stderr; stdout is only the
+// markdown results blocks.
 
 BenchOptions options;
 try
@@ -82,7 +84,7 @@ async Task<S3ResultsReport> RunS3Async()
     var date = DateTimeOffset.UtcNow;
     var loadBefore = LoadAverage.Read();
 
-    await using var bucket = await S3Bucket.CreateAsync(store, cancel.Token);
+    await using var bucket = await S3Bucket.CreateAsync(store, null, cancel.Token);
     Progress($"s3: bucket {bucket.Name} at {store.Endpoint} ({store.Version})");
     var throughput = await WithServerAsync("s3", server =>
     {
@@ -111,7 +113,7 @@ async Task<QueryResultsReport> RunQueryAsync()
         Quiet.Settle();
         Progress($"seed {size:N0}: {size / options.RunsPerDay:N0} days of {options.RunsPerDay} runs");
         var store = await RunSeeder.SeedAsync(
-            Path.Combine(runDirectory, $"data-query-{size}"), size, options.RunsPerDay, newestDay, artifact.Json, Progress, cancel.Token);
+            Path.Combine(runDirectory, $"data-query-{size}"), size, options.RunsPerDay, newestDay, artifact.Json, null, Progress, cancel.Token);
         Progress($"seed {size:N0}: {store.Elapsed.TotalSeconds:0.0} s ({store.RunsPerSecond:N0} runs/s)");
         Quiet.Settle();
         var reconcile = await ReconcileRun.RunAsync(options.ServerDll, options.ServerWorkingDirectory, store.DataDirectory, options.PhaseTimeout, cancel.Token);
@@ -123,9 +125,41 @@ async Task<QueryResultsReport> RunQueryAsync()
     return new QueryResultsReport(machine, command, code, date, options, artifact.Nodes, measured, loadAtStart, loadBeforeQueries, LoadAverage.Read());
 }
 
+async Task<MirrorResultsReport> RunMirrorAsync()
+{
+    var store = S3TestServer.FromEnvironment();
+    var code = MachineInfo.Run("git", "describe", "--always", "--dirty") ?? "unknown (not a git checkout)";
+    var machine = MachineInfo.Describe(runDirectory, options.ServerDll);
+    var replicatorGc = MachineInfo.Describe(runDirectory, options.ReplicatorDll).ServerGc;
+    var date = DateTimeOffset.UtcNow;
+    var loadBefore = LoadAverage.Read();
+    // The same ~4 KiB post as the other scenarios, so the envelopes copied are the same size.
+    var artifact = ArtifactBodies.Artifact(ArtifactBodies.ArtifactBytesFor(IngestLoad.BodyBytes, ArtifactBodies.RunId("m00", 0)));
+
+    // A bucket per side, so no side's PUTs land in another's bucket index; all deleted at the end.
+    await using var payloadBucket = await S3Bucket.CreateAsync(store, "raw-payload", cancel.Token);
+    await using var pairBucket = await S3Bucket.CreateAsync(store, "raw-pair", cancel.Token);
+    await using var replicaBucket = await S3Bucket.CreateAsync(store, "replica", cancel.Token);
+    await using var lagBucket = await S3Bucket.CreateAsync(store, "lag", cancel.Token);
+    Progress($"mirror: buckets {payloadBucket.Name}, {pairBucket.Name}, {replicaBucket.Name}, {lagBucket.Name} at {store.Endpoint} ({store.Version})");
+
+    var throughput = await MirrorThroughput.RunAsync(
+        options, store, (payloadBucket, pairBucket, replicaBucket), runDirectory, artifact.Json, Progress, cancel.Token);
+    Quiet.Settle();
+    var lag = await MirrorLag.RunAsync(options, store, lagBucket, throughput.Replication.PerSecond / 2, runDirectory, Progress, cancel.Token);
+    return new MirrorResultsReport(
+        machine, replicatorGc, store, command, code, date, options, artifact.Nodes, throughput, lag, loadBefore, LoadAverage.Read());
+}
+
 try
 {
     var errors = new List<string>();
+    if (options.RunsMirror)
+    {
+        var report = await RunMirrorAsync();
+        Console.Out.Write(report.ToMarkdown());
+        errors.AddRange(report.Errors);
+    }
     if (options.RunsQuery)
     {
         Console.Out.Write((await RunQueryAsync()).ToMarkdown());

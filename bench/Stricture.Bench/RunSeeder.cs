@@ -7,6 +7,7 @@ using Stricture.Storage.Catalog;
 using Stricture.Storage.Filesystem;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
+using Stricture.Storage.Mirror;
 using Stricture.Storage.Records;
 using Stricture.Storage.Telemetry;
 
@@ -25,7 +26,9 @@ internal sealed record SeededStore(string DataDirectory, int Runs, int Days, Dat
 /// pointer, exactly what a post would leave, at a fraction of the cost of posting it over HTTP.
 /// Runs are dated oldest first, <c>runsPerDay</c> a day with generated_at spread evenly over the
 /// day, ending on <c>newestDay</c>. The data directory's lock is held while seeding, as a server
-/// would hold it, and released before a server is started on it.
+/// would hold it, and released before a server is started on it. With an accepted-run log (mirror
+/// mode's <see cref="ReplicationSpool"/>), every run is also appended to it, as a mirror-mode
+/// server appends every post it accepts.
 /// </summary>
 internal static class RunSeeder
 {
@@ -44,7 +47,8 @@ internal static class RunSeeder
     public static string RunId(DateOnly day, int indexInDay) => $"q{day:yyyyMMdd}-{indexInDay:D5}";
 
     public static async Task<SeededStore> SeedAsync(
-        string dataDirectory, int runs, int runsPerDay, DateOnly newestDay, byte[] artifact, Action<string> progress, CancellationToken cancellationToken)
+        string dataDirectory, int runs, int runsPerDay, DateOnly newestDay, byte[] artifact, IAcceptedRunLog? acceptedRuns,
+        Action<string> progress, CancellationToken cancellationToken)
     {
         var days = runs / runsPerDay;
         var firstDay = newestDay.AddDays(1 - days);
@@ -54,7 +58,7 @@ internal static class RunSeeder
         var keys = new RecordKeys("stricture");
         var telemetry = new StorageTelemetry(meters);
         var records = new RecordStore(
-            store, keys, new RunCatalog(store, keys, telemetry), TimeProvider.System, telemetry, NullLogger<RecordStore>.Instance);
+            store, keys, new RunCatalog(store, keys, telemetry), TimeProvider.System, telemetry, NullLogger<RecordStore>.Instance, acceptedRuns);
 
         ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
         ThreadPool.SetMinThreads(Math.Max(minWorkers, MinPoolThreads), minIo);

@@ -31,18 +31,27 @@ internal sealed class S3Bucket : IAsyncDisposable
     public IAmazonS3 Client { get; }
 
     /// <summary>The server's environment for the s3 driver on this bucket; the keys come in the Aspire connection string.</summary>
-    public IReadOnlyDictionary<string, string> ServerSettings => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ServerSettings => SettingsFor("s3");
+
+    /// <summary>
+    /// The environment for mirror mode on this bucket: ingest writes the data directory and spools;
+    /// the replicator (and its verify command) copies the spooled runs here. Both read the same settings.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> MirrorSettings => SettingsFor("mirror");
+
+    private Dictionary<string, string> SettingsFor(string driver) => new()
     {
-        ["STRICTURE_SERVER_STORAGE_DRIVER"] = "s3",
+        ["STRICTURE_SERVER_STORAGE_DRIVER"] = driver,
         ["STRICTURE_SERVER_OBJECT_BUCKET"] = Name,
         ["ConnectionStrings__minio"] =
             $"Endpoint={_server.Endpoint.GetLeftPart(UriPartial.Authority)};AccessKey={_server.AccessKey};SecretKey={_server.SecretKey}",
     };
 
-    public static async Task<S3Bucket> CreateAsync(S3TestServer server, CancellationToken cancellationToken)
+    /// <summary>A new bucket; <paramref name="label"/> (lower case) tells apart the buckets of one run.</summary>
+    public static async Task<S3Bucket> CreateAsync(S3TestServer server, string? label, CancellationToken cancellationToken)
     {
         // Bucket names are lower case, at most 63 characters; time and pid make this one unique on the server.
-        var name = $"stricture-bench-{DateTime.UtcNow:yyyyMMdd't'HHmmss}-{Environment.ProcessId}";
+        var name = $"stricture-bench-{DateTime.UtcNow:yyyyMMdd't'HHmmss}-{Environment.ProcessId}{(label is null ? "" : "-" + label)}";
         var client = S3ClientFactory.Create(new S3StoreSettings
         {
             Bucket = name,

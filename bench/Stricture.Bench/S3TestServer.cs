@@ -7,6 +7,12 @@ namespace Stricture.Bench;
 /// </summary>
 internal sealed record S3TestServer(Uri Endpoint, string AccessKey, string SecretKey, IReadOnlyList<int> Pids, string Version)
 {
+    /// <summary>
+    /// The RADOS Gateway's admin socket, next to its pid file (eng/s3-test-server.sh puts both in its
+    /// run folder), or null: its request counters say how many S3 requests each side of a comparison made.
+    /// </summary>
+    public string? AdminSocket { get; init; }
+
     private static readonly string[] PidFileVariables =
         ["STRICTURE_TEST_S3_RGW_PID_FILE", "STRICTURE_TEST_S3_OSD_PID_FILE", "STRICTURE_TEST_S3_MON_PID_FILE"];
 
@@ -29,6 +35,12 @@ internal sealed record S3TestServer(Uri Endpoint, string AccessKey, string Secre
             .Where(pid => pid > 0 && Directory.Exists($"/proc/{pid}"))
             .ToList();
         var version = MachineInfo.Run("radosgw", "--version") ?? "unknown (radosgw --version failed)";
-        return new S3TestServer(uri, Required("STRICTURE_TEST_S3_ACCESS_KEY"), Required("STRICTURE_TEST_S3_SECRET_KEY"), pids, version);
+        var socket = Environment.GetEnvironmentVariable(PidFileVariables[0]) is { Length: > 0 } rgwPidFile
+            ? Path.Combine(Path.GetDirectoryName(rgwPidFile) ?? ".", "client.rgw.a.asok")
+            : null;
+        return new S3TestServer(uri, Required("STRICTURE_TEST_S3_ACCESS_KEY"), Required("STRICTURE_TEST_S3_SECRET_KEY"), pids, version)
+        {
+            AdminSocket = socket is not null && File.Exists(socket) ? socket : null,
+        };
     }
 }

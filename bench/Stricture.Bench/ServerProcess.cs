@@ -9,7 +9,8 @@ internal readonly record struct MemorySample(long RssKiB, long PeakRssKiB);
 
 /// <summary>
 /// One Stricture.Ingest server run as a real process (Kestrel, real sockets, its own GC heap), on a
-/// free loopback port with its own data directory. Only this process is ever signalled, by pid.
+/// free loopback port with its own data directory; or, with <see cref="HostShape.Replicator"/>, the
+/// mirror-mode replicator on a data directory. Only this process is ever signalled, by pid.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
@@ -17,12 +18,14 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private readonly HostShape _host;
 
-    private ServerProcess(Process process, Uri baseAddress, IReadOnlyList<int> storePids)
+    private ServerProcess(Process process, Uri baseAddress, IReadOnlyList<int> storePids, HostShape host)
     {
         _process = process;
         BaseAddress = baseAddress;
         StorePids = storePids;
+        _host = host;
     }
 
     public Uri BaseAddress { get; }
@@ -46,28 +49,32 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server; <paramref name="settings"/> is extra environment (the s3 driver's settings), applied last.</summary>
+    /// <summary>
+    /// Starts the server (or, by <paramref name="host"/>, the replicator) and waits until it answers;
+    /// <paramref name="settings"/> is extra environment (the s3 or mirror driver's settings), applied last.
+    /// </summary>
     public static async Task<ServerProcess> StartAsync(
         string serverDll, string? workingDirectory, string dataDirectory, TimeSpan startTimeout,
-        IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<int>? storePids = null)
+        IReadOnlyDictionary<string, string>? settings = null, IReadOnlyList<int>? storePids = null, HostShape? host = null)
     {
+        host ??= HostShape.Ingest;
         var port = FreeLoopbackPort();
         var start = CleanStartInfo(serverDll, workingDirectory, dataDirectory);
-        start.Environment["STRICTURE_SERVER_ADDR"] = $"127.0.0.1:{port}";
+        start.Environment[host.AddressVariable] = host.Address(port);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), storePids ?? []);
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), storePids ?? [], host);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
-            await server.WaitHealthyAsync(startTimeout);
+            await server.WaitReadyAsync(startTimeout);
         }
         catch
         {
@@ -85,7 +92,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         if (!File.Exists(serverDll))
         {
-            throw new FileNotFoundException($"Server not built: {serverDll} (run dotnet build -c Release Stricture.Ingest).", serverDll);
+            throw new FileNotFoundException($"Not built: {serverDll} (run dotnet build -c Release on its project, or bench/run.sh).", serverDll);
         }
         var start = new ProcessStartInfo("dotnet")
         {
@@ -175,7 +182,25 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitHealthyAsync(TimeSpan timeout)
+    /// <summary>
+    /// Waits until the process has written a line containing <paramref name="fragment"/> (for a log
+    /// message that marks the end of its start-up work), among the lines kept for error messages.
+    /// </summary>
+    public async Task WaitForOutputAsync(string fragment, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!OutputTail().Contains(fragment, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || clock.Elapsed > timeout)
+            {
+                throw new TimeoutException(
+                    $"The {_host.Name} did not write '{fragment}' within {timeout.TotalSeconds:0} s (exited: {_process.HasExited}):\n{OutputTail()}");
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
@@ -183,11 +208,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} while starting:\n{OutputTail()}");
+                throw new InvalidOperationException($"The {_host.Name} exited with code {_process.ExitCode} while starting:\n{OutputTail()}");
             }
             try
             {
-                using var response = await client.GetAsync("healthz");
+                using var response = await client.GetAsync(_host.ReadyPath);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -199,7 +224,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"The server did not answer /healthz within {timeout.TotalSeconds:0} s:\n{OutputTail()}");
+        throw new TimeoutException($"The {_host.Name} did not answer /{_host.ReadyPath} within {timeout.TotalSeconds:0} s:\n{OutputTail()}");
     }
 
     /// <summary>A port the OS just handed out on loopback; the server binds it a moment later.</summary>

@@ -1,0 +1,122 @@
+using Stricture.Storage.Keys;
+using Stricture.Storage.Mirror;
+
+namespace Stricture.Bench;
+
+/// <summary>One slice of the mirror comparison: the same runs, PUT raw two ways and replicated.</summary>
+internal sealed record MirrorSlice(int Index, MirrorPhase Payload, MirrorPhase PayloadAndIndex, MirrorPhase Replication)
+{
+    /// <summary>The reading: replication ÷ one raw PUT of each record's payload.</summary>
+    public double Ratio => Replication.PerSecond / Payload.PerSecond;
+
+    /// <summary>The stricter reading: replication ÷ raw PUTs of both objects a run is made of.</summary>
+    public double PairRatio => Replication.PerSecond / PayloadAndIndex.PerSecond;
+}
+
+/// <summary>
+/// Replication throughput against raw PutObject of the same records, in the same run and under the
+/// same conditions. The replicator is started first, on an empty data directory (so its start-up
+/// catch-up scan has nothing to list and is timed apart); then warm-up plus N runs are seeded
+/// through the product's record store with its replication spool as the accepted-run log, the
+/// spool kept in a held folder; then in each slice the same runs are PUT raw (payload only; payload
+/// and index entry) into two buckets of their own and replicated into a third, in the order
+/// P PI R, R PI P, ... (each after a sync and a 1 s pause), so a drift in the machine's load falls on
+/// every side alike. <see cref="PayloadBytes"/> and <see cref="IndexBytes"/> are the mean sizes of
+/// the two objects of a measured run.
+/// </summary>
+internal sealed record MirrorThroughput(
+    IReadOnlyList<MirrorSlice> Slices, SeededStore Seeded, int WarmUpRuns, int PayloadBytes, int IndexBytes, TimeSpan ReplicatorStartup,
+    int Quarantined, BucketCensus Replica)
+{
+    public MirrorPhase Payload => MirrorPhase.Sum(Slices.Select(s => s.Payload));
+
+    public MirrorPhase PayloadAndIndex => MirrorPhase.Sum(Slices.Select(s => s.PayloadAndIndex));
+
+    public MirrorPhase Replication => MirrorPhase.Sum(Slices.Select(s => s.Replication));
+
+    /// <summary>Total replication rate over total raw payload PUT rate, over the same runs.</summary>
+    public double Ratio => Replication.PerSecond / Payload.PerSecond;
+
+    public double PairRatio => Replication.PerSecond / PayloadAndIndex.PerSecond;
+
+    public static async Task<MirrorThroughput> RunAsync(
+        BenchOptions options, S3TestServer store, (S3Bucket Payload, S3Bucket PayloadAndIndex, S3Bucket Replica) buckets,
+        string runDirectory, byte[] artifact, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var dataDirectory = Path.Combine(runDirectory, "data-mirror");
+        var heldDirectory = Path.Combine(runDirectory, "held-spool");
+        Directory.CreateDirectory(dataDirectory);
+
+        var (replicator, startup) = await ReplicatorProcess.StartAsync(options, dataDirectory, buckets.Replica, store.Pids, cancellationToken);
+        await using (replicator)
+        {
+            progress($"mirror: replicator pid {replicator.Pid} on {replicator.BaseAddress}, started in {startup.TotalSeconds:0.0} s (empty data directory)");
+
+            Quiet.Settle();
+            var runs = options.WarmUp + options.MirrorRuns;
+            progress($"mirror: seeding {runs:N0} runs ({options.WarmUp} for warm-up), {options.RunsPerDay} a day, spooled aside");
+            var newestDay = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+            var seeded = await RunSeeder.SeedAsync(
+                dataDirectory, runs, options.RunsPerDay, newestDay, artifact, new ReplicationSpool(heldDirectory, TimeProvider.System),
+                progress, cancellationToken);
+            progress($"mirror: seeded in {seeded.Elapsed.TotalSeconds:0.0} s ({seeded.RunsPerSecond:N0} runs/s)");
+            var spooled = SpooledRuns.Load(heldDirectory, dataDirectory, new RecordKeys("stricture"));
+            if (spooled.Runs.Count != runs)
+            {
+                throw new InvalidOperationException($"The held spool has {spooled.Runs.Count} entries for {runs} seeded runs.");
+            }
+
+            var spool = new SpoolFolder(dataDirectory);
+            var payload = new RawRecordPuts(buckets.Payload, withIndex: false, options.Concurrency, options.PhaseTimeout, replicator, store);
+            var pair = new RawRecordPuts(buckets.PayloadAndIndex, withIndex: true, options.Concurrency, options.PhaseTimeout, replicator, store);
+            var replication = new ReplicationDrain(spooled, spool, replicator, store, options.PhaseTimeout);
+
+            // The same unmeasured runs on every side: JIT, connections, the first days' manifests.
+            var warm = spooled.Runs.Take(options.WarmUp).ToList();
+            progress($"mirror warm-up: {warm.Count} runs replicated, PUT raw and PUT raw with index");
+            await replication.RunAsync(warm, cancellationToken);
+            await payload.RunAsync(warm, cancellationToken);
+            await pair.RunAsync(warm, cancellationToken);
+
+            var measured = spooled.Runs.Skip(options.WarmUp).ToList();
+            var slices = new List<MirrorSlice>();
+            var offset = 0;
+            for (var i = 0; i < options.Slices; i++)
+            {
+                var count = options.MirrorRuns / options.Slices + (i < options.MirrorRuns % options.Slices ? 1 : 0);
+                var slice = measured.GetRange(offset, count);
+                offset += count;
+                async Task<MirrorPhase> Measure(Func<IReadOnlyList<SpooledRun>, CancellationToken, Task<MirrorPhase>> phase)
+                {
+                    Quiet.Settle();
+                    return await phase(slice, cancellationToken);
+                }
+
+                MirrorPhase p, pi, r;
+                if (i % 2 == 0)
+                {
+                    p = await Measure(payload.RunAsync);
+                    pi = await Measure(pair.RunAsync);
+                    r = await Measure(replication.RunAsync);
+                }
+                else
+                {
+                    r = await Measure(replication.RunAsync);
+                    pi = await Measure(pair.RunAsync);
+                    p = await Measure(payload.RunAsync);
+                }
+                var result = new MirrorSlice(i + 1, p, pi, r);
+                slices.Add(result);
+                progress($"mirror slice {i + 1}/{options.Slices}: payload PUTs {p.PerSecond:N0} runs/s, payload + index {pi.PerSecond:N0} runs/s, " +
+                         $"replication {r.PerSecond:N0} runs/s (ratio {result.Ratio:0.00}, {result.PairRatio:0.00} against payload + index)");
+            }
+
+            var quarantined = spool.QuarantinedCount();
+            var census = await BucketCensus.TakeAsync(buckets.Replica, cancellationToken);
+            progress($"mirror: the replica bucket holds {census} for {runs:N0} runs; {quarantined} quarantined");
+            return new MirrorThroughput(
+                slices, seeded, options.WarmUp, (int)Math.Round(measured.Average(r => r.Payload.Content.Length)),
+                (int)Math.Round(measured.Average(r => r.Index.Content.Length)), startup, quarantined, census);
+        }
+    }
+}
