@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Stricture.Storage.Catalog;
@@ -9,10 +10,11 @@ namespace Stricture.Storage.Mirror;
 
 /// <summary>
 /// Copies spooled runs from the local data directory to the object store, so the bucket ends up
-/// holding the same tree: for each run, its payload and run index entry by conditional create
-/// (verified by their recorded SHA-256 afterwards), then its manifest entry and latest pointer by
-/// the same compare-and-swap merge ingest uses (so several mirror servers can share a bucket).
-/// Only then is the spool entry retired. Every step is idempotent, so a crash at any point only
+/// holding the same tree. A pass takes up to <see cref="BatchSize"/> runs: their payloads and run
+/// index entries by conditional create (verified by their recorded SHA-256 afterwards), then, once
+/// for the whole pass, each day's manifest and each service's latest pointer by the same
+/// compare-and-swap merge ingest uses (so several mirror servers can share a bucket). Only then
+/// are the runs' spool entries retired. Every step is idempotent, so a crash at any point only
 /// means the entry is copied again.
 ///
 /// An object already in the bucket with the same SHA-256 counts as copied; one with other bytes is
@@ -34,21 +36,41 @@ public sealed partial class RecordReplicator(
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
     {
         var pending = await spool.ListPendingAsync(BatchSize, cancellationToken);
+        var copied = new ConcurrentBag<CopiedRun>();
         var finished = 0;
+        // 1. The immutable objects of every run, in parallel.
         await Parallel.ForEachAsync(pending,
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
             async (entry, ct) =>
             {
-                if (await ReplicateAsync(entry, ct))
+                if (await CopyRunAsync(entry, ct) is { } run)
                 {
-                    Interlocked.Increment(ref finished);
+                    copied.Add(run);
+                }
+                else
+                {
+                    Interlocked.Increment(ref finished); // set aside (quarantined)
                 }
             });
-        return finished;
+        // 2. The catalog: one merge per day's manifest and one per latest pointer for the whole pass.
+        await Task.WhenAll(copied.GroupBy(run => run.ManifestKey).Select(day =>
+            remoteCatalog.MergeIntoManifestAsync(day.Key, day.Select(run => run.Entry).ToList(), cancellationToken)));
+        await Task.WhenAll(copied.GroupBy(run => run.LatestKey).Select(service =>
+            remoteCatalog.AdvanceLatestAsync(service.Key, service.Select(run => run.Entry).ToList(), cancellationToken)));
+        // 3. Only now is each run wholly in the bucket: retire its entry.
+        foreach (var run in copied)
+        {
+            spool.Retire(run.Spooled);
+            telemetry.RecordCopied(run.Entry.Size);
+        }
+        return finished + copied.Count;
     }
 
-    /// <summary>Copies one run; false when the entry stays pending (only when the spooled file vanished meanwhile).</summary>
-    private async Task<bool> ReplicateAsync(SpoolEntry entry, CancellationToken cancellationToken)
+    /// <summary>A run whose payload and index entry are in the bucket, and what its catalog update needs.</summary>
+    private sealed record CopiedRun(SpoolEntry Spooled, ManifestEntry Entry, string ManifestKey, string LatestKey);
+
+    /// <summary>Copies a run's payload and index entry; null when the entry was quarantined instead.</summary>
+    private async Task<CopiedRun?> CopyRunAsync(SpoolEntry entry, CancellationToken cancellationToken)
     {
         try
         {
@@ -62,24 +84,21 @@ public sealed partial class RecordReplicator(
                         ?? throw new InvalidDataException($"The run index entry of '{entry.PayloadKey}' is not in the data directory.");
             await CopyIfAbsentAsync(payload, cancellationToken);
             await CopyIfAbsentAsync(index, cancellationToken);
-            await remoteCatalog.RecordAsync(run.Service, partitionDate, EnvelopeReader.ToManifestEntry(payload), cancellationToken);
-            spool.Retire(entry);
-            telemetry.RecordCopied(payload.Content.Length);
-            return true;
+            return new CopiedRun(entry, EnvelopeReader.ToManifestEntry(payload), keys.Manifest(run.Service, partitionDate), keys.Latest(run.Service));
         }
         catch (ReplicaMismatchException exception)
         {
             telemetry.RecordFailure("mismatch");
             LogMismatch(logger, exception, exception.Key);
             spool.Quarantine(entry);
-            return true;
+            return null;
         }
         catch (Exception exception) when (exception is ObjectIntegrityException or InvalidDataException or JsonException)
         {
             telemetry.RecordFailure("unreadable");
             LogUnreadable(logger, exception, entry.PayloadKey);
             spool.Quarantine(entry);
-            return true;
+            return null;
         }
         catch (ObjectStoreUnavailableException)
         {

@@ -45,12 +45,29 @@ public sealed class ReplicationSpool : IAcceptedRunLog
         await _entries.CreateIfAbsentAsync($"{PendingPrefix}{now.UtcTicks:D19}-{hash}", Encoding.UTF8.GetBytes(payloadKey), cancellationToken);
     }
 
-    /// <summary>Up to <paramref name="max"/> pending entries, oldest first.</summary>
+    /// <summary>
+    /// Up to <paramref name="max"/> pending entries, oldest first. One pass over the folder keeps
+    /// only the oldest names seen (a bounded heap), so a pass costs O(backlog), not a sort of it:
+    /// after an outage the backlog can be large, and it is listed once per batch.
+    /// </summary>
     public async Task<IReadOnlyList<SpoolEntry>> ListPendingAsync(int max, CancellationToken cancellationToken)
     {
-        var listing = await _entries.ListAsync(PendingPrefix, null, max, cancellationToken);
-        var entries = new List<SpoolEntry>(listing.Keys.Count);
-        foreach (var key in listing.Keys)
+        var newestFirst = Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a));
+        var oldest = new PriorityQueue<string, string>(max, newestFirst);
+        foreach (var path in Directory.EnumerateFiles(Path.Combine(Root, PendingPrefix)))
+        {
+            var name = Path.GetFileName(path);
+            if (oldest.Count < max)
+            {
+                oldest.Enqueue(name, name);
+            }
+            else if (string.CompareOrdinal(name, oldest.Peek()) < 0)
+            {
+                oldest.DequeueEnqueue(name, name);
+            }
+        }
+        var entries = new List<SpoolEntry>(oldest.Count);
+        foreach (var key in oldest.UnorderedItems.Select(item => PendingPrefix + item.Element).Order(StringComparer.Ordinal))
         {
             // Read through the driver, which checks the entry against its recorded SHA-256.
             if (await _entries.ReadAsync(key, cancellationToken) is { } stored)
