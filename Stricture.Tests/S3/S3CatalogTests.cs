@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Amazon.S3;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stricture.Storage.S3;
 using Stricture.Tests.Infrastructure;
@@ -9,33 +8,16 @@ using Stricture.Tests.Infrastructure;
 namespace Stricture.Tests.S3;
 
 /// <summary>Manifests and latest pointers on the s3 driver, against the real S3 server.</summary>
-public sealed class S3CatalogTests : IAsyncLifetime
+public sealed class S3CatalogTests : BucketTest
 {
     private const string ManifestKey = "stricture/v1/org=acme/project=checkout/service=api/manifests/date=2026-11-22.jsonl";
-
-    private S3TestServer _s3 = null!;
-    private string _bucket = null!;
-    private AmazonS3Client _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _s3 = await S3TestServer.GetAsync();
-        _bucket = await _s3.CreateBucketAsync();
-        _client = _s3.CreateClient();
-    }
-
-    public Task DisposeAsync()
-    {
-        _client.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task Two_server_processes_posting_200_runs_of_one_service_and_day_lose_no_manifest_entry()
     {
         using var dataA = new TestDirectory();
         using var dataB = new TestDirectory();
-        var environment = _s3.IngestSettings(_bucket).ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
+        var environment = S3.IngestSettings(Bucket).ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
         await using var serverA = await ServiceProcess.StartIngestAsync(dataA.Path, environment);
         await using var serverB = await ServiceProcess.StartIngestAsync(dataB.Path, environment);
         using var clientA = new HttpClient { BaseAddress = serverA.BaseAddress };
@@ -68,7 +50,7 @@ public sealed class S3CatalogTests : IAsyncLifetime
     [Fact]
     public async Task A_rebuild_from_the_payloads_alone_writes_exactly_what_ingest_wrote()
     {
-        var settings = _s3.Settings(_bucket);
+        var settings = S3.Settings(Bucket);
         using var store = new S3ObjectStore(S3ClientFactory.Create(settings), settings, NullLogger<S3ObjectStore>.Instance);
         var harness = new RecordStoreHarness(store);
         await harness.IngestAsync("a", "2026-11-20T10:00:00Z", "abcdef0");
@@ -80,19 +62,11 @@ public sealed class S3CatalogTests : IAsyncLifetime
 
         foreach (var key in incremental.Keys)
         {
-            await _client.DeleteObjectAsync(_bucket, key);
+            await Client.DeleteObjectAsync(Bucket, key);
         }
         var report = await harness.Reconciler.ReconcileAsync(default);
 
         Assert.Equal((4, 2), (report.EntriesAdded, report.PointersMoved));
         Assert.Equal(incremental, await harness.SnapshotCatalogAsync());
-    }
-
-    private async Task<byte[]> ReadObjectAsync(string key)
-    {
-        using var response = await _client.GetObjectAsync(_bucket, key);
-        using var buffer = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(buffer);
-        return buffer.ToArray();
     }
 }

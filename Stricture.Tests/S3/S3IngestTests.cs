@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Amazon.S3;
 using Microsoft.Extensions.Time.Testing;
 using Stricture.Storage.S3;
 using Stricture.Tests.Infrastructure;
@@ -8,29 +7,12 @@ using Stricture.Tests.Infrastructure;
 namespace Stricture.Tests.S3;
 
 /// <summary>The whole ingest path on the s3 driver, against a real S3 server.</summary>
-public sealed class S3IngestTests : IAsyncLifetime
+public sealed class S3IngestTests : BucketTest
 {
-    private S3TestServer _s3 = null!;
-    private string _bucket = null!;
-    private AmazonS3Client _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _s3 = await S3TestServer.GetAsync();
-        _bucket = await _s3.CreateBucketAsync();
-        _client = _s3.CreateClient();
-    }
-
-    public Task DisposeAsync()
-    {
-        _client.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
-    public async Task An_accepted_post_is_in_the_bucket_at_its_location_with_its_sha256()
+    public async Task An_accepted_post_is_in_theBucket_at_its_location_with_its_sha256()
     {
-        await using var server = IngestServer.Start(_s3.IngestSettings(_bucket));
+        await using var server = IngestServer.Start(S3.IngestSettings(Bucket));
         var response = await server.Client.PostAsync(Posts.Valid(runId: "s3-run", generatedAt: "2026-11-22T10:00:00Z"));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -40,7 +22,7 @@ public sealed class S3IngestTests : IAsyncLifetime
 
         var stored = await ReadObjectAsync(location);
         Assert.Equal(body.GetProperty("sha256").GetString(), Posts.Sha256(stored));
-        var head = await _client.GetObjectMetadataAsync(_bucket, location);
+        var head = await Client.GetObjectMetadataAsync(Bucket, location);
         Assert.Equal(body.GetProperty("sha256").GetString(), head.Metadata[S3ObjectStore.Sha256MetadataKey]);
         Assert.Equal("s3-run", JsonDocument.Parse(stored).RootElement.GetProperty("run_id").GetString());
         Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "stricture")), "the s3 driver must not write records to disk");
@@ -50,7 +32,7 @@ public sealed class S3IngestTests : IAsyncLifetime
     public async Task Retries_are_idempotent_across_midnight_and_other_content_is_a_409()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 23, 59, 59, TimeSpan.Zero));
-        await using var server = IngestServer.Start(_s3.IngestSettings(_bucket), time: clock);
+        await using var server = IngestServer.Start(S3.IngestSettings(Bucket), time: clock);
         var first = await (await server.Client.PostAsync(Posts.Valid(runId: "midnight"))).JsonBodyAsync();
 
         clock.Advance(TimeSpan.FromSeconds(2));
@@ -75,7 +57,7 @@ public sealed class S3IngestTests : IAsyncLifetime
     [Fact]
     public async Task Thirty_two_concurrent_posts_of_one_run_id_leave_exactly_one_object()
     {
-        await using var server = IngestServer.Start(_s3.IngestSettings(_bucket));
+        await using var server = IngestServer.Start(S3.IngestSettings(Bucket));
         var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
         {
             var response = await server.Client.PostAsync(Posts.Valid(runId: "s3-race"));
@@ -94,7 +76,7 @@ public sealed class S3IngestTests : IAsyncLifetime
     {
         using var dataA = new TestDirectory();
         using var dataB = new TestDirectory();
-        var environment = _s3.IngestSettings(_bucket).ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
+        var environment = S3.IngestSettings(Bucket).ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
         await using var serverA = await ServiceProcess.StartIngestAsync(dataA.Path, environment);
         await using var serverB = await ServiceProcess.StartIngestAsync(dataB.Path, environment);
         using var clientA = new HttpClient { BaseAddress = serverA.BaseAddress };
@@ -113,17 +95,17 @@ public sealed class S3IngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Readiness_reports_the_bucket_reachable()
+    public async Task Readiness_reports_theBucket_reachable()
     {
-        await using var server = IngestServer.Start(_s3.IngestSettings(_bucket));
+        await using var server = IngestServer.Start(S3.IngestSettings(Bucket));
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health")).StatusCode);
     }
 
     [Fact]
-    public async Task A_missing_bucket_refuses_start_up_and_names_the_bucket()
+    public async Task A_missingBucket_refuses_start_up_and_names_theBucket()
     {
         using var data = new TestDirectory();
-        var environment = _s3.IngestSettings("no-such-bucket-here").ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
+        var environment = S3.IngestSettings("no-such-bucket-here").ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
         var (exitCode, output) = await ServiceProcess.RunExpectingRefusalAsync(data.Path, environment);
         Assert.NotEqual(0, exitCode);
         Assert.Contains("The bucket 'no-such-bucket-here' does not exist", output);
@@ -136,25 +118,17 @@ public sealed class S3IngestTests : IAsyncLifetime
         var environment = new Dictionary<string, string>
         {
             ["STRICTURE_SERVER_STORAGE_DRIVER"] = "s3",
-            ["STRICTURE_SERVER_OBJECT_BUCKET"] = _bucket,
-            ["ConnectionStrings__minio"] = $"Endpoint={_s3.Endpoint};AccessKey=WRONGKEY;SecretKey=wrong-secret",
+            ["STRICTURE_SERVER_OBJECT_BUCKET"] = Bucket,
+            ["ConnectionStrings__minio"] = $"Endpoint={S3.Endpoint};AccessKey=WRONGKEY;SecretKey=wrong-secret",
         };
         var (exitCode, output) = await ServiceProcess.RunExpectingRefusalAsync(data.Path, environment);
         Assert.NotEqual(0, exitCode);
         Assert.Contains("credentials were refused", output);
     }
 
-    private async Task<byte[]> ReadObjectAsync(string key)
-    {
-        using var response = await _client.GetObjectAsync(_bucket, key);
-        using var buffer = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(buffer);
-        return buffer.ToArray();
-    }
-
     private async Task<List<string>> PayloadKeysAsync()
     {
-        var listing = await _client.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = _bucket, Prefix = "stricture/" });
+        var listing = await Client.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = Bucket, Prefix = "stricture/" });
         return (listing.S3Objects ?? []).Select(o => o.Key).Where(k => k.EndsWith("/payload.json", StringComparison.Ordinal)).ToList();
     }
 }
