@@ -12,7 +12,7 @@ namespace Stricture.Tests.Infrastructure;
 /// documentation: lowercase header names, repeated headers joined with commas, cookies in their own
 /// array, rawPath and rawQueryString as received, requestContext.http with method, path, protocol and
 /// sourceIp, and a body that is base64 unless it is text (text/*, JSON, XML) sent without a
-/// content coding.
+/// content coding (and valid UTF-8, which a JSON string needs).
 /// </summary>
 public static class HttpApiEvents
 {
@@ -56,7 +56,7 @@ public static class HttpApiEvents
             : null;
 
         var rawPath = (stage == "$default" ? "" : "/" + stage) + uri.AbsolutePath;
-        var text = body.Length > 0 && IsText(request.Content!);
+        var text = body.Length > 0 && IsText(request.Content!) && System.Text.Unicode.Utf8.IsValid(body);
         var document = new JsonObject
         {
             ["version"] = "2.0",
