@@ -2,22 +2,27 @@ using Stricture.Ingest.Apis;
 using Stricture.Ingest.Audit;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Configuration;
+using Stricture.Ingest.Function;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Storage;
 using Stricture.Ingest.Telemetry;
 
 namespace Stricture.Ingest;
 
-/// <summary>Registration for the ingest API: options, storage, auth, audit, telemetry, API description.</summary>
+/// <summary>
+/// Registration for the ingest API: options, storage, auth, audit, telemetry, API description; and,
+/// under the Lambda runtime, function mode (the same application on the Runtime API instead of Kestrel).
+/// </summary>
 public static class IngestServiceExtensions
 {
     public static WebApplicationBuilder AddIngestServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var functionMode = FunctionMode.IsSelected(builder.Configuration);
 
         services.AddStrictureOptions();
         services.AddSingleton(TimeProvider.System);
-        services.AddStrictureStorage();
+        services.AddStrictureStorage(reconcileAtStart: !functionMode);
 
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<AuditLog>();
@@ -27,6 +32,11 @@ public static class IngestServiceExtensions
 
         services.AddProblemDetails();
         services.AddOpenApi(openApi => openApi.AddOperationTransformer<IngestRequestBodyTransformer>());
+
+        if (functionMode)
+        {
+            builder.AddFunctionMode();
+        }
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Stricture.Ingest;
+using Stricture.Ingest.Function;
 using Stricture.Ingest.Storage;
 
 if (args is [ReconcileCommand.Name, .. var settings])
@@ -19,6 +20,10 @@ var app = builder.Build();
 app.MapIngestApi();
 app.MapDefaultEndpoints();
 
+if (FunctionMode.IsSelected(app.Configuration))
+{
+    return await FunctionMode.RunAsync(app);
+}
 try
 {
     app.Run();

@@ -6,7 +6,8 @@ using Stricture.Ingest.Telemetry;
 namespace Stricture.Ingest.Audit;
 
 /// <summary>
-/// Writes each audit event to two sinks: the structured log (always) and a JSON-lines file.
+/// Writes each audit event to two sinks: the structured log (always) and a JSON-lines file (unless
+/// none is configured: function mode).
 ///
 /// When the file cannot be written (disk full, permissions), the request is not failed: the event
 /// still reaches the structured log, the failure is logged and counted
@@ -23,6 +24,10 @@ internal sealed partial class AuditLog(IOptions<AuditOptions> options, IngestMet
         LogAuditEvent(logger, auditEvent.Outcome, auditEvent.Status, auditEvent.Reason, auditEvent.Principal,
             auditEvent.Organization, auditEvent.Project, auditEvent.Service, auditEvent.RunId, auditEvent.ScopeDecision, auditEvent.Sha256);
 
+        if (options.Value.FilePath.Length == 0)
+        {
+            return;
+        }
         var line = JsonSerializer.SerializeToUtf8Bytes(auditEvent, AuditJsonContext.Default.AuditEvent);
         lock (_gate)
         {

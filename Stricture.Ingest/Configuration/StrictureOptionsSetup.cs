@@ -83,8 +83,11 @@ internal sealed class StrictureOptionsSetup(IConfiguration configuration) :
 
     public void Configure(AuditOptions options)
     {
+        // A function instance's disk is temporary: there the log (CloudWatch) is the audit trail, unless a file is named.
         options.FilePath = Setting(SettingNames.AuditFile)
-            ?? Path.Combine(Setting(StorageSettingNames.DataDirectory) ?? new StorageOptions().DataDirectory, "audit", "audit.jsonl");
+            ?? (Function.FunctionMode.IsSelected(configuration)
+                ? ""
+                : Path.Combine(Setting(StorageSettingNames.DataDirectory) ?? new StorageOptions().DataDirectory, "audit", "audit.jsonl"));
     }
 
     private string? Setting(string key) => configuration.Text(key);

@@ -20,7 +20,8 @@ namespace Stricture.Ingest.Storage;
 /// </summary>
 internal static class StorageRegistration
 {
-    public static IServiceCollection AddStrictureStorage(this IServiceCollection services)
+    /// <summary>The record store on the configured driver; <paramref name="reconcileAtStart"/>: reconcile the catalog in the background once started (not in function mode).</summary>
+    public static IServiceCollection AddStrictureStorage(this IServiceCollection services, bool reconcileAtStart = true)
     {
         services.AddSingleton<StorageTelemetry>();
         services.AddSingleton(sp => new RecordKeys(Options(sp).ObjectPrefix));
@@ -44,7 +45,10 @@ internal static class StorageRegistration
             : sp.GetRequiredService<FileSystemObjectStore>());
 
         services.AddHostedService<StorageStartup>();
-        services.AddHostedService<ReconcileAtStartup>();
+        if (reconcileAtStart)
+        {
+            services.AddHostedService<ReconcileAtStartup>();
+        }
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return services;
     }

@@ -32,7 +32,8 @@ public static class S3ClientFactory
         }
         else
         {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region ?? "us-east-1");
+            // AWS_REGION is where Lambda (and ECS, CodeBuild) runs the process: the bucket is usually there.
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1");
             config.ForcePathStyle = settings.ForcePathStyle ?? false;
         }
 

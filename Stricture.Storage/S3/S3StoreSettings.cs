@@ -18,7 +18,7 @@ public sealed record S3StoreSettings
     /// <summary>An S3-compatible endpoint (https://minio.example:9000); null means AWS S3.</summary>
     public Uri? Endpoint { get; init; }
 
-    /// <summary>Signing region; "us-east-1" when unset for custom endpoints, "auto" for R2.</summary>
+    /// <summary>Signing region; when unset: AWS_REGION (else "us-east-1") on AWS S3, "us-east-1" for custom endpoints, "auto" for R2.</summary>
     public string? Region { get; init; }
 
     /// <summary>Path-style addressing (bucket in the path, not the host name); on by default with an endpoint.</summary>
