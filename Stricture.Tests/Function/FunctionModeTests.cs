@@ -150,12 +150,16 @@ public sealed class FunctionModeTests : IAsyncLifetime
 
         var scheduled = await _runtime.InvokeAsync("""{"version":"0","source":"aws.events","detail-type":"Scheduled Event","detail":{}}"""u8.ToArray());
         var restApi = await _runtime.InvokeAsync("""{"resource":"/","path":"/healthz","httpMethod":"GET","headers":{}}"""u8.ToArray());
+        var noMethod = await _runtime.InvokeAsync("""{"version":"2.0","rawPath":"/healthz","requestContext":{}}"""u8.ToArray());
+        var notJson = await _runtime.InvokeAsync("not json"u8.ToArray());
         var healthz = await InvokeAsync(new HttpRequestMessage(HttpMethod.Get, "/healthz"));
 
         Assert.NotNull(scheduled.Error);
         Assert.Equal("Runtime.UnsupportedEvent", scheduled.Error.ErrorTypeHeader);
         Assert.Contains("2.0", scheduled.Error.ErrorMessage);
         Assert.NotNull(restApi.Error);
+        Assert.NotNull(noMethod.Error);
+        Assert.NotNull(notJson.Error);
         Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
         Assert.False(function.HasExited, "a bad event must not end the function");
     }
