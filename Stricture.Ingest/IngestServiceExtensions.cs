@@ -22,7 +22,7 @@ public static class IngestServiceExtensions
 
         services.AddStrictureOptions();
         services.AddSingleton(TimeProvider.System);
-        services.AddStrictureStorage(reconcileAtStart: !functionMode);
+        services.AddStrictureStorage(startupWork: !functionMode);
 
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<AuditLog>();

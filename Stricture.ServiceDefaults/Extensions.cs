@@ -12,7 +12,8 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// What every Stricture service shares: OpenTelemetry (exported over OTLP when
 /// OTEL_EXPORTER_OTLP_ENDPOINT is set, as the Aspire dashboard and most collectors expect), health
-/// checks, service discovery and resilient HTTP clients. Mirrors the Aspire service-defaults template.
+/// checks, service discovery and resilient HTTP clients. Mirrors the Aspire service-defaults template,
+/// except that OpenTelemetry is set up only when there is somewhere to export to.
 /// </summary>
 public static class Extensions
 {
@@ -24,12 +25,21 @@ public static class Extensions
 
     public const string LiveTag = "live";
 
+    /// <summary>The standard OpenTelemetry setting: where to export logs, metrics and traces over OTLP.</summary>
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
     /// <summary>Meters and activity sources of our own, by name prefix.</summary>
     private const string StrictureTelemetryPrefix = "Stricture.*";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.ConfigureOpenTelemetry();
+        // Without an exporter its providers would collect for nobody, and building them (the default
+        // resource, the instrumentation) is a tenth of a function's cold start (docs/benchmarks.md).
+        // The service's own meters and activities exist either way (dotnet-counters, tests, log scopes).
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]))
+        {
+            builder.ConfigureOpenTelemetry();
+        }
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -65,7 +75,7 @@ public static class Extensions
                         !context.Request.Path.StartsWithSegments("/healthz"))
                 .AddHttpClientInstrumentation());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }

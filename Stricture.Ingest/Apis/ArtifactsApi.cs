@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Stricture.Ingest.Audit;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Problems;
@@ -42,9 +43,14 @@ public static partial class ArtifactsApi
         return group;
     }
 
-    /// <summary>What the handler needs, resolved from DI as one parameter.</summary>
+    /// <summary>
+    /// What the handler needs, resolved from DI as one parameter. Marked as services explicitly: the
+    /// request delegate generator cannot tell a service from a JSON body at build time, and a body
+    /// parameter would make routing answer a wrong Content-Type with a bare 415.
+    /// </summary>
     internal sealed record IngestServices(
-        RequestBodyReader BodyReader, RecordStore Records, IngestMetrics Metrics, ILogger<IngestServices> Logger);
+        [FromServices] RequestBodyReader BodyReader, [FromServices] RecordStore Records, [FromServices] IngestMetrics Metrics,
+        [FromServices] ILogger<IngestServices> Logger);
 
     internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> PostArtifactAsync(
         HttpContext context, [AsParameters] IngestServices services, CancellationToken cancellationToken)

@@ -71,8 +71,8 @@ public static partial class RunsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<IResult> GetLatestAsync(
-        string organization, string project, string service, HttpContext context, RunQueries queries, ILogger<RunQueries> logger,
-        CancellationToken cancellationToken)
+        string organization, string project, string service, HttpContext context, [FromServices] RunQueries queries,
+        [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
     {
         if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
         {
@@ -88,7 +88,7 @@ public static partial class RunsApi
 
     internal static async Task<IResult> GetRunAsync(
         string organization, string project, string service, [FromRoute(Name = "run_id")] string runId,
-        HttpContext context, RunQueries queries, ILogger<RunQueries> logger, CancellationToken cancellationToken)
+        HttpContext context, [FromServices] RunQueries queries, [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
     {
         if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
         {
@@ -107,8 +107,8 @@ public static partial class RunsApi
     }
 
     internal static async Task<IResult> ListAsync(
-        string organization, string project, string service, HttpContext context, RunQueries queries, TimeProvider time,
-        ILogger<RunQueries> logger, CancellationToken cancellationToken)
+        string organization, string project, string service, HttpContext context, [FromServices] RunQueries queries,
+        [FromServices] TimeProvider time, [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
     {
         if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
         {

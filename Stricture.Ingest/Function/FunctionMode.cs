@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Stricture.Ingest.Function.Lambda;
@@ -29,6 +30,9 @@ internal static class FunctionMode
         // CloudWatch stores each line of output as one event: one JSON line per entry keeps an entry
         // (and its exception) together. An explicit Logging__Console__FormatterName still wins.
         builder.Services.Configure<ConsoleLoggerOptions>(console => console.FormatterName ??= ConsoleFormatterNames.Json);
+        // Messages quote names ('bucket'): keep them readable rather than \u0027-escaped (a log is not HTML).
+        builder.Services.Configure<JsonConsoleFormatterOptions>(json =>
+            json.JsonWriterOptions = json.JsonWriterOptions with { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         return builder;
     }
 

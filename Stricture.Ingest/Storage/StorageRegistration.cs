@@ -20,8 +20,13 @@ namespace Stricture.Ingest.Storage;
 /// </summary>
 internal static class StorageRegistration
 {
-    /// <summary>The record store on the configured driver; <paramref name="reconcileAtStart"/>: reconcile the catalog in the background once started (not in function mode).</summary>
-    public static IServiceCollection AddStrictureStorage(this IServiceCollection services, bool reconcileAtStart = true)
+    /// <summary>
+    /// The record store on the configured driver. <paramref name="startupWork"/>: what a starting server
+    /// does besides, namely take the data directory's lock or check the bucket (StorageStartup), then
+    /// reconcile the catalog in the background. A function does none of it: it holds no directory, and
+    /// its object store is first reached by the first request that needs it, so a cold start stays short.
+    /// </summary>
+    public static IServiceCollection AddStrictureStorage(this IServiceCollection services, bool startupWork = true)
     {
         services.AddSingleton<StorageTelemetry>();
         services.AddSingleton(sp => new RecordKeys(Options(sp).ObjectPrefix));
@@ -44,9 +49,9 @@ internal static class StorageRegistration
             ? sp.GetRequiredService<S3ObjectStore>()
             : sp.GetRequiredService<FileSystemObjectStore>());
 
-        services.AddHostedService<StorageStartup>();
-        if (reconcileAtStart)
+        if (startupWork)
         {
+            services.AddHostedService<StorageStartup>();
             services.AddHostedService<ReconcileAtStartup>();
         }
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");

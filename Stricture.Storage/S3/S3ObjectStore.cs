@@ -124,7 +124,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             await PutAsync(request, cancellationToken);
             return ReplaceOutcome.Replaced;
         }
-        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound && !IsMissingBucket(exception))
         {
             return ReplaceOutcome.NotFound;
         }
@@ -150,7 +150,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             }
             return new StoredObject(key, content, response.ETag.Trim('"'), actual);
         }
-        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound && !IsMissingBucket(exception))
         {
             return null;
         }
@@ -290,11 +290,20 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
     private static bool IsConditionalConflict(AmazonS3Exception exception) =>
         exception.StatusCode == HttpStatusCode.Conflict && exception.ErrorCode == "ConditionalRequestConflict";
 
-    /// <summary>Failures that mean "the store is not answering properly now", after the SDK's own retries.</summary>
+    /// <summary>
+    /// A 404 for the bucket rather than the key. A server checks the bucket when it starts; a function
+    /// (which does not) meets a missing bucket here, and it must not read as "no such record".
+    /// </summary>
+    private static bool IsMissingBucket(AmazonS3Exception exception) => exception.ErrorCode == "NoSuchBucket";
+
+    /// <summary>
+    /// Failures that mean "the store cannot be used now", after the SDK's own retries: unreachable,
+    /// failing, or refusing (credentials, a missing bucket), which only an operator can fix.
+    /// </summary>
     private static bool IsUnreachable(Exception exception, CancellationToken cancellationToken) => exception switch
     {
         AmazonS3Exception s3 => (int)s3.StatusCode >= 500 || s3.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
-                                || IsConditionalConflict(s3),
+                                || IsConditionalConflict(s3) || IsMissingBucket(s3),
         OperationCanceledException => !cancellationToken.IsCancellationRequested, // a timeout, not the caller giving up
         TimeoutException or HttpRequestException or IOException or AmazonClientException => true,
         _ => false,
@@ -303,10 +312,12 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
     private ObjectStoreUnavailableException Unavailable(string operation, string key, Exception exception)
     {
         LogUnavailable(_logger, exception, operation, Bucket, key);
-        return new ObjectStoreUnavailableException($"The object store did not complete a {operation} of '{key}' in bucket '{Bucket}'.", exception);
+        return new ObjectStoreUnavailableException(exception is AmazonS3Exception s3 && IsMissingBucket(s3)
+            ? $"The bucket '{Bucket}' does not exist at {Describe()}; the {operation} of '{key}' failed."
+            : $"The object store did not complete a {operation} of '{key}' in bucket '{Bucket}'.", exception);
     }
 
-    private string Describe() => _settings.Endpoint?.ToString() ?? $"AWS S3 ({_settings.Region ?? "us-east-1"})";
+    private string Describe() => _settings.Endpoint?.ToString() ?? $"AWS S3 ({_settings.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1"})";
 
     private static S3StagedObject Staged(StagedObject staged) =>
         staged as S3StagedObject ?? throw new ArgumentException("Content staged by another store cannot be committed here.", nameof(staged));

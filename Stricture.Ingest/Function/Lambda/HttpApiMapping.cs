@@ -22,7 +22,7 @@ internal static class HttpApiMapping
         { Version: not HttpApiRequest.PayloadVersion } =>
             $"The event has payload format version '{request.Version}'; this function serves HTTP API events of version {HttpApiRequest.PayloadVersion} " +
             "(a function URL, or an API Gateway HTTP API with payload format 2.0).",
-        { RequestContext.Http.Method: null or "" } => "The event has no requestContext.http.method.",
+        _ when request.RequestContext?.Http?.Method is not { Length: > 0 } => "The event has no requestContext.http.method.",
         _ => null,
     };
 
@@ -98,7 +98,7 @@ internal static class HttpApiMapping
             else if (!name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase) &&
                      !name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase))
             {
-                result.Headers[name] = values.ToString();
+                result.Headers[name] = string.Join(", ", values.OfType<string>());
             }
         }
         var content = response.Content;

@@ -110,6 +110,13 @@ internal sealed partial class LambdaRuntimeServer(
                     LambdaRuntimeError.UnsupportedEvent), stopping);
             return;
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A malformed event must fail its own invocation, not the instance.
+            LogEventNotMapped(logger, exception);
+            await runtime.ReportInvocationErrorAsync(invocation.RequestId, LambdaRuntimeError.From(exception, LambdaRuntimeError.AdapterFailure), stopping);
+            return;
+        }
 
         var context = application.CreateContext(features);
         Exception? failure = null;
@@ -167,4 +174,7 @@ internal sealed partial class LambdaRuntimeServer(
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "A response OnCompleted callback failed")]
     private static partial void LogOnCompletedFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "The invocation's event could not be turned into a request")]
+    private static partial void LogEventNotMapped(ILogger logger, Exception exception);
 }
