@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
 # The project's one test command (README, CI): starts the real S3 test server (Ceph RADOS Gateway
-# on 127.0.0.1, installed from Debian packages when missing), builds and runs the whole test
-# suite, then prints a plain "N passed, N failed, N skipped" line read from the test results.
+# on 127.0.0.1, installed from Debian packages when missing), installs zip when missing (the
+# function-package tests), builds and runs the whole test suite, then prints a plain
+# "N passed, N failed, N skipped" line read from the test results.
 # Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~CrashTests").
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
+
+# The function-package tests run eng/package-function.sh, which zips with `zip`.
+if ! command -v zip >/dev/null 2>&1; then
+  sudo=(); if ((EUID != 0)); then sudo=(sudo); fi
+  echo "test.sh: installing zip" >&2
+  { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends zip >/dev/null 2>&1 ||
+    { "${sudo[@]}" apt-get update >/dev/null 2>&1 &&
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends zip >/dev/null; }; } ||
+    { echo "test.sh: could not install zip (apt-get install zip)" >&2; exit 1; }
+fi
 
 # Stop the S3 server afterwards only if this run started it.
 s3="$repo/eng/s3-test-server.sh"

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Stricture.Tests.Infrastructure;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -30,7 +31,7 @@ public sealed class RenderedManifests
 
     public IReadOnlyList<JsonObject> Resources { get; }
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => Repository.Root;
 
     public static RenderedManifests Of(string overlay) =>
         Rendered.GetOrAdd(overlay, name => new Lazy<RenderedManifests>(() => Render(name))).Value;
@@ -135,18 +136,6 @@ public sealed class RenderedManifests
         YamlScalarNode scalar => JsonValue.Create(scalar.Value ?? ""),
         _ => throw new NotSupportedException($"YAML node {node.NodeType} at {node.Start}"),
     };
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (Directory.Exists(Path.Combine(directory.FullName, "deploy", "kubernetes")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("deploy/kubernetes was not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>A container in the pod template of a workload.</summary>

@@ -37,15 +37,37 @@ public sealed class FunctionProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Stricture.Ingest.dll")])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
         foreach (var key in start.Environment.Keys.Where(key => key.StartsWith("STRICTURE_SERVER_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }
+        return Start(start, runtime, environment);
+    }
+
+    /// <summary>
+    /// The packaged function's <c>bootstrap</c>, run as Lambda runs a custom runtime: from the unpacked
+    /// package as working directory, with only the variables Lambda sets (no .NET on the PATH, no
+    /// DOTNET_ROOT, no HOME) plus the function's own.
+    /// </summary>
+    public static FunctionProcess StartPackaged(FunctionPackage package, TestLambdaRuntime runtime, IDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(package.Bootstrap) { WorkingDirectory = package.TaskDirectory };
+        start.Environment.Clear();
+        start.Environment["PATH"] = "/usr/local/bin:/usr/bin/:/bin:/opt/bin";
+        start.Environment["LANG"] = "en_US.UTF-8";
+        start.Environment["TZ"] = ":UTC";
+        start.Environment["LAMBDA_TASK_ROOT"] = package.TaskDirectory;
+        start.Environment["_HANDLER"] = "bootstrap";
+        return Start(start, runtime, environment);
+    }
+
+    private static FunctionProcess Start(ProcessStartInfo start, TestLambdaRuntime runtime, IDictionary<string, string> environment)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtime.Endpoint;
         start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = "stricture-ingest";
         start.Environment["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";

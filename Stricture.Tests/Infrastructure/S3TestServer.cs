@@ -70,7 +70,7 @@ public sealed class S3TestServer
                 .ToDictionary(name => name, name => Environment.GetEnvironmentVariable(name)!));
         }
 
-        var script = Path.Combine(RepositoryRoot(), "eng", "s3-test-server.sh");
+        var script = Repository.Path("eng", "s3-test-server.sh");
         using var process = Process.Start(new ProcessStartInfo("bash", [script, "start"])
         {
             RedirectStandardOutput = true,
@@ -89,17 +89,5 @@ public sealed class S3TestServer
             .Select(line => line["export ".Length..].Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
         return new S3TestServer(environment);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "eng", "s3-test-server.sh")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("eng/s3-test-server.sh was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.IO.Compression;
+
+namespace Stricture.Tests.Infrastructure;
+
+/// <summary>
+/// The function as it is deployed: the zip eng/package-function.sh makes (docs/function.md), unpacked
+/// as Lambda unpacks it into /var/task. Made once per test run, since a ReadyToRun composite publish
+/// takes minutes; STRICTURE_TEST_FUNCTION_PACKAGE names a zip made beforehand instead.
+/// </summary>
+public sealed class FunctionPackage
+{
+    public const string PackageVariable = "STRICTURE_TEST_FUNCTION_PACKAGE";
+
+    private static readonly Lazy<Task<FunctionPackage>> Shared = new(CreateAsync);
+
+    private FunctionPackage(string zipPath, string taskDirectory)
+    {
+        ZipPath = zipPath;
+        TaskDirectory = taskDirectory;
+    }
+
+    public string ZipPath { get; }
+
+    /// <summary>Where the zip was unpacked: Lambda's /var/task.</summary>
+    public string TaskDirectory { get; }
+
+    /// <summary>The executable Lambda runs for a custom runtime.</summary>
+    public string Bootstrap => Path.Combine(TaskDirectory, "bootstrap");
+
+    public static Task<FunctionPackage> GetAsync() => Shared.Value;
+
+    private static async Task<FunctionPackage> CreateAsync()
+    {
+        var zipPath = Environment.GetEnvironmentVariable(PackageVariable) is { Length: > 0 } given ? given : await PackageAsync();
+        var taskDirectory = Directory.CreateTempSubdirectory("stricture-var-task-").FullName;
+        DeleteAtExit(taskDirectory);
+        // Extraction restores each entry's Unix permissions from the zip, as Lambda does: a bootstrap
+        // zipped without its execute bit would fail here as it fails there.
+        await ZipFile.ExtractToDirectoryAsync(zipPath, taskDirectory);
+        return new FunctionPackage(zipPath, taskDirectory);
+    }
+
+    private static async Task<string> PackageAsync()
+    {
+        var script = Repository.Path("eng", "package-function.sh");
+        var output = Directory.CreateTempSubdirectory("stricture-function-package-").FullName;
+        DeleteAtExit(output);
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, "--out", output])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{script} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        }
+        return (await stdout).Trim();
+    }
+
+    /// <summary>A package is about 200 MB with its zip: do not leave one in the temp directory per test run.</summary>
+    private static void DeleteAtExit(string directory) =>
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: a function process may still hold a file open.
+            }
+        };
+}
