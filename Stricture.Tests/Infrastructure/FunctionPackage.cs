@@ -33,19 +33,32 @@ public sealed class FunctionPackage
     private static async Task<FunctionPackage> CreateAsync()
     {
         var zipPath = Environment.GetEnvironmentVariable(PackageVariable) is { Length: > 0 } given ? given : await PackageAsync();
-        var taskDirectory = Directory.CreateTempSubdirectory("stricture-var-task-").FullName;
-        DeleteAtExit(taskDirectory);
+        var taskDirectory = FreshDirectory("function-task");
         // Extraction restores each entry's Unix permissions from the zip, as Lambda does: a bootstrap
         // zipped without its execute bit would fail here as it fails there.
         await ZipFile.ExtractToDirectoryAsync(zipPath, taskDirectory);
         return new FunctionPackage(zipPath, taskDirectory);
     }
 
+    /// <summary>
+    /// A directory beside the test assembly, emptied first: a package is about 200 MB with its zip, and
+    /// the test host is killed rather than shut down at the end of a run, so there is no reliable
+    /// moment to delete it. One copy stays until the next run or a clean.
+    /// </summary>
+    private static string FreshDirectory(string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, name);
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        return Directory.CreateDirectory(path).FullName;
+    }
+
     private static async Task<string> PackageAsync()
     {
         var script = Repository.Path("eng", "package-function.sh");
-        var output = Directory.CreateTempSubdirectory("stricture-function-package-").FullName;
-        DeleteAtExit(output);
+        var output = FreshDirectory("function-package");
         using var process = Process.Start(new ProcessStartInfo("bash", [script, "--out", output])
         {
             RedirectStandardOutput = true,
@@ -61,18 +74,4 @@ public sealed class FunctionPackage
         }
         return (await stdout).Trim();
     }
-
-    /// <summary>A package is about 200 MB with its zip: do not leave one in the temp directory per test run.</summary>
-    private static void DeleteAtExit(string directory) =>
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // Best effort: a function process may still hold a file open.
-            }
-        };
 }
