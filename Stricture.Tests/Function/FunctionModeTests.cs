@@ -116,6 +116,31 @@ public sealed class FunctionModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_too_large_for_a_lambda_response_is_a_problem_response_and_gzip_still_reads_it()
+    {
+        // 7 MB of artifact: stored (Stricture's own limit is 10 MiB; Lambda caps requests at 6 MB, but a
+        // server on the same bucket takes such posts), yet too large to leave the function as text.
+        await using var function = FunctionProcess.Start(_runtime, Settings());
+        var body = Posts.Valid(runId: "fn-large", generatedAt: "2026-11-22T10:00:00Z");
+        body["artifact"]!["nodes"] = new System.Text.Json.Nodes.JsonArray(
+            Enumerable.Range(0, 70_000).Select(i => (System.Text.Json.Nodes.JsonNode?)$"node-{i:D6}-{new string('x', 80)}").ToArray());
+        Assert.Equal(HttpStatusCode.Accepted, (await InvokeAsync(Post(body))).StatusCode);
+
+        var plain = await InvokeAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/runs/acme/checkout/api/fn-large"));
+        var gzipRequest = new HttpRequestMessage(HttpMethod.Get, "/v1/runs/acme/checkout/api/fn-large");
+        gzipRequest.Headers.AcceptEncoding.ParseAdd("gzip");
+        var gzip = await InvokeAsync(gzipRequest);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, plain.StatusCode);
+        var problem = await Problem.AssertAsync(plain, "response-too-large");
+        Assert.Contains("Accept-Encoding: gzip", problem.Detail);
+        Assert.Equal("no-store", plain.Headers.CacheControl?.ToString());
+        Assert.Equal(HttpStatusCode.OK, gzip.StatusCode);
+        Assert.Equal("gzip", gzip.Content.Headers.ContentEncoding.Single());
+        Assert.False(function.HasExited, "an oversized response must not end the function");
+    }
+
+    [Fact]
     public async Task An_api_gateway_stage_prefix_is_not_part_of_the_route()
     {
         await using var function = FunctionProcess.Start(_runtime, Settings());

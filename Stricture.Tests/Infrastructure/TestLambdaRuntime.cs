@@ -21,6 +21,9 @@ public sealed class TestLambdaRuntime : IAsyncDisposable
 {
     public const string FunctionArn = "arn:aws:lambda:eu-west-1:123456789012:function:stricture-ingest";
 
+    /// <summary>The most a synchronous invocation's response may hold ("6 MB"; the exact figure is in Lambda's error message).</summary>
+    public const int MaxResponsePayloadBytes = 6_291_556;
+
     private const string Prefix = "/2018-06-01/runtime";
 
     private readonly WebApplication _app;
@@ -58,7 +61,16 @@ public sealed class TestLambdaRuntime : IAsyncDisposable
         app.MapGet(Prefix + "/invocation/next", (HttpContext context) => runtime!.NextAsync(context));
         app.MapPost(Prefix + "/invocation/{requestId}/response", async (string requestId, HttpContext context) =>
         {
-            runtime!.Complete(requestId, new RuntimeReply(requestId, await ReadBodyAsync(context), null));
+            var body = await ReadBodyAsync(context);
+            if (body.Length > MaxResponsePayloadBytes)
+            {
+                // As Lambda does: the runtime is told 413, the invocation fails as Function.ResponseSizeTooLarge.
+                runtime!.Complete(requestId, new RuntimeReply(requestId, null, new RuntimeErrorReport("Function.ResponseSizeTooLarge",
+                    JsonDocument.Parse($$"""{"errorMessage":"Response payload size ({{body.Length}} bytes) exceeded maximum allowed payload size ({{MaxResponsePayloadBytes}} bytes).","errorType":"Function.ResponseSizeTooLarge"}""").RootElement.Clone())));
+                return Results.Json(new { errorMessage = $"Exceeded maximum allowed payload size ({MaxResponsePayloadBytes} bytes).", errorType = "RequestEntityTooLarge" },
+                    statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+            runtime!.Complete(requestId, new RuntimeReply(requestId, body, null));
             return Results.Accepted();
         });
         app.MapPost(Prefix + "/invocation/{requestId}/error", async (string requestId, HttpContext context) =>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
@@ -160,8 +161,29 @@ internal sealed partial class LambdaRuntimeServer(
         }
     }
 
-    private Task RespondAsync(LambdaInvocation invocation, HttpApiResponse response, CancellationToken stopping) =>
-        runtime.RespondAsync(invocation.RequestId, JsonSerializer.SerializeToUtf8Bytes(response, LambdaJsonContext.Default.HttpApiResponse), stopping);
+    /// <summary>
+    /// Sends the response document. One that Lambda would refuse for its size is replaced by a problem
+    /// response that says so: otherwise the caller gets a bare 502 from Lambda, and the Runtime API's
+    /// refusal would read as a broken runtime and end the instance.
+    /// </summary>
+    private async Task RespondAsync(LambdaInvocation invocation, HttpApiResponse response, CancellationToken stopping)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(response, LambdaJsonContext.Default.HttpApiResponse);
+        if (payload.Length > LambdaPayloadLimit.MaxResponseBytes)
+        {
+            LogResponseTooLarge(logger, response.StatusCode, payload.Length, LambdaPayloadLimit.MaxResponseBytes);
+            payload = JsonSerializer.SerializeToUtf8Bytes(LambdaPayloadLimit.ProblemResponse(payload.Length), LambdaJsonContext.Default.HttpApiResponse);
+        }
+        try
+        {
+            await runtime.RespondAsync(invocation.RequestId, payload, stopping);
+        }
+        catch (HttpRequestException exception) when (exception.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+        {
+            // Lambda's limit is lower than ours after all: it has failed this invocation; the instance is fine.
+            LogResponseRefused(logger, exception, payload.Length);
+        }
+    }
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Critical, Message = "The Lambda Runtime API failed; stopping so that Lambda replaces this instance")]
     private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception);
@@ -174,6 +196,13 @@ internal sealed partial class LambdaRuntimeServer(
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "A response OnCompleted callback failed")]
     private static partial void LogOnCompletedFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error,
+        Message = "A {StatusCode} response was {PayloadBytes} bytes as a Lambda payload, over Lambda's limit of {LimitBytes}: answered with a response-too-large problem instead")]
+    private static partial void LogResponseTooLarge(ILogger logger, int statusCode, int payloadBytes, int limitBytes);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "The Runtime API refused a response of {PayloadBytes} bytes as too large")]
+    private static partial void LogResponseRefused(ILogger logger, Exception exception, int payloadBytes);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "The invocation's event could not be turned into a request")]
     private static partial void LogEventNotMapped(ILogger logger, Exception exception);
