@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 
 namespace Stricture.Tests.Infrastructure;
@@ -57,21 +56,8 @@ public sealed class FunctionPackage
 
     private static async Task<string> PackageAsync()
     {
-        var script = Repository.Path("eng", "package-function.sh");
         var output = FreshDirectory("function-package");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, "--out", output])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-        }
-        return (await stdout).Trim();
+        var zipPath = await RepositoryScript.RunAsync("package-function.sh", ["--out", output], TimeSpan.FromMinutes(20));
+        return zipPath.Trim();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Stricture.Storage.S3;
@@ -70,21 +69,8 @@ public sealed class S3TestServer
                 .ToDictionary(name => name, name => Environment.GetEnvironmentVariable(name)!));
         }
 
-        var script = Repository.Path("eng", "s3-test-server.sh");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, "start"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{script} start failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-        }
-        var environment = (await stdout).Split('\n')
+        var stdout = await RepositoryScript.RunAsync("s3-test-server.sh", ["start"], TimeSpan.FromMinutes(10));
+        var environment = stdout.Split('\n')
             .Where(line => line.StartsWith("export ", StringComparison.Ordinal))
             .Select(line => line["export ".Length..].Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
