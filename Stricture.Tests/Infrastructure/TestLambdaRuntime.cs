@@ -27,7 +27,7 @@ public sealed class TestLambdaRuntime : IAsyncDisposable
     private const string Prefix = "/2018-06-01/runtime";
 
     private readonly WebApplication _app;
-    private readonly Channel<(string RequestId, byte[] Event)> _queue = Channel.CreateUnbounded<(string, byte[])>();
+    private readonly Channel<(string RequestId, byte[] Event, DateTimeOffset Deadline)> _queue = Channel.CreateUnbounded<(string, byte[], DateTimeOffset)>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RuntimeReply>> _pending = new();
     private readonly TaskCompletionSource<RuntimeErrorReport> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextCalls;
@@ -88,20 +88,23 @@ public sealed class TestLambdaRuntime : IAsyncDisposable
         return runtime;
     }
 
-    /// <summary>Queues one event and waits for the function's answer to it.</summary>
-    public async Task<RuntimeReply> InvokeAsync(byte[] invocationEvent, TimeSpan? timeout = null)
+    /// <summary>
+    /// Queues one event and waits for the function's answer to it. <paramref name="functionTimeout"/> is
+    /// the function's configured timeout, which sets the invocation's deadline (30 s by default).
+    /// </summary>
+    public async Task<RuntimeReply> InvokeAsync(byte[] invocationEvent, TimeSpan? timeout = null, TimeSpan? functionTimeout = null)
     {
         var requestId = Guid.NewGuid().ToString();
         var reply = new TaskCompletionSource<RuntimeReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[requestId] = reply;
-        await _queue.Writer.WriteAsync((requestId, invocationEvent));
+        await _queue.Writer.WriteAsync((requestId, invocationEvent, DateTimeOffset.UtcNow + (functionTimeout ?? TimeSpan.FromSeconds(30))));
         return await reply.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
     }
 
     private async Task NextAsync(HttpContext context)
     {
         Interlocked.Increment(ref _nextCalls);
-        (string RequestId, byte[] Event) next;
+        (string RequestId, byte[] Event, DateTimeOffset Deadline) next;
         try
         {
             next = await _queue.Reader.ReadAsync(context.RequestAborted);
@@ -112,7 +115,7 @@ public sealed class TestLambdaRuntime : IAsyncDisposable
         }
         var headers = context.Response.Headers;
         headers["Lambda-Runtime-Aws-Request-Id"] = next.RequestId;
-        headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        headers["Lambda-Runtime-Deadline-Ms"] = next.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         headers["Lambda-Runtime-Invoked-Function-Arn"] = FunctionArn;
         headers["Lambda-Runtime-Trace-Id"] = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1";
         context.Response.ContentType = "application/json";

@@ -18,13 +18,11 @@ public sealed class MirrorOutageTests
             ["STRICTURE_REPLICATOR_MAX_LAG_SECONDS"] = "2",
         });
         var before = await MirrorGraphTests.PostManyAsync(graph, "before-outage", 20);
-        var gatewayPid = int.Parse((await File.ReadAllTextAsync(graph.S3.GatewayPidFile!)).Trim());
 
         // 1. Pause the S3 server: ingest must not notice; the replicator's lag grows and /health says so.
-        await SignalAsync("-STOP", gatewayPid);
         System.Collections.Concurrent.ConcurrentDictionary<string, (string Location, string Sha256)> during;
         string degraded;
-        try
+        await using (await GatewayPause.StartAsync(graph.S3))
         {
             var stopwatch = Stopwatch.StartNew();
             during = await MirrorGraphTests.PostManyAsync(graph, "during-outage", 40);
@@ -33,22 +31,11 @@ public sealed class MirrorOutageTests
             degraded = await (await graph.ReplicatorHealthAsync()).Content.ReadAsStringAsync();
             Assert.True(graph.Spool.Backlog().Count > 0, "the posts made during the outage wait in the spool");
         }
-        finally
-        {
-            await SignalAsync("-CONT", gatewayPid);
-        }
         Assert.Equal("Degraded", degraded);
 
         // 2. After the outage, the replicator resumes by itself and the backlog drains.
         await graph.WaitUntilReplicatedAsync(TimeSpan.FromSeconds(120));
         await MirrorGraphTests.AssertExactlyOnceAsync(graph, new Dictionary<string, (string, string)>(before.Concat(during)));
         Assert.Equal("Healthy", await (await graph.ReplicatorHealthAsync()).Content.ReadAsStringAsync());
-    }
-
-    private static async Task SignalAsync(string signal, int pid)
-    {
-        using var kill = Process.Start("kill", [signal, pid.ToString()])!;
-        await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
     }
 }

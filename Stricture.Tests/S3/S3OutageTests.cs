@@ -16,8 +16,6 @@ public sealed class S3OutageTests
     public async Task While_the_s3_server_is_paused_ingest_answers_503_quickly_stores_nothing_partial_and_then_recovers()
     {
         var s3 = await S3TestServer.GetAsync();
-        Assert.NotNull(s3.GatewayPidFile);
-        var gatewayPid = int.Parse((await File.ReadAllTextAsync(s3.GatewayPidFile!)).Trim());
         var bucket = await s3.CreateBucketAsync();
         var settings = s3.IngestSettings(bucket);
         settings["STRICTURE_SERVER_OBJECT_TIMEOUT_SECONDS"] = "1";
@@ -26,21 +24,15 @@ public sealed class S3OutageTests
         Assert.Equal(HttpStatusCode.Accepted, (await server.Client.PostAsync(Posts.Valid(runId: "before-outage"))).StatusCode);
 
         // 1. Pause the S3 server: connections are accepted by the kernel, but nothing answers.
-        await SignalAsync("-STOP", gatewayPid);
         HttpResponseMessage duringOutage;
         TimeSpan took;
-        try
+        await using (await GatewayPause.StartAsync(s3))
         {
             var stopwatch = Stopwatch.StartNew();
             duringOutage = await server.Client.PostAsync(Posts.Valid(runId: "during-outage"));
             took = stopwatch.Elapsed;
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Client.GetAsync("/health")).StatusCode);
-        }
-        finally
-        {
-            // 2. Resume it, whatever happened.
-            await SignalAsync("-CONT", gatewayPid);
-        }
+        } // 2. Resumed, whatever happened.
 
         // 3. The post failed fast and clearly: 503, Retry-After, a problem body.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, duringOutage.StatusCode);
@@ -77,12 +69,5 @@ public sealed class S3OutageTests
             }
             await Task.Delay(500);
         }
-    }
-
-    private static async Task SignalAsync(string signal, int pid)
-    {
-        using var kill = Process.Start("kill", [signal, pid.ToString()])!;
-        await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
     }
 }

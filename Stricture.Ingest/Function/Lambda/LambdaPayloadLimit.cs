@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 
 namespace Stricture.Ingest.Function.Lambda;
 
@@ -15,37 +13,14 @@ internal static class LambdaPayloadLimit
     public const string ProblemCode = "response-too-large";
 
     /// <summary>
-    /// A problem response (RFC 9457, in the shape the application's problems have) saying that the
-    /// real response, <paramref name="payloadBytes"/> long as a payload, cannot leave a Lambda
-    /// function, and how to get it anyway.
+    /// Says that the real response, <paramref name="payloadBytes"/> long as a payload, cannot leave a
+    /// Lambda function, and how to get it anyway.
     /// </summary>
-    public static HttpApiResponse ProblemResponse(int payloadBytes)
-    {
-        var detail = string.Create(CultureInfo.InvariantCulture,
-            $"The response is {payloadBytes:N0} bytes as a Lambda payload; a Lambda function can return at most {MaxResponseBytes:N0}. ") +
+    public static HttpApiResponse ProblemResponse(int payloadBytes) =>
+        LambdaProblemResponse.Create(StatusCodes.Status500InternalServerError, ProblemCode, "The response is too large for a Lambda function.",
+            string.Create(CultureInfo.InvariantCulture,
+                $"The response is {payloadBytes:N0} bytes as a Lambda payload; a Lambda function can return at most {MaxResponseBytes:N0}. ") +
             "A body that is not text travels base64, a third larger. Ask with 'Accept-Encoding: gzip' (a stored run compresses well), " +
-            "or read it from a Stricture server on the same bucket.";
-        using var body = new MemoryStream();
-        using (var json = new Utf8JsonWriter(body))
-        {
-            json.WriteStartObject();
-            json.WriteString("type", "urn:stricture:problem:" + ProblemCode);
-            json.WriteString("title", "The response is too large for a Lambda function.");
-            json.WriteNumber("status", StatusCodes.Status500InternalServerError);
-            json.WriteString("detail", detail);
-            json.WriteString("code", ProblemCode);
-            json.WriteNumber("limit", MaxResponseBytes);
-            json.WriteEndObject();
-        }
-        return new HttpApiResponse
-        {
-            StatusCode = StatusCodes.Status500InternalServerError,
-            Headers =
-            {
-                ["Content-Type"] = "application/problem+json",
-                ["Cache-Control"] = "no-store",
-            },
-            Body = Encoding.UTF8.GetString(body.ToArray()),
-        };
-    }
+            "or read it from a Stricture server on the same bucket.",
+            "limit", MaxResponseBytes);
 }

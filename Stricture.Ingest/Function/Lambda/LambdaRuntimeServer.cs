@@ -98,11 +98,12 @@ internal sealed partial class LambdaRuntimeServer(
             return;
         }
 
+        using var timeLimit = new InvocationTimeLimit(invocation.Deadline, stopping);
         IFeatureCollection features;
         InvocationResponse response;
         try
         {
-            (features, response) = HttpApiMapping.ToFeatures(request!, invocation, stopping);
+            (features, response) = HttpApiMapping.ToFeatures(request!, invocation, timeLimit.Token);
         }
         catch (FormatException exception)
         {
@@ -133,7 +134,14 @@ internal sealed partial class LambdaRuntimeServer(
 
         try
         {
-            if (failure is null)
+            // Cut short at the time limit: the pipeline saw an aborted request (an exception, or the
+            // 499 the exception handler records for one); what it wrote, if anything, is incomplete.
+            if (timeLimit.Reached && (failure is not null || response.StatusCode == StatusCodes.Status499ClientClosedRequest))
+            {
+                LogTimeLimitReached(logger, request!.RequestContext!.Http!.Method!, request.RawPath);
+                await RespondAsync(invocation, InvocationTimeLimit.ProblemResponse(), stopping);
+            }
+            else if (failure is null)
             {
                 await RespondAsync(invocation, HttpApiMapping.ToResponse(response, request!.RequestContext!.Http!.Method!), stopping);
             }
@@ -203,6 +211,10 @@ internal sealed partial class LambdaRuntimeServer(
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "The Runtime API refused a response of {PayloadBytes} bytes as too large")]
     private static partial void LogResponseRefused(ILogger logger, Exception exception, int payloadBytes);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error,
+        Message = "{Method} {Path} was stopped at the function's time limit and answered with a function-timeout problem")]
+    private static partial void LogTimeLimitReached(ILogger logger, string method, string? path);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "The invocation's event could not be turned into a request")]
     private static partial void LogEventNotMapped(ILogger logger, Exception exception);
