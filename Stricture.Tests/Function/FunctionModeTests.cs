@@ -38,8 +38,7 @@ public sealed class FunctionModeTests : IAsyncLifetime
         await _runtime.DisposeAsync();
     }
 
-    private Dictionary<string, string> Settings(string? bucket = null) => new(
-        _s3.IngestSettings(bucket ?? _bucket).Select(setting => KeyValuePair.Create(setting.Key.Replace(":", "__"), setting.Value!)))
+    private Dictionary<string, string> Settings(string? bucket = null) => new(_s3.IngestEnvironment(bucket ?? _bucket))
     {
         ["STRICTURE_SERVER_AUTH_MODE"] = "token",
         ["STRICTURE_SERVER_INGEST_TOKEN"] = Token,

@@ -40,8 +40,7 @@ public sealed class FunctionTimeLimitTests : IAsyncLifetime
     [Fact]
     public async Task A_post_still_waiting_on_storage_at_the_time_limit_is_a_retryable_problem_and_a_retry_completes_it()
     {
-        var settings = new Dictionary<string, string>(
-            _s3.IngestSettings(_bucket).Select(setting => KeyValuePair.Create(setting.Key.Replace(":", "__"), setting.Value!)))
+        var settings = new Dictionary<string, string>(_s3.IngestEnvironment(_bucket))
         {
             ["STRICTURE_SERVER_AUTH_MODE"] = "token",
             ["STRICTURE_SERVER_INGEST_TOKEN"] = Token,

@@ -33,8 +33,7 @@ public sealed class PackagedFunctionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _runtime.DisposeAsync();
 
-    private Dictionary<string, string> Settings(string driver = "s3") => new(
-        _s3.IngestSettings(_bucket).Select(setting => KeyValuePair.Create(setting.Key.Replace(":", "__"), setting.Value!)))
+    private Dictionary<string, string> Settings(string driver = "s3") => new(_s3.IngestEnvironment(_bucket))
     {
         ["STRICTURE_SERVER_STORAGE_DRIVER"] = driver,
         ["STRICTURE_SERVER_AUTH_MODE"] = "token",

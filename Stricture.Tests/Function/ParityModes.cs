@@ -45,8 +45,7 @@ public sealed class ParityModes : IAsyncLifetime
         _function = FunctionProcess.Start(_runtime, Settings(Mode.Function));
     }
 
-    private Dictionary<string, string> Settings(Mode mode) => new(
-        _s3.IngestSettings(_buckets[mode]).Select(setting => KeyValuePair.Create(setting.Key.Replace(":", "__"), setting.Value!)))
+    private Dictionary<string, string> Settings(Mode mode) => new(_s3.IngestEnvironment(_buckets[mode]))
     {
         ["STRICTURE_SERVER_AUTH_MODE"] = "token",
         ["STRICTURE_SERVER_INGEST_TOKEN"] = ParityCases.Token,

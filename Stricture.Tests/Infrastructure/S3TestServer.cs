@@ -48,6 +48,10 @@ public sealed class S3TestServer
         ["ConnectionStrings:minio"] = $"Endpoint={Endpoint};AccessKey={AccessKey};SecretKey={SecretKey}",
     };
 
+    /// <summary><see cref="IngestSettings"/> as process environment variables (<c>:</c> spelled <c>__</c>), for a started process.</summary>
+    public Dictionary<string, string> IngestEnvironment(string bucket) =>
+        IngestSettings(bucket).ToDictionary(setting => setting.Key.Replace(":", "__"), setting => setting.Value!);
+
     public AmazonS3Client CreateClient() => S3ClientFactory.Create(Settings("unused"));
 
     /// <summary>A new, empty bucket for one test class.</summary>

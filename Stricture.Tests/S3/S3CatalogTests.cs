@@ -17,7 +17,7 @@ public sealed class S3CatalogTests : BucketTest
     {
         using var dataA = new TestDirectory();
         using var dataB = new TestDirectory();
-        var environment = S3.IngestSettings(Bucket).ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
+        var environment = S3.IngestEnvironment(Bucket);
         await using var serverA = await ServiceProcess.StartIngestAsync(dataA.Path, environment);
         await using var serverB = await ServiceProcess.StartIngestAsync(dataB.Path, environment);
         using var clientA = new HttpClient { BaseAddress = serverA.BaseAddress };

@@ -76,7 +76,7 @@ public sealed class S3IngestTests : BucketTest
     {
         using var dataA = new TestDirectory();
         using var dataB = new TestDirectory();
-        var environment = S3.IngestSettings(Bucket).ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
+        var environment = S3.IngestEnvironment(Bucket);
         await using var serverA = await ServiceProcess.StartIngestAsync(dataA.Path, environment);
         await using var serverB = await ServiceProcess.StartIngestAsync(dataB.Path, environment);
         using var clientA = new HttpClient { BaseAddress = serverA.BaseAddress };
@@ -105,7 +105,7 @@ public sealed class S3IngestTests : BucketTest
     public async Task A_missingBucket_refuses_start_up_and_names_theBucket()
     {
         using var data = new TestDirectory();
-        var environment = S3.IngestSettings("no-such-bucket-here").ToDictionary(kv => kv.Key.Replace(":", "__"), kv => kv.Value!);
+        var environment = S3.IngestEnvironment("no-such-bucket-here");
         var (exitCode, output) = await ServiceProcess.RunExpectingRefusalAsync(data.Path, environment);
         Assert.NotEqual(0, exitCode);
         Assert.Contains("The bucket 'no-such-bucket-here' does not exist", output);
