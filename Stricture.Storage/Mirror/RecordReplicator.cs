@@ -11,7 +11,8 @@ namespace Stricture.Storage.Mirror;
 /// <summary>
 /// Copies spooled runs from the local data directory to the object store, so the bucket ends up
 /// holding the same tree. A pass takes up to <see cref="BatchSize"/> runs: their payloads and run
-/// index entries by conditional create (verified by their recorded SHA-256 afterwards), then, once
+/// index entries by conditional create (an object that was already there is checked against the
+/// recorded SHA-256, and so is a new one on a store that does not check what it receives), then, once
 /// for the whole pass, each day's manifest and each service's latest pointer by the same
 /// compare-and-swap merge ingest uses (so several mirror servers can share a bucket). Only then
 /// are the runs' spool entries retired. Every step is idempotent, so a crash at any point only
@@ -82,8 +83,9 @@ public sealed partial class RecordReplicator(
                           ?? throw new InvalidDataException($"The spooled run '{entry.PayloadKey}' is not in the data directory.");
             var index = await local.ReadAsync(keys.RunIndexEntry(run), cancellationToken)
                         ?? throw new InvalidDataException($"The run index entry of '{entry.PayloadKey}' is not in the data directory.");
-            await CopyIfAbsentAsync(payload, cancellationToken);
-            await CopyIfAbsentAsync(index, cancellationToken);
+            // Both at once: readers already meet an index entry before its payload (ingest writes the
+            // claim first), and a payload before its index entry only until the next request lands.
+            await Task.WhenAll(CopyIfAbsentAsync(payload, cancellationToken), CopyIfAbsentAsync(index, cancellationToken));
             return new CopiedRun(entry, EnvelopeReader.ToManifestEntry(payload), keys.Manifest(run.Service, partitionDate), keys.Latest(run.Service));
         }
         catch (ReplicaMismatchException exception)
@@ -109,11 +111,16 @@ public sealed partial class RecordReplicator(
 
     private async Task CopyIfAbsentAsync(StoredObject source, CancellationToken cancellationToken)
     {
+        CreateOutcome outcome;
         await using (var staged = await remote.StageBytesAsync(source.Content, cancellationToken))
         {
-            await remote.CommitIfAbsentAsync(staged, source.Key, cancellationToken);
+            outcome = await remote.CommitIfAbsentAsync(staged, source.Key, cancellationToken);
         }
-        // Created or already there: either way, what the bucket now holds must be these bytes.
+        if (outcome == CreateOutcome.Created && remote.ChecksCommittedContent)
+        {
+            return; // the store checked these very bytes on receipt
+        }
+        // Already there (or a store that does not check what it receives): what the bucket holds must be these bytes.
         var stored = await remote.GetInfoAsync(source.Key, cancellationToken);
         if (stored?.Sha256 != source.Sha256 || stored.Length != source.Content.Length)
         {

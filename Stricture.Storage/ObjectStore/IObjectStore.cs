@@ -35,6 +35,13 @@ public interface IObjectStore
     /// <summary>Makes staged content visible at <paramref name="key"/> unless something is already there.</summary>
     Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when a commit that answers <see cref="CreateOutcome.Created"/> guarantees that the store
+    /// holds exactly the staged bytes because the store itself checked them on receipt, so reading the
+    /// object back would prove nothing more. A store that cannot promise that answers false.
+    /// </summary>
+    bool ChecksCommittedContent => false;
+
     /// <summary>Replaces the content at <paramref name="key"/> only if its current ETag is <paramref name="expectedETag"/>.</summary>
     Task<ReplaceOutcome> CommitIfMatchAsync(StagedObject staged, string key, string expectedETag, CancellationToken cancellationToken);
 

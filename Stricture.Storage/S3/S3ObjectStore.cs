@@ -99,6 +99,13 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
     public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// The PUTs are payload-signed (SigV4 <c>x-amz-content-sha256</c>), and S3, MinIO and Ceph refuse a
+    /// body whose SHA-256 differs from the signed one, so a created object holds exactly what was
+    /// staged. R2 takes no signed payloads (<see cref="PutRequest"/>), so there it is not promised.
+    /// </summary>
+    public bool ChecksCommittedContent => _settings.Flavor != S3Flavor.R2;
+
     public async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
     {
         var request = PutRequest(Staged(staged), key);

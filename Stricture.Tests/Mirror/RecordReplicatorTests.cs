@@ -107,6 +107,35 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_copy_is_two_payload_signed_conditional_puts_and_no_read_back()
+    {
+        // The store refuses a body whose SHA-256 differs from the signed one, so reading a new copy back
+        // would prove nothing; only an object found already there is checked (the tests below).
+        var log = new S3RequestLog();
+        var settings = _s3.Settings(_bucket);
+        using var meters = new TestMeterFactory();
+        using var remote = new S3ObjectStore(S3ClientFactory.Create(settings, log), settings, NullLogger<S3ObjectStore>.Instance);
+        var replicator = new RecordReplicator(_local, remote, new RunCatalog(remote, _ingest.Keys, new StorageTelemetry(meters)), _ingest.Keys, _spool,
+            new ReplicationTelemetry(meters, _spool, TimeProvider.System), NullLogger<RecordReplicator>.Instance);
+        var result = await _ingest.IngestAsync("signed-copy");
+
+        Assert.True(remote.ChecksCommittedContent);
+        Assert.Equal(1, await replicator.DrainOnceAsync(default));
+
+        var recordRequests = log.Requests.Where(request => !request.Path.Contains("/manifests/", StringComparison.Ordinal) &&
+                                                           !request.Path.EndsWith("/latest.json", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, recordRequests.Count);
+        Assert.All(recordRequests, request =>
+        {
+            Assert.Equal(HttpMethod.Put, request.Method);
+            Assert.Equal("*", request.IfNoneMatch);
+            Assert.Matches("^[0-9a-f]{64}$", request.PayloadSha256); // a signed payload, which the store checks
+        });
+        Assert.Contains(recordRequests, request => request.Path.EndsWith(result.Location, StringComparison.Ordinal));
+        Assert.Empty((await _verifier.VerifyAsync(default)).Differences);
+    }
+
+    [Fact]
     public async Task An_object_already_in_the_bucket_with_the_same_bytes_counts_as_copied()
     {
         var result = await _ingest.IngestAsync("already-there");

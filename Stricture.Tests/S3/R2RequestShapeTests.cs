@@ -46,6 +46,7 @@ public sealed class R2RequestShapeTests
         Assert.DoesNotContain(put.Headers.Keys, name => name.StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase));
         Assert.Equal("{\"k\":1}", put.Body);
         Assert.NotNull(put.Headers.GetValueOrDefault("x-amz-meta-sha256"));
+        Assert.False(store.ChecksCommittedContent, "an unsigned payload is not checked by the store: copies to R2 must be read back");
     }
 
     private sealed record RecordedRequest(HttpMethod Method, Uri Uri, Dictionary<string, string> Headers, string Body);
