@@ -14,8 +14,8 @@ internal sealed class ReplicationHealthCheck(ReplicationSpool spool, IOptions<Re
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var (backlog, _) = spool.Backlog();
-        var lag = TimeSpan.FromSeconds(ReplicationTelemetry.LagSeconds(spool, time));
+        var (backlog, oldest) = spool.Backlog(); // one listing for both numbers
+        var lag = TimeSpan.FromSeconds(ReplicationTelemetry.LagSeconds(oldest, time));
         var data = new Dictionary<string, object> { ["backlog"] = backlog, ["lag_seconds"] = Math.Round(lag.TotalSeconds, 1) };
         return Task.FromResult(lag > options.Value.MaxLag
             ? HealthCheckResult.Degraded($"Replication lag is {lag.TotalSeconds:F0} s, over {options.Value.MaxLag.TotalSeconds:F0} s.", data: data)

@@ -35,15 +35,7 @@ public static class ReplicatorServiceExtensions
     internal static IServiceCollection AddMirrorStores(this IServiceCollection services)
     {
         services.AddStrictureStorageOptions();
-        services.AddSingleton<StorageTelemetry>();
-        services.AddSingleton(sp => new RecordKeys(Storage(sp).ObjectPrefix));
-        services.AddSingleton(sp => new FileSystemObjectStore(Storage(sp).DataDirectory));
-        services.AddSingleton(sp =>
-        {
-            var settings = Storage(sp).ToS3Settings();
-            return new S3ObjectStore(S3ClientFactory.Create(settings), settings, sp.GetRequiredService<ILogger<S3ObjectStore>>());
-        });
-        services.AddSingleton(sp => new ReplicationSpool(Storage(sp).DataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddStrictureStores();
         services.AddSingleton<ReplicationTelemetry>();
         services.AddSingleton(sp => new RecordReplicator(
             sp.GetRequiredService<FileSystemObjectStore>(), sp.GetRequiredService<S3ObjectStore>(),
@@ -68,7 +60,6 @@ public static class ReplicatorServiceExtensions
         }
     }
 
-    private static StorageOptions Storage(IServiceProvider services) => services.GetRequiredService<IOptions<StorageOptions>>().Value;
 
     /// <summary>The replicator has nothing to do unless ingest spools: refuse any other driver, saying so.</summary>
     private sealed class MirrorDriverRequired : IValidateOptions<StorageOptions>

@@ -18,9 +18,6 @@ public static partial class ArtifactsApi
 
     public const string PostArtifactOperationId = "PostArtifact";
 
-    /// <summary>How long a client should wait after a 503 before retrying.</summary>
-    private const string RetryAfterSeconds = "5";
-
     public static RouteGroupBuilder MapArtifactsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").RequireAuthorization(IngestPolicy).WithTags("Ingest");
@@ -91,7 +88,7 @@ public static partial class ArtifactsApi
                 LogStorageFailure(services.Logger, exception);
                 if (problem.Status == StatusCodes.Status503ServiceUnavailable)
                 {
-                    context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                    context.Response.Headers.RetryAfter = RequestProblem.RetryAfterSeconds;
                 }
                 return Reject(audit, problem);
             }
@@ -120,8 +117,7 @@ public static partial class ArtifactsApi
         IOException { HResult: 28 } => new RequestProblem(StatusCodes.Status507InsufficientStorage, "insufficient-storage",
             "The server is out of storage.", "The data directory is full; the post was not acknowledged."),
         IOException or UnauthorizedAccessException => RequestProblem.StorageUnavailable("The data directory could not be written; the post was not acknowledged. Retry later: posting the same run_id again is safe."),
-        ObjectIntegrityException => new RequestProblem(StatusCodes.Status500InternalServerError, "integrity-failure",
-            "A stored record failed its integrity check.",
+        ObjectIntegrityException => RequestProblem.IntegrityFailure(
             "The record already stored for this run id does not match its recorded SHA-256; it was not served or acknowledged."),
         _ => null,
     };

@@ -24,8 +24,6 @@ public static partial class RunsApi
     /// <summary>The latest run changes with every newer post: revalidate (cheap, with the ETag) each time.</summary>
     private const string RevalidateCaching = "private, no-cache";
 
-    private const string RetryAfterSeconds = "5";
-
     public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/runs/{organization}/{project}/{service}")
@@ -162,14 +160,13 @@ public static partial class RunsApi
         catch (ObjectStoreUnavailableException exception)
         {
             LogReadFailure(logger, exception);
-            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+            context.Response.Headers.RetryAfter = RequestProblem.RetryAfterSeconds;
             return RequestProblem.StorageUnavailable("The storage backend is unreachable. Retry later.").ToResult();
         }
         catch (ObjectIntegrityException exception)
         {
             LogReadFailure(logger, exception);
-            return new RequestProblem(StatusCodes.Status500InternalServerError, "integrity-failure",
-                "A stored record failed its integrity check.",
+            return RequestProblem.IntegrityFailure(
                 $"The object '{exception.Key}' does not match its recorded SHA-256; it was not served.").ToResult();
         }
     }

@@ -11,7 +11,7 @@ internal sealed class FunctionStorageValidator : IValidateOptions<StorageOptions
     {
         StorageOptions.S3Driver or StorageOptions.R2Driver => ValidateOptionsResult.Success,
         StorageOptions.FileSystemDriver => ValidateOptionsResult.Fail(
-            $"{StorageSettingNames.StorageDriver}=fs{(IsDefault(options) ? " (the default)" : "")} cannot be used in function mode " +
+            $"{StorageSettingNames.StorageDriver}=fs (the default) cannot be used in function mode " +
             $"({LambdaRuntimeRegistration.RuntimeApiVariable} is set): a function instance's disk is temporary and private to that " +
             "instance, so a record acknowledged there would be lost when Lambda discards the instance, and other instances would " +
             $"never see it. Set {StorageSettingNames.StorageDriver}=s3 (or r2) and {StorageSettingNames.ObjectBucket}."),
@@ -23,6 +23,4 @@ internal sealed class FunctionStorageValidator : IValidateOptions<StorageOptions
         // An unknown driver: StorageOptionsValidator names the valid ones.
         _ => ValidateOptionsResult.Success,
     };
-
-    private static bool IsDefault(StorageOptions options) => options.Driver == new StorageOptions().Driver;
 }

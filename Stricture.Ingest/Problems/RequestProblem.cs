@@ -11,6 +11,9 @@ public sealed record RequestProblem(int Status, string Code, string Title, strin
 {
     public const string TypePrefix = "urn:stricture:problem:";
 
+    /// <summary>How long a client should wait after a 503 before retrying (the Retry-After header).</summary>
+    public const string RetryAfterSeconds = "5";
+
     public Dictionary<string, object?> Extensions { get; init; } = [];
 
     public ProblemHttpResult ToResult()
@@ -46,6 +49,9 @@ public sealed record RequestProblem(int Status, string Code, string Title, strin
         {
             Extensions = { ["scope"] = scope },
         };
+
+    public static RequestProblem IntegrityFailure(string detail) =>
+        new(StatusCodes.Status500InternalServerError, "integrity-failure", "A stored record failed its integrity check.", detail);
 
     public static RequestProblem StorageUnavailable(string detail) =>
         new(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage is temporarily unavailable.", detail);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stricture.Ingest.Problems;
+using Stricture.Storage.Keys;
 using Stricture.Storage.Queries;
 
 namespace Stricture.Ingest.Requests;
@@ -43,12 +44,13 @@ internal static class RunQueryParser
         var firstDay = from ?? lastDay.AddDays(1 - RunQuery.DefaultDays);
         if (firstDay > lastDay)
         {
-            return Fail("invalid-range", $"'from' ({Format(firstDay)}) is after 'to' ({Format(lastDay)}).", "from");
+            return Fail("invalid-range", $"'from' ({RecordKeys.FormatDate(firstDay)}) is after 'to' ({RecordKeys.FormatDate(lastDay)}).", "from");
         }
-        if (lastDay.DayNumber - firstDay.DayNumber + 1 > RunQuery.MaxDays)
+        var days = lastDay.DayNumber - firstDay.DayNumber + 1;
+        if (days > RunQuery.MaxDays)
         {
             return Fail("range-too-long",
-                $"The range {Format(firstDay)} to {Format(lastDay)} spans {lastDay.DayNumber - firstDay.DayNumber + 1} days; " +
+                $"The range {RecordKeys.FormatDate(firstDay)} to {RecordKeys.FormatDate(lastDay)} spans {days} days; " +
                 $"the maximum is {RunQuery.MaxDays}. Query a shorter range.", "to");
         }
 
@@ -83,8 +85,6 @@ internal static class RunQueryParser
         date = ok ? parsed : null;
         return ok;
     }
-
-    private static string Format(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static (RunQuery?, RequestProblem?) Fail(string code, string detail, string field) =>
         (null, RequestProblem.BadRequest(code, detail, field));

@@ -28,8 +28,7 @@ internal static class StorageRegistration
     /// </summary>
     public static IServiceCollection AddStrictureStorage(this IServiceCollection services, bool startupWork = true)
     {
-        services.AddSingleton<StorageTelemetry>();
-        services.AddSingleton(sp => new RecordKeys(Options(sp).ObjectPrefix));
+        services.AddStrictureStores();
         services.AddSingleton<RunCatalog>();
         services.AddSingleton(sp => new RecordStore(
             sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<RunCatalog>(),
@@ -38,13 +37,6 @@ internal static class StorageRegistration
         services.AddSingleton<RunQueries>();
         services.AddSingleton<CatalogReconciler>();
 
-        services.AddSingleton(sp => new FileSystemObjectStore(Options(sp).DataDirectory));
-        services.AddSingleton(sp => new ReplicationSpool(Options(sp).DataDirectory, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp =>
-        {
-            var settings = Options(sp).ToS3Settings();
-            return new S3ObjectStore(S3ClientFactory.Create(settings), settings, sp.GetRequiredService<ILogger<S3ObjectStore>>());
-        });
         services.AddSingleton<IObjectStore>(sp => Options(sp).UsesObjectStore
             ? sp.GetRequiredService<S3ObjectStore>()
             : sp.GetRequiredService<FileSystemObjectStore>());

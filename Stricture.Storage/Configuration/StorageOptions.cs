@@ -45,9 +45,6 @@ public sealed class StorageOptions
     /// <summary>Records are written straight to the object store (s3, r2).</summary>
     public bool UsesObjectStore => Driver is S3Driver or R2Driver;
 
-    /// <summary>Records are written to the data directory (fs, mirror).</summary>
-    public bool UsesDataDirectory => Driver is FileSystemDriver or MirrorDriver;
-
     /// <summary>The object-store settings are needed: to write records, or to mirror them.</summary>
     public bool NeedsObjectStore => UsesObjectStore || Driver == MirrorDriver;
 }

@@ -111,11 +111,7 @@ public sealed partial class RecordReplicator(
 
     private async Task CopyIfAbsentAsync(StoredObject source, CancellationToken cancellationToken)
     {
-        CreateOutcome outcome;
-        await using (var staged = await remote.StageBytesAsync(source.Content, cancellationToken))
-        {
-            outcome = await remote.CommitIfAbsentAsync(staged, source.Key, cancellationToken);
-        }
+        var outcome = await remote.CreateIfAbsentAsync(source.Key, source.Content, cancellationToken);
         if (outcome == CreateOutcome.Created && remote.ChecksCommittedContent)
         {
             return; // the store checked these very bytes on receipt

@@ -72,7 +72,7 @@ public sealed class ReplicationSpool : IAcceptedRunLog
             // Read through the driver, which checks the entry against its recorded SHA-256.
             if (await _entries.ReadAsync(key, cancellationToken) is { } stored)
             {
-                entries.Add(new SpoolEntry(key, Encoding.UTF8.GetString(stored.Content.Span), SpooledAtOf(key)));
+                entries.Add(new SpoolEntry(key, Encoding.UTF8.GetString(stored.Content.Span)));
             }
         }
         return entries;

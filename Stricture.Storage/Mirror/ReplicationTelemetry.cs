@@ -37,6 +37,9 @@ public sealed class ReplicationTelemetry
 
     public void RecordFailure(string kind) => _failures.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
-    public static double LagSeconds(ReplicationSpool spool, TimeProvider time) =>
-        spool.Backlog().Oldest is { } oldest ? Math.Max(0, (time.GetUtcNow() - oldest).TotalSeconds) : 0;
+    public static double LagSeconds(ReplicationSpool spool, TimeProvider time) => LagSeconds(spool.Backlog().Oldest, time);
+
+    /// <summary>The lag for a backlog already listed: how long its oldest entry has waited.</summary>
+    public static double LagSeconds(DateTimeOffset? oldest, TimeProvider time) =>
+        oldest is { } spooledAt ? Math.Max(0, (time.GetUtcNow() - spooledAt).TotalSeconds) : 0;
 }

@@ -1,4 +1,4 @@
 namespace Stricture.Storage.Mirror;
 
-/// <summary>One pending replication: the run stored at <see cref="PayloadKey"/>, spooled at <see cref="SpooledAt"/>.</summary>
-public sealed record SpoolEntry(string EntryKey, string PayloadKey, DateTimeOffset SpooledAt);
+/// <summary>One pending replication: the run stored at <see cref="PayloadKey"/>.</summary>
+public sealed record SpoolEntry(string EntryKey, string PayloadKey);

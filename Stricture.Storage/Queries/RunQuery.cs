@@ -16,8 +16,6 @@ public sealed record RunQuery(DateOnly From, DateOnly To, string? CommitPrefix, 
     public const int MaxLimit = 1000;
 
     public const int DefaultLimit = 100;
-
-    public int Days => To.DayNumber - From.DayNumber + 1;
 }
 
 /// <summary>One page of runs, newest first; <see cref="Next"/> is null on the last page.</summary>

@@ -32,8 +32,7 @@ public static class S3ClientFactory
         }
         else
         {
-            // AWS_REGION is where Lambda (and ECS, CodeBuild) runs the process: the bucket is usually there.
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1");
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.AwsRegion);
             config.ForcePathStyle = settings.ForcePathStyle ?? false;
         }
 

@@ -61,7 +61,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         {
             await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, MaxKeys = 1 }, cancellationToken);
         }
-        catch (AmazonS3Exception exception) when (exception.ErrorCode == "NoSuchBucket" || exception.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception exception) when (IsMissingBucket(exception) || exception.StatusCode == HttpStatusCode.NotFound)
         {
             throw new InvalidOperationException(
                 $"The bucket '{Bucket}' does not exist at {Describe()}. Create it, or set STRICTURE_SERVER_OBJECT_BUCKET to an existing bucket.", exception);
@@ -131,7 +131,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             await PutAsync(request, cancellationToken);
             return ReplaceOutcome.Replaced;
         }
-        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound && !IsMissingBucket(exception))
+        catch (AmazonS3Exception exception) when (IsMissingKey(exception))
         {
             return ReplaceOutcome.NotFound;
         }
@@ -157,7 +157,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             }
             return new StoredObject(key, content, response.ETag.Trim('"'), actual);
         }
-        catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound && !IsMissingBucket(exception))
+        catch (AmazonS3Exception exception) when (IsMissingKey(exception))
         {
             return null;
         }
@@ -303,6 +303,9 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
     /// </summary>
     private static bool IsMissingBucket(AmazonS3Exception exception) => exception.ErrorCode == "NoSuchBucket";
 
+    /// <summary>A 404 for the key, not for the bucket.</summary>
+    private static bool IsMissingKey(AmazonS3Exception exception) => exception.StatusCode == HttpStatusCode.NotFound && !IsMissingBucket(exception);
+
     /// <summary>
     /// Failures that mean "the store cannot be used now", after the SDK's own retries: unreachable,
     /// failing, or refusing (credentials, a missing bucket), which only an operator can fix.
@@ -324,7 +327,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
             : $"The object store did not complete a {operation} of '{key}' in bucket '{Bucket}'.", exception);
     }
 
-    private string Describe() => _settings.Endpoint?.ToString() ?? $"AWS S3 ({_settings.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1"})";
+    private string Describe() => _settings.Endpoint?.ToString() ?? $"AWS S3 ({_settings.AwsRegion})";
 
     private static S3StagedObject Staged(StagedObject staged) =>
         staged as S3StagedObject ?? throw new ArgumentException("Content staged by another store cannot be committed here.", nameof(staged));

@@ -21,6 +21,12 @@ public sealed record S3StoreSettings
     /// <summary>Signing region; when unset: AWS_REGION (else "us-east-1") on AWS S3, "us-east-1" for custom endpoints, "auto" for R2.</summary>
     public string? Region { get; init; }
 
+    /// <summary>
+    /// The region on AWS S3 itself (no endpoint): <see cref="Region"/>, else AWS_REGION, which is where
+    /// Lambda (and ECS, CodeBuild) runs the process and the bucket usually is, else us-east-1.
+    /// </summary>
+    public string AwsRegion => Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
+
     /// <summary>Path-style addressing (bucket in the path, not the host name); on by default with an endpoint.</summary>
     public bool? ForcePathStyle { get; init; }
 

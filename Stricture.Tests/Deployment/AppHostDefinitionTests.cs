@@ -15,7 +15,7 @@ namespace Stricture.Tests.Deployment;
 /// </summary>
 public sealed partial class AppHostDefinitionTests
 {
-    private static readonly string Source = File.ReadAllText(Path.Combine(RenderedManifests.RepositoryRoot, "Stricture.AppHost", "Program.cs"));
+    private static readonly string Source = File.ReadAllText(Repository.Path("Stricture.AppHost", "Program.cs"));
 
     private static Dictionary<string, string> Resources() =>
         ProjectResource().Matches(Source).ToDictionary(match => match.Groups["name"].Value, match => match.Groups["chain"].Value);
@@ -65,7 +65,7 @@ public sealed partial class AppHostDefinitionTests
     public void The_AppHost_project_is_an_Aspire_13_1_AppHost_whose_packages_have_central_versions()
     {
         // MSBuild never loads the project here (the solution does not build it), so a malformed file would go unnoticed.
-        var project = XDocument.Load(Path.Combine(RenderedManifests.RepositoryRoot, "Stricture.AppHost", "Stricture.AppHost.csproj")).Root!;
+        var project = XDocument.Load(Repository.Path("Stricture.AppHost", "Stricture.AppHost.csproj")).Root!;
         Assert.Equal("Aspire.AppHost.Sdk/13.1.0", (string?)project.Attribute("Sdk"));
         Assert.Equal("Exe", project.Descendants("OutputType").Single().Value);
         Assert.NotEmpty(project.Descendants("UserSecretsId").Single().Value);
@@ -74,13 +74,13 @@ public sealed partial class AppHostDefinitionTests
         Assert.Equal(new[] { "Stricture.Ingest", "Stricture.Replicator", "Stricture.Storage" }, references.Keys.Order());
         Assert.Equal("false", (string?)references["Stricture.Storage"].Attribute("IsAspireProjectResource"));
 
-        var versions = XDocument.Load(Path.Combine(RenderedManifests.RepositoryRoot, "Directory.Packages.props")).Descendants("PackageVersion")
+        var versions = XDocument.Load(Repository.Path("Directory.Packages.props")).Descendants("PackageVersion")
             .ToDictionary(v => (string)v.Attribute("Include")!, v => (string)v.Attribute("Version")!);
         Assert.All(project.Descendants("PackageReference"), package => Assert.Contains((string)package.Attribute("Include")!, versions.Keys));
         Assert.StartsWith("13.1.", versions["Aspire.Hosting.Testing"], StringComparison.Ordinal);
 
         // The switch: the tests reference the AppHost and Aspire.Hosting.Testing only with StrictureAspire=true.
-        var tests = XDocument.Load(Path.Combine(RenderedManifests.RepositoryRoot, "Stricture.Tests", "Stricture.Tests.csproj")).Root!;
+        var tests = XDocument.Load(Repository.Path("Stricture.Tests", "Stricture.Tests.csproj")).Root!;
         var switched = tests.Elements("ItemGroup").Single(group => (string?)group.Attribute("Condition") == "'$(StrictureAspire)' == 'true'");
         Assert.Contains(switched.Elements("PackageReference"), r => (string?)r.Attribute("Include") == "Aspire.Hosting.Testing");
         Assert.Contains(switched.Elements("ProjectReference"), r => ((string?)r.Attribute("Include"))?.EndsWith("Stricture.AppHost.csproj", StringComparison.Ordinal) is true);

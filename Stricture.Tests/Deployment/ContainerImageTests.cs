@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Stricture.Ingest.Configuration;
+using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Deployment;
 
@@ -15,7 +16,7 @@ public sealed partial class ContainerImageTests
     [InlineData("replicator", "Stricture.Replicator", 8086)]
     public void The_image_is_a_non_root_runtime_image_configured_only_by_settings_its_service_reads(string service, string project, int port)
     {
-        var path = Path.Combine(RenderedManifests.RepositoryRoot, "deploy", "containers", $"{service}.Dockerfile");
+        var path = Repository.Path("deploy", "containers", $"{service}.Dockerfile");
         var lines = JoinContinuations(File.ReadAllLines(path));
         var finalStage = lines.SkipWhile(line => !line.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
         finalStage = finalStage.Skip(finalStage.FindLastIndex(line => line.StartsWith("FROM ", StringComparison.Ordinal))).ToList();

@@ -31,8 +31,6 @@ public sealed class RenderedManifests
 
     public IReadOnlyList<JsonObject> Resources { get; }
 
-    public static string RepositoryRoot => Repository.Root;
-
     public static RenderedManifests Of(string overlay) =>
         Rendered.GetOrAdd(overlay, name => new Lazy<RenderedManifests>(() => Render(name))).Value;
 
@@ -84,7 +82,7 @@ public sealed class RenderedManifests
 
     private static RenderedManifests Render(string overlay)
     {
-        var directory = Path.Combine(RepositoryRoot, "deploy", "kubernetes", "overlays", overlay);
+        var directory = Repository.Path("deploy", "kubernetes", "overlays", overlay);
         var start = new ProcessStartInfo("kubectl", ["kustomize", directory])
         {
             RedirectStandardOutput = true,

@@ -9,7 +9,7 @@ namespace Stricture.Tests.Function;
 /// <summary>The adapter's mapping of HTTP API (payload 2.0) events to ASP.NET Core features and of responses back.</summary>
 public sealed class HttpApiMappingTests
 {
-    private static readonly LambdaInvocation Invocation = new("invocation-1", null, null, null, []);
+    private static readonly LambdaInvocation Invocation = new("invocation-1", null, null, []);
 
     private static HttpApiRequest Event(string method = "POST", string rawPath = "/v1/artifacts", string stage = "$default") => new()
     {

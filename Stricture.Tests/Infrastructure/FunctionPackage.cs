@@ -13,13 +13,7 @@ public sealed class FunctionPackage
 
     private static readonly Lazy<Task<FunctionPackage>> Shared = new(CreateAsync);
 
-    private FunctionPackage(string zipPath, string taskDirectory)
-    {
-        ZipPath = zipPath;
-        TaskDirectory = taskDirectory;
-    }
-
-    public string ZipPath { get; }
+    private FunctionPackage(string taskDirectory) => TaskDirectory = taskDirectory;
 
     /// <summary>Where the zip was unpacked: Lambda's /var/task.</summary>
     public string TaskDirectory { get; }
@@ -36,7 +30,7 @@ public sealed class FunctionPackage
         // Extraction restores each entry's Unix permissions from the zip, as Lambda does: a bootstrap
         // zipped without its execute bit would fail here as it fails there.
         await ZipFile.ExtractToDirectoryAsync(zipPath, taskDirectory);
-        return new FunctionPackage(zipPath, taskDirectory);
+        return new FunctionPackage(taskDirectory);
     }
 
     /// <summary>

@@ -17,7 +17,15 @@ public static class RepositoryScript
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(deadline.Token);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // the script and what it started (a build, a server), not left running
+            throw new TimeoutException($"{script} {string.Join(' ', arguments)} did not finish within {timeout}.");
+        }
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");

@@ -157,6 +157,4 @@ public sealed record RuntimeReply(string RequestId, byte[]? Response, RuntimeErr
 public sealed record RuntimeErrorReport(string ErrorTypeHeader, JsonElement Body)
 {
     public string ErrorMessage => Body.GetProperty("errorMessage").GetString()!;
-
-    public string ErrorType => Body.GetProperty("errorType").GetString()!;
 }

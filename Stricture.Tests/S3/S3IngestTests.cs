@@ -10,7 +10,7 @@ namespace Stricture.Tests.S3;
 public sealed class S3IngestTests : BucketTest
 {
     [Fact]
-    public async Task An_accepted_post_is_in_theBucket_at_its_location_with_its_sha256()
+    public async Task An_accepted_post_is_in_the_bucket_at_its_location_with_its_sha256()
     {
         await using var server = IngestServer.Start(S3.IngestSettings(Bucket));
         var response = await server.Client.PostAsync(Posts.Valid(runId: "s3-run", generatedAt: "2026-11-22T10:00:00Z"));
@@ -95,14 +95,14 @@ public sealed class S3IngestTests : BucketTest
     }
 
     [Fact]
-    public async Task Readiness_reports_theBucket_reachable()
+    public async Task Readiness_reports_the_bucket_reachable()
     {
         await using var server = IngestServer.Start(S3.IngestSettings(Bucket));
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health")).StatusCode);
     }
 
     [Fact]
-    public async Task A_missingBucket_refuses_start_up_and_names_theBucket()
+    public async Task A_missing_bucket_refuses_start_up_and_names_the_bucket()
     {
         using var data = new TestDirectory();
         var environment = S3.IngestEnvironment("no-such-bucket-here");

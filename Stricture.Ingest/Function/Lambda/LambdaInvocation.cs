@@ -7,6 +7,5 @@ namespace Stricture.Ingest.Function.Lambda;
 internal sealed record LambdaInvocation(
     string RequestId,
     DateTimeOffset? Deadline,
-    string? InvokedFunctionArn,
     string? TraceId,
     byte[] Event);

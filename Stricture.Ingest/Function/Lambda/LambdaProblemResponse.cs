@@ -6,7 +6,9 @@ namespace Stricture.Ingest.Function.Lambda;
 /// <summary>
 /// A problem response (RFC 9457, in the shape of the application's problems: type
 /// <c>urn:stricture:problem:&lt;code&gt;</c>, title, status, detail, code) that the adapter itself
-/// sends, for the few failures that happen around the application rather than inside it.
+/// sends, for the few failures that happen around the application rather than inside it. Written
+/// here rather than through RequestProblem because the adapter's sources also build the cold-start
+/// baseline app (bench/Stricture.BareFunction), which has none of the application's code.
 /// </summary>
 internal static class LambdaProblemResponse
 {

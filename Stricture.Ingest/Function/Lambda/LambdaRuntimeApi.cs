@@ -20,7 +20,6 @@ internal sealed class LambdaRuntimeApi : IDisposable
 
     private const string RequestIdHeader = "Lambda-Runtime-Aws-Request-Id";
     private const string DeadlineHeader = "Lambda-Runtime-Deadline-Ms";
-    private const string FunctionArnHeader = "Lambda-Runtime-Invoked-Function-Arn";
     private const string TraceIdHeader = "Lambda-Runtime-Trace-Id";
     private const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
@@ -49,7 +48,7 @@ internal sealed class LambdaRuntimeApi : IDisposable
             ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
             : (DateTimeOffset?)null;
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return new LambdaInvocation(requestId, deadline, Header(response, FunctionArnHeader), Header(response, TraceIdHeader), body);
+        return new LambdaInvocation(requestId, deadline, Header(response, TraceIdHeader), body);
     }
 
     public async Task RespondAsync(string requestId, byte[] response, CancellationToken cancellationToken)

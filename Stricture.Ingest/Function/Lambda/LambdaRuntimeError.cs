@@ -23,6 +23,9 @@ internal sealed record LambdaRuntimeError(
     /// <summary>The adapter itself failed on an invocation (not the application: its errors are HTTP responses).</summary>
     public const string AdapterFailure = "Runtime.AdapterFailure";
 
+    /// <summary>An event this function does not serve; <paramref name="message"/> says why.</summary>
+    public static LambdaRuntimeError Unsupported(string message) => new(message, "UnsupportedEvent", UnsupportedEvent);
+
     public static LambdaRuntimeError From(Exception exception, string category) =>
         new(exception.Message, exception.GetType().Name, category);
 }

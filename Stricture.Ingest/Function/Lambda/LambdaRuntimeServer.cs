@@ -93,23 +93,22 @@ internal sealed partial class LambdaRuntimeServer(
         }
         if (HttpApiMapping.Explain(request) is { } unsupported)
         {
-            await runtime.ReportInvocationErrorAsync(invocation.RequestId,
-                new LambdaRuntimeError(unsupported, "UnsupportedEvent", LambdaRuntimeError.UnsupportedEvent), stopping);
+            await runtime.ReportInvocationErrorAsync(invocation.RequestId, LambdaRuntimeError.Unsupported(unsupported), stopping);
             return;
         }
+        var method = request!.RequestContext!.Http!.Method!;
 
         using var timeLimit = new InvocationTimeLimit(invocation.Deadline, stopping);
         IFeatureCollection features;
         InvocationResponse response;
         try
         {
-            (features, response) = HttpApiMapping.ToFeatures(request!, invocation, timeLimit.Token);
+            (features, response) = HttpApiMapping.ToFeatures(request, invocation, timeLimit.Token);
         }
         catch (FormatException exception)
         {
             await runtime.ReportInvocationErrorAsync(invocation.RequestId,
-                new LambdaRuntimeError($"The event's body is marked base64 but is not: {exception.Message}", "UnsupportedEvent",
-                    LambdaRuntimeError.UnsupportedEvent), stopping);
+                LambdaRuntimeError.Unsupported($"The event's body is marked base64 but is not: {exception.Message}"), stopping);
             return;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -138,19 +137,19 @@ internal sealed partial class LambdaRuntimeServer(
             // 499 the exception handler records for one); what it wrote, if anything, is incomplete.
             if (timeLimit.Reached && (failure is not null || response.StatusCode == StatusCodes.Status499ClientClosedRequest))
             {
-                LogTimeLimitReached(logger, request!.RequestContext!.Http!.Method!, request.RawPath);
+                LogTimeLimitReached(logger, method, request.RawPath);
                 await RespondAsync(invocation, InvocationTimeLimit.ProblemResponse(), stopping);
             }
             else if (failure is null)
             {
-                await RespondAsync(invocation, HttpApiMapping.ToResponse(response, request!.RequestContext!.Http!.Method!), stopping);
+                await RespondAsync(invocation, HttpApiMapping.ToResponse(response, method), stopping);
             }
             else if (!response.HasStarted)
             {
                 // What Kestrel sends when the application throws before starting the response: a bare 500.
                 LogApplicationFailed(logger, failure);
                 response.Reset(StatusCodes.Status500InternalServerError);
-                await RespondAsync(invocation, HttpApiMapping.ToResponse(response, request!.RequestContext!.Http!.Method!), stopping);
+                await RespondAsync(invocation, HttpApiMapping.ToResponse(response, method), stopping);
             }
             else
             {
