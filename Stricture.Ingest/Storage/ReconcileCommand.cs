@@ -20,12 +20,13 @@ internal static class ReconcileCommand
         var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         builder.Services.AddStrictureStorageOptions();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddStrictureStorage();
+        builder.Services.AddStrictureStorage(startupWork: false); // the command runs StorageStartup itself, below
         await using var app = builder.Build();
         try
         {
             _ = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var startup = app.Services.GetServices<IHostedService>().OfType<StorageStartup>().Single();
+            // Made directly rather than found among the hosted services, which would construct them all (the web host's included).
+            var startup = ActivatorUtilities.CreateInstance<StorageStartup>(app.Services);
             await startup.StartAsync(CancellationToken.None);
             try
             {

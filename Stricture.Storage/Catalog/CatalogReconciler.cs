@@ -80,9 +80,10 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
             report.Unreadable += read.Length - entries.Count;
             if (entries.Count > 0)
             {
-                await catalog.MergeIntoManifestAsync(keys.Manifest(day.Service, day.Date), entries, cancellationToken);
+                var manifestKey = keys.Manifest(day.Service, day.Date);
+                await catalog.MergeIntoManifestAsync(manifestKey, entries, cancellationToken);
                 report.EntriesAdded += entries.Count;
-                LogEntriesAdded(logger, entries.Count, keys.Manifest(day.Service, day.Date));
+                LogEntriesAdded(logger, entries.Count, manifestKey);
             }
             manifest = await catalog.ReadManifestAsync(day.Service, day.Date, cancellationToken);
         }
