@@ -1,68 +1,55 @@
-using Microsoft.Extensions.Configuration;
 using Stricture.AppHost;
 
-// The local graph (docs/deployment.md): MinIO, the ingest API in mirror mode and the replicator,
-// wired only through references and environment variables, so the services run here exactly as
-// they run anywhere else. The services read every setting below; Stricture.Tests checks the names.
+// The local graph (docs/deployment.md): an S3 store, the ingest API in mirror mode and the replicator,
+// wired only through references and environment variables, so the services run here exactly as they
+// run anywhere else. Stricture.Tests builds this model and starts it through Aspire.Hosting.Testing.
 var builder = DistributedApplication.CreateBuilder(args);
 
-// AppHost configuration: appsettings.json, user secrets, environment (MinIO__Tag=...) or arguments (MinIO:Tag=...).
-var minioSettings = builder.Configuration.GetSection("MinIO");
-var strictureSettings = builder.Configuration.GetSection("Stricture");
-var bucket = Setting(strictureSettings, "Bucket", "stricture");
-// One directory for both services: ingest writes records and spools them there, the replicator reads the spool.
-var dataDirectory = Path.GetFullPath(Setting(strictureSettings, "DataDirectory", Path.Combine(builder.AppHostDirectory, ".stricture-server-data")));
-
-// Parameters:minio-user, Parameters:minio-password and Parameters:ingest-token (user secrets, or the dashboard asks).
-var minioUser = builder.AddParameter("minio-user");
-var minioPassword = builder.AddParameter("minio-password", secret: true);
-var ingestToken = builder.AddParameter("ingest-token", secret: true);
-
-// MinIO OSS is archived and its Docker Hub images are gone; the same tags still resolve on quay.io.
-// CommunityToolkit marks the integration obsolete from 13.3.0 (RustFs and SeaweedFS are its successors).
-#pragma warning disable CS0618
-var minio = builder.AddMinioContainer("minio", minioUser, minioPassword)
-#pragma warning restore CS0618
-    .WithImage(Setting(minioSettings, "Image", "minio/minio"))
-    .WithImageTag(Setting(minioSettings, "Tag", "RELEASE.2025-09-07T16-13-09Z"))
-    .WithImageRegistry(Setting(minioSettings, "Registry", "quay.io"));
-if (!string.Equals(minioSettings["DataVolume"], "false", StringComparison.OrdinalIgnoreCase))
+GraphSettings settings;
+try
 {
-    minio.WithDataVolume();
+    settings = GraphSettings.From(builder.Configuration, builder.AppHostDirectory);
+}
+catch (GraphSettingException refused)
+{
+    Console.Error.WriteLine($"Stricture.AppHost: {refused.Message}");
+    return 1;
 }
 
-// Runs once MinIO is healthy; WaitFor(minio) below waits for it to finish, so the bucket exists
-// before either service starts.
-minio.OnResourceReady(async (resource, _, cancellationToken) =>
-{
-    var connectionString = await resource.GetConnectionStringAsync(cancellationToken)
-        ?? throw new InvalidOperationException("MinIO has no connection string yet.");
-    await MinioBucket.EnsureExistsAsync(connectionString, bucket, cancellationToken);
-});
+var store = builder.AddObjectStore(settings);
 
-// No launch profiles in the service projects: WithHttpEndpoint gives each one its ASPNETCORE_URLS.
+// Parameters:ingest-token: generated once and kept in the AppHost's user secrets; the dashboard shows it.
+var ingestToken = builder.AddParameter("ingest-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+// Both services share one data directory: ingest writes records and spools them, the replicator reads the spool.
 builder.AddProject<Projects.Stricture_Ingest>("ingest")
-    .WithReference(minio)
-    .WaitFor(minio)
-    .WithHttpEndpoint()
+    .WithReference(store)
+    .WaitFor(store)
+    .WithHttpEndpoint(port: settings.IngestPort)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithEnvironment("STRICTURE_SERVER_STORAGE_DRIVER", "mirror")
-    .WithEnvironment("STRICTURE_SERVER_OBJECT_BUCKET", bucket)
-    .WithEnvironment("STRICTURE_SERVER_DATA_DIR", dataDirectory)
+    .WithEnvironment("STRICTURE_SERVER_OBJECT_BUCKET", settings.Bucket)
+    .WithEnvironment("STRICTURE_SERVER_DATA_DIR", settings.DataDirectory)
     .WithEnvironment("STRICTURE_SERVER_AUTH_MODE", "token")
     .WithEnvironment("STRICTURE_SERVER_INGEST_TOKEN", ingestToken);
 
 builder.AddProject<Projects.Stricture_Replicator>("replicator")
-    .WithReference(minio)
-    .WaitFor(minio)
+    .WithReference(store)
+    .WaitFor(store)
     .WithHttpEndpoint()
     .WithHttpHealthCheck("/health")
     .WithEnvironment("STRICTURE_SERVER_STORAGE_DRIVER", "mirror")
-    .WithEnvironment("STRICTURE_SERVER_OBJECT_BUCKET", bucket)
-    .WithEnvironment("STRICTURE_SERVER_DATA_DIR", dataDirectory);
+    .WithEnvironment("STRICTURE_SERVER_OBJECT_BUCKET", settings.Bucket)
+    .WithEnvironment("STRICTURE_SERVER_DATA_DIR", settings.DataDirectory);
 
-builder.Build().Run();
-
-static string Setting(IConfiguration section, string key, string defaultValue) =>
-    section[key] is { Length: > 0 } value ? value : defaultValue;
+try
+{
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (ContainerRuntimeUnavailableException refused)
+{
+    Console.Error.WriteLine($"Stricture.AppHost: {refused.Message}");
+    return 1;
+}

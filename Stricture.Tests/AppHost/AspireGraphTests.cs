@@ -1,76 +1,70 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using Amazon.S3;
-using Aspire.Hosting.Testing;
-using Stricture.AppHost;
 using Stricture.Tests.Infrastructure;
+using Stricture.Tests.S3;
 
 namespace Stricture.Tests.AppHost;
 
 /// <summary>
-/// The AppHost's own graph, started through Aspire.Hosting.Testing: MinIO in a container, ingest
-/// and the replicator as projects. Compiled and run only with -p:StrictureAspire=true, where the
-/// Aspire packages restore and a container runtime runs (docs/deployment.md). The same topology
-/// runs here as plain processes in MirrorGraph (Graph/GraphScenarioTests.cs).
+/// The whole graph as a developer runs it (dotnet run, project Stricture.AppHost), with the real S3
+/// test server as its store. Pauses that server, so it runs alone (see <see cref="S3OutageCollection"/>).
 /// </summary>
-public sealed class AspireGraphTests
+[Collection(nameof(S3OutageCollection))]
+public sealed class AspireGraphTests(AspireGraph graph) : IClassFixture<AspireGraph>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan ReplicationTimeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task An_artifact_posted_to_ingest_is_replicated_to_the_MinIO_bucket()
+    public async Task A_post_through_the_graph_is_read_back_and_reaches_the_bucket_byte_identical()
     {
-        using var timeout = new CancellationTokenSource(Timeout);
-        var cancellationToken = timeout.Token;
-        using var data = new TestDirectory();
-        const string bucket = "stricture-graph-test";
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        using var anonymous = graph.IngestClient(authenticated: false);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(Posts.Valid(runId: "graph-anonymous"))).StatusCode);
 
-        // AppHost configuration as arguments: the secret parameters, a fresh data directory and,
-        // without the data volume, a fresh MinIO, so the AppHost must create the bucket itself.
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Stricture_AppHost>(
-            [
-                $"Parameters:minio-password={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}",
-                $"Parameters:ingest-token={token}",
-                $"Stricture:Bucket={bucket}",
-                $"Stricture:DataDirectory={data.Path}",
-                "MinIO:DataVolume=false",
-            ],
-            cancellationToken);
-        await using var app = await appHost.BuildAsync(cancellationToken);
-        await app.StartAsync(cancellationToken);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("ingest", cancellationToken);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("replicator", cancellationToken);
-
-        using var http = app.CreateHttpClient("ingest");
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await http.PostAsync(Posts.Valid(runId: "aspire-graph-001"));
+        using var client = graph.IngestClient();
+        var response = await client.PostAsync(Posts.Valid(runId: "graph-001", generatedAt: "2026-11-22T09:30:00Z"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var accepted = await response.JsonBodyAsync();
         var location = accepted.GetProperty("location").GetString()!;
+        var sha256 = accepted.GetProperty("sha256").GetString()!;
 
-        var connectionString = await app.GetConnectionStringAsync("minio", cancellationToken);
-        using var minio = MinioBucket.CreateClient(connectionString!);
-        Assert.Equal(accepted.GetProperty("sha256").GetString(), Posts.Sha256(await ReadWhenPresentAsync(minio, bucket, location, cancellationToken)));
+        // Read back through the graph's read API: by id, latest, and by date.
+        var byId = await client.GetAsync("/v1/runs/acme/checkout/api/graph-001");
+        Assert.Equal(HttpStatusCode.OK, byId.StatusCode);
+        Assert.Equal(sha256, Posts.Sha256(await byId.Content.ReadAsByteArrayAsync()));
+        var latest = await client.GetAsync("/v1/runs/acme/checkout/api/latest");
+        Assert.Equal("/v1/runs/acme/checkout/api/graph-001", latest.Content.Headers.ContentLocation?.OriginalString);
+        var day = await (await client.GetAsync("/v1/runs/acme/checkout/api?from=2026-11-22&to=2026-11-22")).JsonBodyAsync();
+        Assert.Equal(location, Assert.Single(day.GetProperty("runs").EnumerateArray()).GetProperty("key").GetString());
+
+        // The replicator copies it to the bucket the AppHost created.
+        var copied = await graph.ReadFromBucketWhenPresentAsync(location, ReplicationTimeout);
+        Assert.True(copied is not null, $"{location} must reach the bucket {graph.Bucket}");
+        Assert.Equal(sha256, Posts.Sha256(copied!));
     }
 
-    /// <summary>The object's bytes once the replicator has copied it; polls until then.</summary>
-    private static async Task<byte[]> ReadWhenPresentAsync(AmazonS3Client client, string bucket, string key, CancellationToken cancellationToken)
+    [Fact]
+    public async Task While_the_store_is_paused_ingest_keeps_accepting_and_the_backlog_converges_after_it()
     {
-        while (true)
+        using var client = graph.IngestClient();
+        var accepted = new Dictionary<string, string>();
+
+        // 1. Pause the S3 server: mirror mode acknowledges from local disk, so every post is still a 202.
+        await using (await GatewayPause.StartAsync(graph.S3))
         {
-            try
+            for (var i = 0; i < 10; i++)
             {
-                using var response = await client.GetObjectAsync(bucket, key, cancellationToken);
-                using var content = new MemoryStream();
-                await response.ResponseStream.CopyToAsync(content, cancellationToken);
-                return content.ToArray();
+                var response = await client.PostAsync(Posts.Valid(runId: $"graph-outage-{i:D3}"));
+                Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"post {i} during the outage must be accepted, got {response.StatusCode}");
+                var body = await response.JsonBodyAsync();
+                accepted[body.GetProperty("location").GetString()!] = body.GetProperty("sha256").GetString()!;
             }
-            catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.NotFound)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-            }
+        }
+
+        // 2. Resumed: the replicator drains the backlog by itself, every record byte-identical.
+        foreach (var (location, sha256) in accepted)
+        {
+            var copied = await graph.ReadFromBucketWhenPresentAsync(location, ReplicationTimeout);
+            Assert.True(copied is not null, $"{location}, accepted during the outage, must reach the bucket after it");
+            Assert.Equal(sha256, Posts.Sha256(copied!));
         }
     }
 }

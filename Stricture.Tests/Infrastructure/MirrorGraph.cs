@@ -66,9 +66,9 @@ public sealed class MirrorGraph : IAsyncDisposable
 
     /// <summary>
     /// What Stricture.AppHost gives both services, besides the data directory (which the process
-    /// helpers set) and ingest's token authentication (GraphScenarioTests adds it): its MinIO
+    /// helpers set) and ingest's token authentication: its MinIO
     /// reference (ConnectionStrings__minio), the mirror driver and the bucket.
-    /// AppHostDefinitionTests holds the AppHost to these names.
+    /// AppHostModelTests holds the AppHost to these names.
     /// </summary>
     public static Dictionary<string, string> AppHostEnvironment(string minioConnectionString, string bucket) => new()
     {

@@ -1,11 +1,13 @@
+extern alias apphost;
+
 using Amazon.S3.Model;
-using Stricture.AppHost;
+using apphost::Stricture.AppHost;
 using Stricture.Tests.Infrastructure;
 
-namespace Stricture.Tests.Deployment;
+namespace Stricture.Tests.AppHost;
 
 /// <summary>
-/// The AppHost's bucket initializer (Stricture.AppHost/MinioBucket.cs, compiled into the tests too),
+/// The AppHost's bucket initializer (Stricture.AppHost/MinioBucket.cs),
 /// against the real S3 server, with the connection string in the form the AppHost's MinIO resource gives.
 /// </summary>
 public sealed class MinioBucketTests
