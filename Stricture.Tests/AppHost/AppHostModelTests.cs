@@ -1,7 +1,6 @@
 extern alias apphost;
-
-using Aspire.Hosting.ApplicationModel;
 using apphost::Stricture.AppHost;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 using Stricture.Tests.Deployment;
 using HostingDefaults = Microsoft.Extensions.Hosting.Extensions;
@@ -113,8 +112,7 @@ public sealed class AppHostModelTests
         Assert.Contains(resource.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Resource.Name == "minio" && r.Type == "Reference");
         Assert.Single(resource.Annotations.OfType<HealthCheckAnnotation>());
         Assert.Contains(resource.Annotations.OfType<EndpointAnnotation>(), e => e.UriScheme == "http");
-        _ = HostingDefaults.HealthEndpointPath; // the path WithHttpHealthCheck("/health") probes is the one ServiceDefaults maps
-        Assert.Equal("/health", HostingDefaults.HealthEndpointPath);
+        Assert.Equal("/health", HostingDefaults.HealthEndpointPath); // the path WithHttpHealthCheck probes is the one ServiceDefaults maps
     }
 
     [Theory]

@@ -1,12 +1,11 @@
 extern alias apphost;
-
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Amazon.S3;
+using apphost::Stricture.AppHost;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using apphost::Stricture.AppHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Stricture.Tests.Infrastructure;
