@@ -84,11 +84,16 @@ public static class InputFiles
         return (before.Count((byte)'\n') + 1, offset - lastNewline);
     }
 
-    // The reader's messages end with its own position in a second sentence; ours is clearer.
+    // The reader's messages end with its own position, and some with advice about its options that
+    // means nothing to someone fixing a file.
     private static string FirstSentence(string message)
     {
-        var end = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return end > 0 ? message[..end].Trim() : message;
+        foreach (var tail in new[] { " LineNumber:", " Change the reader options.", " which is not supported in this mode" })
+        {
+            var end = message.IndexOf(tail, StringComparison.Ordinal);
+            message = end > 0 ? message[..end].Trim() : message;
+        }
+        return message.EndsWith('.') ? message : message + ".";
     }
 
     private static string Describe(JsonTokenType token) => token switch
