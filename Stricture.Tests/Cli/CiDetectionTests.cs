@@ -76,7 +76,10 @@ public sealed class CiDetectionTests
     {
         var run = CiDetection.Detect(new Dictionary<string, string>
         {
-            ["GITLAB_CI"] = "true", ["CI_PIPELINE_ID"] = "1", ["CI_JOB_ID"] = "2", ["CI_JOB_STARTED_AT"] = "2026-11-22T09:30:00Z",
+            ["GITLAB_CI"] = "true",
+            ["CI_PIPELINE_ID"] = "1",
+            ["CI_JOB_ID"] = "2",
+            ["CI_JOB_STARTED_AT"] = "2026-11-22T09:30:00Z",
         }.GetValueOrDefault);
 
         Assert.Equal("2026-11-22T09:30:00Z", run?.GeneratedAt);
