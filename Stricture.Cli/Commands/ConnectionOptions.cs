@@ -36,7 +36,8 @@ public sealed class ConnectionOptions
         EnvironmentOption.Require(command, Server, "STRICTURE_SERVER_URL");
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Oidc) && !string.IsNullOrEmpty(result.GetValue(Token)))
+            if (EnvironmentOption.IsOn(result, Oidc, "STRICTURE_OIDC") &&
+                !string.IsNullOrEmpty(EnvironmentOption.Given(result, Token) ?? Environment.GetEnvironmentVariable("STRICTURE_TOKEN")))
             {
                 result.AddError("--oidc and --token (or STRICTURE_TOKEN) are alternatives; give one.");
             }

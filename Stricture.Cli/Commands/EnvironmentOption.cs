@@ -32,7 +32,7 @@ public static class EnvironmentOption
     public static Option<bool> Flag(string name, string variable, string description) => new(name)
     {
         Description = $"{description} [env: {variable}=true]",
-        DefaultValueFactory = _ => Read(variable) is { } value && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1"),
+        DefaultValueFactory = _ => IsTrue(Read(variable)),
     };
 
     public static Option<TimeSpan> Duration(string name, string variable, string description, TimeSpan fallback) => new(name)
@@ -68,11 +68,24 @@ public static class EnvironmentOption
     public static void Require(Command command, Option<string?> option, string variable) =>
         command.Validators.Add(result =>
         {
-            if (string.IsNullOrEmpty(result.GetValue(option)))
+            if (string.IsNullOrEmpty(Given(result, option) ?? Read(variable)))
             {
                 result.AddError($"{option.Name} is required (or set {variable}).");
             }
         });
+
+    /// <summary>
+    /// The option's value when it is on the command line, else null. Command validators run before
+    /// defaults are computed, so they read the variable themselves rather than the option's default.
+    /// </summary>
+    public static T? Given<T>(CommandResult result, Option<T> option) =>
+        result.GetResult(option) is { Implicit: false } ? result.GetValue(option) : default;
+
+    /// <summary>Whether a flag is on, from the command line or its variable.</summary>
+    public static bool IsOn(CommandResult result, Option<bool> option, string variable) =>
+        Given(result, option) || IsTrue(Read(variable));
+
+    private static bool IsTrue(string? value) => value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
 
     private static string? Read(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;

@@ -119,6 +119,38 @@ public sealed class PushTests
     }
 
     [Fact]
+    public async Task A_push_set_up_only_through_STRICTURE_variables_is_accepted()
+    {
+        await using var server = IngestServer.Start();
+        var environment = new Dictionary<string, string>
+        {
+            ["STRICTURE_SERVER_URL"] = server.BaseAddress.ToString(),
+            ["STRICTURE_ORGANIZATION"] = "acme",
+            ["STRICTURE_PROJECT"] = "checkout",
+            ["STRICTURE_SERVICE"] = "payments-api",
+            ["STRICTURE_ARTIFACT"] = CliFixtures.Artifact,
+            ["STRICTURE_DIFF"] = CliFixtures.Diff,
+            ["STRICTURE_RUN_ID"] = "from-the-environment",
+            ["STRICTURE_COMMIT"] = "abcdef1234567",
+            ["STRICTURE_GENERATED_AT"] = "2026-11-22T09:30:00+01:00",
+            ["STRICTURE_METADATA"] = "pipeline=nightly\nowner=team-payments\n",
+            ["STRICTURE_TIMEOUT"] = "30s",
+            ["STRICTURE_JSON"] = "true",
+        };
+
+        var push = await StrictureTool.RunAsync(["push"], environment);
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        var location = JsonDocument.Parse(push.Stdout).RootElement.GetProperty("location").GetString()!;
+        Assert.Contains("/date=2026-11-22/run=from-the-environment/", location);
+        var envelope = JsonDocument.Parse(await File.ReadAllBytesAsync(server.PathOf(location))).RootElement;
+        Assert.Equal("abcdef1234567", envelope.GetProperty("commit_sha").GetString());
+        Assert.Equal("2026-11-22T09:30:00+01:00", envelope.GetProperty("generated_at").GetString());
+        Assert.Equal("""{"pipeline":"nightly","owner":"team-payments"}""", envelope.GetProperty("metadata").GetRawText());
+        Assert.True(envelope.TryGetProperty("diff", out _), "STRICTURE_DIFF must be sent");
+    }
+
+    [Fact]
     public async Task A_refused_token_exits_4_after_a_single_attempt()
     {
         await using var server = IngestServer.Start(new Dictionary<string, string?>
