@@ -65,7 +65,8 @@ public sealed class RetryingSender(HttpClient client, TimeSpan timeout, TextWrit
         }
         catch (Exception exception) when (exception is TimeoutRejectedException or HttpRequestException)
         {
-            var last = exception is HttpRequestException ? Describe(exception) : lastFailure;
+            // Callers end the sentence; a server's detail already ends with its own full stop.
+            var last = (exception is HttpRequestException ? Describe(exception) : lastFailure).TrimEnd('.');
             throw new ServerUnavailableException(
                 $"no answer within --timeout {Duration.Format(timeout)} after {attempts} {(attempts == 1 ? "attempt" : "attempts")}; the last: {last}", attempts);
         }
