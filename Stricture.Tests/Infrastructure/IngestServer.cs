@@ -35,7 +35,9 @@ public sealed class IngestServer : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static IngestServer Start(IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null)
+    /// <summary>Starts the server; <paramref name="services"/> adds registrations, such as a startup filter that watches requests arrive.</summary>
+    public static IngestServer Start(IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null,
+        Action<IServiceCollection>? services = null)
     {
         var owned = dataDirectory is null ? new TestDirectory() : null;
         dataDirectory ??= owned!.Path;
@@ -48,7 +50,7 @@ public sealed class IngestServer : IAsyncDisposable
         {
             all[key] = value;
         }
-        var factory = new Factory(all, time);
+        var factory = new Factory(all, time, services);
         try
         {
             factory.StartServer();
@@ -75,11 +77,13 @@ public sealed class IngestServer : IAsyncDisposable
     {
         private readonly IDictionary<string, string?> _settings;
         private readonly TimeProvider? _time;
+        private readonly Action<IServiceCollection>? _services;
 
-        public Factory(IDictionary<string, string?> settings, TimeProvider? time)
+        public Factory(IDictionary<string, string?> settings, TimeProvider? time, Action<IServiceCollection>? services)
         {
             _settings = settings;
             _time = time;
+            _services = services;
             UseKestrel();
         }
 
@@ -93,6 +97,10 @@ public sealed class IngestServer : IAsyncDisposable
             if (_time is not null)
             {
                 builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(_time)));
+            }
+            if (_services is not null)
+            {
+                builder.ConfigureServices(_services);
             }
         }
     }
