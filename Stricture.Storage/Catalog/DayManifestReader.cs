@@ -13,7 +13,7 @@ namespace Stricture.Storage.Catalog;
 /// </summary>
 public sealed class DayManifestReader(IObjectStore store, RecordKeys keys)
 {
-    /// <summary>Segments read at once when reading a day's log forward.</summary>
+    /// <summary>Segments read at once when reading a day's log forward, after the first.</summary>
     private const int ReadWindow = 8;
 
     /// <summary>A day's runs in <see cref="RunOrder"/> (oldest first); empty when the day has none.</summary>
@@ -38,17 +38,19 @@ public sealed class DayManifestReader(IObjectStore store, RecordKeys keys)
         ServiceIdentity service, DateOnly partitionDate, long after, CancellationToken cancellationToken)
     {
         var segments = new List<(long, List<ManifestEntry>)>();
-        for (var first = after + 1; ; first += ReadWindow)
+        // One first: a day freshly compacted, or without runs, costs one read that finds nothing.
+        var start = after + 1;
+        for (var size = 1; ; start += size, size = ReadWindow)
         {
-            var window = await Task.WhenAll(Enumerable.Range(0, ReadWindow).Select(offset =>
-                store.ReadAsync(keys.ManifestSegment(service, partitionDate, first + offset), cancellationToken)));
+            var window = await Task.WhenAll(Enumerable.Range(0, size).Select(offset =>
+                store.ReadAsync(keys.ManifestSegment(service, partitionDate, start + offset), cancellationToken)));
             foreach (var (segment, offset) in window.Select((segment, offset) => (segment, offset)))
             {
                 if (segment is null)
                 {
                     return segments;
                 }
-                segments.Add((first + offset, ManifestDocument.Parse(segment.Content.Span)));
+                segments.Add((start + offset, ManifestDocument.Parse(segment.Content.Span)));
             }
         }
     }
