@@ -39,7 +39,8 @@ public static class ReplicatorServiceExtensions
         services.AddSingleton<ReplicationTelemetry>();
         services.AddSingleton(sp => new RecordReplicator(
             sp.GetRequiredService<FileSystemObjectStore>(), sp.GetRequiredService<S3ObjectStore>(),
-            new RunCatalog(sp.GetRequiredService<S3ObjectStore>(), sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<StorageTelemetry>()),
+            new RunCatalog(sp.GetRequiredService<S3ObjectStore>(), sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<StorageTelemetry>(),
+                sp.GetRequiredService<ILogger<RunCatalog>>()),
             sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<ReplicationSpool>(), sp.GetRequiredService<ReplicationTelemetry>(),
             sp.GetRequiredService<ILogger<RecordReplicator>>()));
         services.AddSingleton(sp => new MirrorVerifier(

@@ -15,6 +15,9 @@
 #                                    runs against raw PUTs of the same records in alternating slices,
 #                                    then replication lag under a steady load of half that rate
 #                                    (about 5 minutes); not part of `all`
+#   bench/run.sh --scenario replicas three ingest processes on one bucket, all posting to one
+#                                    service-day, between slices of raw PUTs; then a reconcile, which
+#                                    must find nothing to add (about 2 minutes); not part of `all`
 #   bench/run.sh --count 5000        fewer ingest operations (fs and s3), fewer runs (mirror)
 #
 # The s3 and mirror scenarios start the S3 test server with eng/s3-test-server.sh start when it is not
@@ -41,7 +44,7 @@ dotnet build -c Release --nologo -v quiet -clp:'NoSummary;ErrorsOnly' Stricture.
 dotnet build -c Release --nologo -v quiet -clp:'NoSummary;ErrorsOnly' Stricture.Replicator/Stricture.Replicator.csproj >&2
 dotnet build -c Release --nologo -v quiet -clp:'NoSummary;ErrorsOnly' bench/Stricture.Bench/Stricture.Bench.csproj >&2
 
-if [[ "$scenario" == s3 || "$scenario" == all || "$scenario" == mirror ]]; then
+if [[ "$scenario" == s3 || "$scenario" == all || "$scenario" == mirror || "$scenario" == replicas ]]; then
   s3_log="$(mktemp)"
   if ! s3_env="$(eng/s3-test-server.sh start 2>"$s3_log")"; then
     cat "$s3_log" >&2
@@ -68,6 +71,7 @@ case "$scenario" in
   fs) name=ingest ;;
   query) name=query ;;
   mirror) name=mirror ;;
+  replicas) name=replicas ;;
   *) name="ingest-$scenario" ;;
 esac
 out="bench/results/$name-$(date -u +%Y%m%dT%H%M%SZ).md"

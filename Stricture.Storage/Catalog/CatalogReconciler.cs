@@ -8,15 +8,15 @@ using Stricture.Storage.Telemetry;
 namespace Stricture.Storage.Catalog;
 
 /// <summary>
-/// Rebuilds the catalog from the payloads: every stored payload ends up in its day's manifest, and
-/// every service's latest pointer at its newest run. It is what repairs a crash between a payload's
+/// Rebuilds the catalog from the payloads: every stored payload ends up in its day's compacted
+/// manifest (with the day's segments folded in), and every service's latest pointer at its newest run. It is what repairs a crash between a payload's
 /// write and its catalog update, and run on a store with no manifests at all it writes exactly what
 /// ingest would have. It only adds and moves forward, through the same compare-and-swap updates as
 /// ingest, so it is safe while servers are writing.
 ///
 /// Cost: one listing of every key under the root (keys arrive in order, so one service and one day
-/// at a time are held in memory), one manifest read per day, and one payload read per run the
-/// manifest lacks.
+/// at a time are held in memory), one read of each day's manifest and uncompacted segments, and one
+/// payload read per run they lack.
 /// </summary>
 public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys keys, RunCatalog catalog, ILogger<CatalogReconciler> logger)
 {
@@ -70,27 +70,28 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
         var manifest = await catalog.ReadManifestAsync(day.Service, day.Date, cancellationToken);
         var listed = manifest.Select(entry => entry.RunId).ToHashSet(StringComparer.Ordinal);
         var missing = day.PayloadKeys.Where(pair => !listed.Contains(pair.Key)).Select(pair => pair.Value).ToList();
+        var entries = new List<ManifestEntry>();
         if (missing.Count > 0)
         {
             var read = new ManifestEntry?[missing.Count];
             await Parallel.ForAsync(0, missing.Count,
                 new ParallelOptions { MaxDegreeOfParallelism = ParallelPayloadReads, CancellationToken = cancellationToken },
                 async (index, ct) => read[index] = await ReadEntryAsync(missing[index], ct));
-            var entries = read.OfType<ManifestEntry>().ToList();
+            entries = read.OfType<ManifestEntry>().ToList();
             report.Unreadable += read.Length - entries.Count;
-            if (entries.Count > 0)
-            {
-                var manifestKey = keys.Manifest(day.Service, day.Date);
-                await catalog.MergeIntoManifestAsync(manifestKey, entries, cancellationToken);
-                report.EntriesAdded += entries.Count;
-                LogEntriesAdded(logger, entries.Count, manifestKey);
-            }
-            manifest = await catalog.ReadManifestAsync(day.Service, day.Date, cancellationToken);
+        }
+        // Also with nothing missing: the day's segments are folded into its compacted manifest.
+        await catalog.CompactAsync(day.Service, day.Date, entries, cancellationToken);
+        if (entries.Count > 0)
+        {
+            report.EntriesAdded += entries.Count;
+            LogEntriesAdded(logger, entries.Count, keys.Manifest(day.Service, day.Date));
+            manifest = ManifestDocument.Merge(manifest, entries)!;
         }
         if (isNewestOfService)
         {
             report.Services++;
-            if (manifest.Count > 0 && await catalog.AdvanceLatestAsync(keys.Latest(day.Service), [manifest[^1]], cancellationToken))
+            if (manifest.Count > 0 && await catalog.AdvanceLatestAsync(keys.Latest(day.Service), [manifest[^1]], cancellationToken, readFirst: true))
             {
                 report.PointersMoved++;
             }

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
@@ -7,59 +10,135 @@ using Stricture.Storage.Telemetry;
 namespace Stricture.Storage.Catalog;
 
 /// <summary>
-/// The derived objects that answer queries without a database: per-day manifests
-/// (<c>manifests/date=D.jsonl</c>) and a per-service <c>latest.json</c>. Both are updated by
-/// compare-and-swap, so writers in several processes never lose an entry, and concurrent updates of
-/// one object within a process are coalesced into one write. An entry is only ever added; the latest
-/// pointer only moves forward in <see cref="RunOrder"/>. Both are derived from the payloads, and
-/// <see cref="CatalogReconciler"/> rebuilds them.
+/// The derived objects that answer queries without a database. A day's runs are the union of its
+/// compacted manifest (<c>manifests/date=D.jsonl</c>) and the immutable segments appended since
+/// (<see cref="ManifestSegments"/>); a service's newest run is <c>latest.json</c>.
+///
+/// Recording a run costs the same whatever the day and service already hold: one new segment per
+/// coalesced batch (concurrent records of one day within a process go into one segment), and a
+/// compare-and-swap of the small latest pointer when it moves forward, tried against the version
+/// this process last wrote so that it is usually one write. Both are durable before
+/// <see cref="RecordAsync"/> returns, so a query made afterwards, in any process, sees the run.
+///
+/// In the background, a day's new segments are folded into its compacted manifest
+/// (<see cref="CompactAsync"/>): idempotent, by compare-and-swap, then the day's
+/// <see cref="CompactionMark"/> moves forward, so readers read only the segments after it. One
+/// compaction per day runs at a time in a process, after a pause that grows with how long the last
+/// one took, so compaction takes a bounded share of the machine however large the day grows. A
+/// crash at any point leaves segments a later compaction (or reconcile) folds in; readers never
+/// depend on it. An entry is only ever added; the latest pointer only moves forward in
+/// <see cref="RunOrder"/>; all of it is derived from the payloads, and <see cref="CatalogReconciler"/>
+/// rebuilds it.
 /// </summary>
-public sealed class RunCatalog
+public sealed partial class RunCatalog
 {
+    /// <summary>The least pause between a day's append and its compaction, so a burst folds in at once.</summary>
+    public static readonly TimeSpan CompactionPause = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The pause also lasts this many times the day's last compaction: compaction's share of the time stays at most 1/(1+this).</summary>
+    public const int CompactionPauseFactor = 9;
+
     private readonly IObjectStore _store;
     private readonly RecordKeys _keys;
     private readonly StorageTelemetry _telemetry;
-    private readonly KeyedBatcher<ManifestEntry> _manifestUpdates;
+    private readonly ILogger _logger;
+    private readonly ManifestSegments _segments;
+    private readonly DayManifestReader _days;
+    private readonly ObjectVersions _smallObjects = new();
+    private readonly KeyedBatcher<DayEntry> _segmentAppends;
     private readonly KeyedBatcher<ManifestEntry> _latestUpdates;
+    private readonly KeyedBatcher<(ServiceIdentity Service, DateOnly Day)> _compactions;
+    private readonly Dictionary<string, TimeSpan> _lastCompaction = new(StringComparer.Ordinal);
 
-    public RunCatalog(IObjectStore store, RecordKeys keys, StorageTelemetry telemetry)
+    private readonly bool _compactInBackground;
+
+    /// <summary>
+    /// <paramref name="compactInBackground"/> false leaves compaction to explicit <see cref="CompactAsync"/>
+    /// calls and reconcile (for tools and tests that must know when the compacted manifest changes);
+    /// reads are correct either way.
+    /// </summary>
+    public RunCatalog(IObjectStore store, RecordKeys keys, StorageTelemetry telemetry, ILogger<RunCatalog>? logger = null, bool compactInBackground = true)
     {
+        _compactInBackground = compactInBackground;
         _store = store;
         _keys = keys;
         _telemetry = telemetry;
+        _logger = logger ?? NullLogger<RunCatalog>.Instance;
+        _segments = new ManifestSegments(store, keys, telemetry);
+        _days = new DayManifestReader(store, keys);
         // The batches are applied without the submitters' cancellation: a batch serves many requests.
-        _manifestUpdates = new((key, entries) => MergeIntoManifestAsync(key, entries, CancellationToken.None));
+        _segmentAppends = new((_, batch) => AppendAsync(batch[0].Service, batch[0].Day, batch.Select(item => item.Entry).ToList(), CancellationToken.None));
         _latestUpdates = new((key, entries) => AdvanceLatestAsync(key, entries, CancellationToken.None));
+        _compactions = new((key, batch) => CompactInBackgroundAsync(key, batch[0].Service, batch[0].Day));
     }
 
     /// <summary>
-    /// Adds a stored run to its day's manifest and, when it is the newest, to the service's latest
+    /// Adds a stored run to its day's log and, when it is the newest, to the service's latest
     /// pointer; completes once both are durable, so a query made afterwards sees the run.
     /// </summary>
     public Task RecordAsync(ServiceIdentity service, DateOnly partitionDate, ManifestEntry entry, CancellationToken cancellationToken) =>
         Task.WhenAll(
-                _manifestUpdates.SubmitAsync(_keys.Manifest(service, partitionDate), entry),
+                _segmentAppends.SubmitAsync(_keys.Manifest(service, partitionDate), new DayEntry(service, partitionDate, entry)),
                 _latestUpdates.SubmitAsync(_keys.Latest(service), entry))
             .WaitAsync(cancellationToken);
 
-    /// <summary>Adds the entries a manifest lacks; true when it changed.</summary>
-    public async Task<bool> MergeIntoManifestAsync(string manifestKey, IReadOnlyList<ManifestEntry> entries, CancellationToken cancellationToken)
+    /// <summary>Appends runs of one day as one new segment, durable on return, and schedules the day's compaction.</summary>
+    public async Task AppendAsync(ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken)
     {
-        var changed = await _store.UpdateAsync(manifestKey,
-            current => ManifestDocument.MergeInto(current is { } content ? content.Span : [], entries), cancellationToken);
-        _telemetry.RecordCatalogUpdate("manifest", changed);
+        await _segments.AppendAsync(service, partitionDate, entries, () => _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken), cancellationToken);
+        _telemetry.RecordCatalogUpdate("segment", changed: true);
+        if (!_compactInBackground)
+        {
+            return;
+        }
+        var compaction = _compactions.SubmitAsync(_keys.Manifest(service, partitionDate), (service, partitionDate));
+        _ = compaction.ContinueWith(
+            failed => LogCompactionFailed(_logger, failed.Exception!.GetBaseException(), _keys.Manifest(service, partitionDate)),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Folds the day's segments after its compaction mark, and <paramref name="additions"/>, into its
+    /// compacted manifest, then moves the mark to the last segment folded. Idempotent and safe beside
+    /// other writers and compactions; true when the compacted manifest changed.
+    /// </summary>
+    public async Task<bool> CompactAsync(
+        ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> additions, CancellationToken cancellationToken)
+    {
+        var through = await _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken);
+        var segments = await _days.ReadSegmentsAfterAsync(service, partitionDate, through, cancellationToken);
+        var entries = additions.Concat(segments.SelectMany(segment => segment.Entries)).ToList();
+        var changed = entries.Count > 0 && await MergeIntoManifestAsync(_keys.Manifest(service, partitionDate), entries, cancellationToken);
+        if (segments.Count > 0)
+        {
+            // Only after the manifest holds them: a reader of the mark must find them in the manifest.
+            var folded = segments[^1].Number;
+            await _store.UpdateAsync(_keys.CompactionMark(service, partitionDate),
+                current => current is { } content && CompactionMark.Parse(content.Span) >= folded ? null : CompactionMark.Serialize(folded),
+                cancellationToken, lostRace: () => _telemetry.RecordLostRace("compaction_mark"));
+        }
+        _telemetry.RecordCatalogUpdate("compaction", changed);
         return changed;
     }
 
-    /// <summary>Moves a latest pointer to the newest of <paramref name="candidates"/> unless it already points at a newer run; true when it moved.</summary>
-    public async Task<bool> AdvanceLatestAsync(string latestKey, IReadOnlyList<ManifestEntry> candidates, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a latest pointer to the newest of <paramref name="candidates"/> unless it already points
+    /// at a newer run; true when it moved. It starts from the version this process last saw, unless
+    /// <paramref name="readFirst"/> (reconcile, which must also repair a pointer someone deleted).
+    /// </summary>
+    public async Task<bool> AdvanceLatestAsync(
+        string latestKey, IReadOnlyList<ManifestEntry> candidates, CancellationToken cancellationToken, bool readFirst = false)
     {
+        if (readFirst)
+        {
+            _smallObjects.Forget(latestKey);
+        }
         var newest = candidates.Max(RunOrder.Instance)!;
         var changed = await _store.UpdateAsync(latestKey, current =>
-            current is { } content && RunOrder.Instance.Compare(ParseLatest(content.Span), newest) >= 0
-                ? null
-                : JsonSerializer.SerializeToUtf8Bytes(newest, CatalogJsonContext.Default.ManifestEntry),
-            cancellationToken);
+                current is { } content && RunOrder.Instance.Compare(ParseLatest(content.Span), newest) >= 0
+                    ? null
+                    : JsonSerializer.SerializeToUtf8Bytes(newest, CatalogJsonContext.Default.ManifestEntry),
+            cancellationToken, _smallObjects, () => _telemetry.RecordLostRace("latest"));
         _telemetry.RecordCatalogUpdate("latest", changed);
         return changed;
     }
@@ -67,13 +146,42 @@ public sealed class RunCatalog
     public async Task<ManifestEntry?> ReadLatestAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
         await _store.ReadAsync(_keys.Latest(service), cancellationToken) is { } stored ? ParseLatest(stored.Content.Span) : null;
 
-    /// <summary>A day's manifest in <see cref="RunOrder"/> (oldest first); empty when the day has no runs.</summary>
-    public async Task<List<ManifestEntry>> ReadManifestAsync(ServiceIdentity service, DateOnly partitionDate, CancellationToken cancellationToken) =>
-        await _store.ReadAsync(_keys.Manifest(service, partitionDate), cancellationToken) is { } stored
-            ? ManifestDocument.Parse(stored.Content.Span)
-            : [];
+    /// <summary>A day's runs in <see cref="RunOrder"/> (oldest first), every run recorded before the call began included (<see cref="DayManifestReader"/>).</summary>
+    public Task<List<ManifestEntry>> ReadManifestAsync(ServiceIdentity service, DateOnly partitionDate, CancellationToken cancellationToken) =>
+        _days.ReadAsync(service, partitionDate, cancellationToken);
+
+    /// <summary>Adds the entries the compacted manifest lacks; true when it changed.</summary>
+    private async Task<bool> MergeIntoManifestAsync(string manifestKey, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken) =>
+        await _store.UpdateAsync(manifestKey,
+            current => ManifestDocument.MergeInto(current is { } content ? content.Span : [], entries), cancellationToken,
+            lostRace: () => _telemetry.RecordLostRace("manifest"));
+
+    private async Task CompactInBackgroundAsync(string manifestKey, ServiceIdentity service, DateOnly partitionDate)
+    {
+        TimeSpan last;
+        lock (_lastCompaction)
+        {
+            last = _lastCompaction.GetValueOrDefault(manifestKey);
+        }
+        await Task.Delay(CompactionPause + last * CompactionPauseFactor);
+        var started = Stopwatch.GetTimestamp();
+        await CompactAsync(service, partitionDate, [], CancellationToken.None);
+        lock (_lastCompaction)
+        {
+            if (_lastCompaction.Count >= ObjectVersions.MaxObjects)
+            {
+                _lastCompaction.Clear();
+            }
+            _lastCompaction[manifestKey] = Stopwatch.GetElapsedTime(started);
+        }
+    }
 
     private static ManifestEntry ParseLatest(ReadOnlySpan<byte> content) =>
         JsonSerializer.Deserialize(content, CatalogJsonContext.Default.ManifestEntry)
         ?? throw new JsonException("latest.json is null.");
+
+    private sealed record DayEntry(ServiceIdentity Service, DateOnly Day, ManifestEntry Entry);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compacting {ManifestKey} failed; its segments stay readable and the next append or reconcile folds them in")]
+    private static partial void LogCompactionFailed(ILogger logger, Exception exception, string manifestKey);
 }

@@ -83,6 +83,10 @@ public sealed class FileSystemObjectStore : IObjectStore
         // Also when the key existed: another writer may have linked it and not yet flushed the entry,
         // and AlreadyExists promises the existing content is durable.
         await _directorySync.SyncAsync(directory);
+        if (created)
+        {
+            staged.CommittedETag = staged.Sha256;
+        }
         return created ? CreateOutcome.Created : CreateOutcome.AlreadyExists;
     }
 
@@ -108,6 +112,7 @@ public sealed class FileSystemObjectStore : IObjectStore
             }
             File.Move(Staged(staged).Path, target, overwrite: true);
             await _directorySync.SyncAsync(Path.GetDirectoryName(target)!);
+            staged.CommittedETag = staged.Sha256;
             return ReplaceOutcome.Replaced;
         }
         finally

@@ -11,11 +11,15 @@ namespace Stricture.Storage.Keys;
 /// &lt;prefix&gt;/v1/org=&lt;o&gt;/project=&lt;p&gt;/service=&lt;s&gt;/date=&lt;YYYY-MM-DD&gt;/run=&lt;run_id&gt;/payload.json
 /// &lt;prefix&gt;/v1/org=&lt;o&gt;/project=&lt;p&gt;/service=&lt;s&gt;/runs/run=&lt;run_id&gt;.json
 /// &lt;prefix&gt;/v1/org=&lt;o&gt;/project=&lt;p&gt;/service=&lt;s&gt;/manifests/date=&lt;YYYY-MM-DD&gt;.jsonl
+/// &lt;prefix&gt;/v1/org=&lt;o&gt;/project=&lt;p&gt;/service=&lt;s&gt;/manifests/date=&lt;YYYY-MM-DD&gt;/seg=&lt;000000000001&gt;.jsonl
+/// &lt;prefix&gt;/v1/org=&lt;o&gt;/project=&lt;p&gt;/service=&lt;s&gt;/manifests/date=&lt;YYYY-MM-DD&gt;/compacted.json
 /// &lt;prefix&gt;/v1/org=&lt;o&gt;/project=&lt;p&gt;/service=&lt;s&gt;/latest.json
 /// </code>
 /// The second is the run index entry: it maps a run id to its dated payload key, which is what
-/// keeps a retry idempotent when it arrives on a later date. The last two are derived from the
-/// payloads (see <see cref="Catalog.RunCatalog"/>).
+/// keeps a retry idempotent when it arrives on a later date. The rest are derived from the
+/// payloads (see <see cref="Catalog.RunCatalog"/>): a day's compacted manifest, the immutable
+/// segments appended since, the mark saying which segments the compacted manifest already holds,
+/// and the latest pointer.
 /// </summary>
 public sealed partial class RecordKeys
 {
@@ -38,6 +42,17 @@ public sealed partial class RecordKeys
 
     public string Manifest(ServiceIdentity service, DateOnly partitionDate) =>
         ServicePrefix(service) + $"manifests/date={FormatDate(partitionDate)}.jsonl";
+
+    /// <summary>
+    /// A day's manifest segment <paramref name="number"/> (1, 2, ...): zero-padded, so segments list in
+    /// the order they were appended.
+    /// </summary>
+    public string ManifestSegment(ServiceIdentity service, DateOnly partitionDate, long number) =>
+        ServicePrefix(service) + $"manifests/date={FormatDate(partitionDate)}/seg={number.ToString("D12", CultureInfo.InvariantCulture)}.jsonl";
+
+    /// <summary>A day's compaction mark: through which segment the compacted manifest holds every entry.</summary>
+    public string CompactionMark(ServiceIdentity service, DateOnly partitionDate) =>
+        ServicePrefix(service) + $"manifests/date={FormatDate(partitionDate)}/compacted.json";
 
     public string Latest(ServiceIdentity service) => ServicePrefix(service) + "latest.json";
 
@@ -62,6 +77,30 @@ public sealed partial class RecordKeys
             .All(identifier => IdentifierGrammar.Explain("identifier", identifier) is null);
     }
 
+    /// <summary>
+    /// Recognises any key of a day's manifest (the compacted manifest, a segment, the compaction mark)
+    /// and gives the day's compacted manifest key, which sorts just before the day's other keys.
+    /// </summary>
+    public bool TryParseManifestDay(string key, out ServiceIdentity service, out DateOnly partitionDate, out string manifestKey)
+    {
+        service = null!;
+        partitionDate = default;
+        manifestKey = "";
+        if (!key.StartsWith(Root, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var match = ManifestDayPattern().Match(key, Root.Length);
+        if (!match.Success ||
+            !DateOnly.TryParseExact(match.Groups["date"].ValueSpan, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out partitionDate))
+        {
+            return false;
+        }
+        service = new ServiceIdentity(match.Groups["org"].Value, match.Groups["project"].Value, match.Groups["service"].Value);
+        manifestKey = Manifest(service, partitionDate);
+        return true;
+    }
+
     /// <summary>The date partition of a run: the UTC date of generated_at when given, else of received_at.</summary>
     public static DateOnly PartitionDate(DateTimeOffset? generatedAt, DateTimeOffset receivedAt) =>
         DateOnly.FromDateTime((generatedAt ?? receivedAt).UtcDateTime);
@@ -71,4 +110,8 @@ public sealed partial class RecordKeys
     [GeneratedRegex(@"\Gorg=(?<org>[^/]+)/project=(?<project>[^/]+)/service=(?<service>[^/]+)/date=(?<date>[^/]+)/run=(?<run>[^/]+)/payload\.json\z",
         RegexOptions.CultureInvariant)]
     private static partial Regex PayloadPattern();
+
+    [GeneratedRegex(@"\Gorg=(?<org>[^/]+)/project=(?<project>[^/]+)/service=(?<service>[^/]+)/manifests/date=(?<date>[0-9-]{10})(\.jsonl\z|/seg=[0-9]{12}\.jsonl\z|/compacted\.json\z)",
+        RegexOptions.CultureInvariant)]
+    private static partial Regex ManifestDayPattern();
 }

@@ -9,9 +9,10 @@ namespace Stricture.Storage.Mirror;
 
 /// <summary>
 /// Compares the local records tree with the bucket, key by key (both listed in order):
-/// payloads and run index entries must be in the bucket with the same SHA-256; each local
-/// manifest's entries must be in the bucket's manifest of that day (which may hold more, from other
-/// servers); the bucket's latest pointer must not be older than the local one. It also finds the
+/// payloads and run index entries must be in the bucket with the same SHA-256; each local day's
+/// runs (its compacted manifest and segments, read as queries read them) must be among the bucket's
+/// runs of that day (which may hold more, from other servers; each side segments and compacts on its
+/// own, so only the runs compare); the bucket's latest pointer must not be older than the local one. It also finds the
 /// runs the bucket lacks, so the replicator can spool them again after a crash left them out.
 /// </summary>
 public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore remote, RecordKeys keys)
@@ -23,7 +24,8 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
     {
         var differences = new ConcurrentBag<MirrorDifference>();
         var checkedKeys = 0;
-        var joined = OrderedListing.LeftJoinAsync(local.KeysAsync(keys.Root, cancellationToken), remote.KeysAsync(keys.Root, cancellationToken), cancellationToken);
+        var joined = OrderedListing.LeftJoinAsync(
+            DaysAsOneKey(local.KeysAsync(keys.Root, cancellationToken)), DaysAsOneKey(remote.KeysAsync(keys.Root, cancellationToken)), cancellationToken);
         await Parallel.ForEachAsync(joined,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelChecks, CancellationToken = cancellationToken },
             async (item, ct) =>
@@ -55,17 +57,34 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
         }
     }
 
+    /// <summary>A day's manifest keys (compacted manifest, segments, mark) as the one compacted-manifest key; the order is kept.</summary>
+    private async IAsyncEnumerable<string> DaysAsOneKey(IAsyncEnumerable<string> allKeys)
+    {
+        string? previousDay = null;
+        await foreach (var key in allKeys)
+        {
+            if (!keys.TryParseManifestDay(key, out _, out _, out var manifestKey))
+            {
+                yield return key;
+            }
+            else if (manifestKey != previousDay)
+            {
+                previousDay = manifestKey;
+                yield return manifestKey;
+            }
+        }
+    }
+
     private IAsyncEnumerable<string> Payloads(IAsyncEnumerable<string> allKeys) =>
         allKeys.Where(key => keys.TryParsePayload(key, out _, out _));
 
     /// <returns>null when the bucket's object is right, else the kind of difference.</returns>
     private async Task<string?> CompareAsync(string key, CancellationToken cancellationToken)
     {
-        if (key.EndsWith(".jsonl", StringComparison.Ordinal) && key.Contains("/manifests/", StringComparison.Ordinal))
+        if (keys.TryParseManifestDay(key, out var service, out var day, out _))
         {
-            var localEntries = ManifestDocument.Parse((await local.ReadAsync(key, cancellationToken))!.Content.Span);
-            var remoteManifest = await remote.ReadAsync(key, cancellationToken);
-            var remoteRuns = remoteManifest is null ? [] : ManifestDocument.Parse(remoteManifest.Content.Span).Select(e => e.RunId).ToHashSet();
+            var localEntries = await new DayManifestReader(local, keys).ReadAsync(service, day, cancellationToken);
+            var remoteRuns = (await new DayManifestReader(remote, keys).ReadAsync(service, day, cancellationToken)).Select(e => e.RunId).ToHashSet();
             return localEntries.All(entry => remoteRuns.Contains(entry.RunId)) ? null : "manifest-behind";
         }
         if (key.EndsWith("/latest.json", StringComparison.Ordinal))

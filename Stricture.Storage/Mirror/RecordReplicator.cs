@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Filesystem;
+using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
 
@@ -13,8 +14,8 @@ namespace Stricture.Storage.Mirror;
 /// holding the same tree. A pass takes up to <see cref="BatchSize"/> runs: their payloads and run
 /// index entries by conditional create (an object that was already there is checked against the
 /// recorded SHA-256, and so is a new one on a store that does not check what it receives), then, once
-/// for the whole pass, each day's manifest and each service's latest pointer by the same
-/// compare-and-swap merge ingest uses (so several mirror servers can share a bucket). Only then
+/// for the whole pass, one new manifest segment per day and each service's latest pointer, as
+/// ingest records them (so several mirror servers can share a bucket). Only then
 /// are the runs' spool entries retired. Every step is idempotent, so a crash at any point only
 /// means the entry is copied again.
 ///
@@ -53,9 +54,9 @@ public sealed partial class RecordReplicator(
                     Interlocked.Increment(ref finished); // set aside (quarantined)
                 }
             });
-        // 2. The catalog: one merge per day's manifest and one per latest pointer for the whole pass.
-        await Task.WhenAll(copied.GroupBy(run => run.ManifestKey).Select(day =>
-            remoteCatalog.MergeIntoManifestAsync(day.Key, day.Select(run => run.Entry).ToList(), cancellationToken)));
+        // 2. The catalog: one new segment per day and one update per latest pointer for the whole pass.
+        await Task.WhenAll(copied.GroupBy(run => (run.Service, run.Day)).Select(day =>
+            remoteCatalog.AppendAsync(day.Key.Service, day.Key.Day, day.Select(run => run.Entry).ToList(), cancellationToken)));
         await Task.WhenAll(copied.GroupBy(run => run.LatestKey).Select(service =>
             remoteCatalog.AdvanceLatestAsync(service.Key, service.Select(run => run.Entry).ToList(), cancellationToken)));
         // 3. Only now is each run wholly in the bucket: retire its entry.
@@ -68,7 +69,7 @@ public sealed partial class RecordReplicator(
     }
 
     /// <summary>A run whose payload and index entry are in the bucket, and what its catalog update needs.</summary>
-    private sealed record CopiedRun(SpoolEntry Spooled, ManifestEntry Entry, string ManifestKey, string LatestKey);
+    private sealed record CopiedRun(SpoolEntry Spooled, ManifestEntry Entry, ServiceIdentity Service, DateOnly Day, string LatestKey);
 
     /// <summary>Copies a run's payload and index entry; null when the entry was quarantined instead.</summary>
     private async Task<CopiedRun?> CopyRunAsync(SpoolEntry entry, CancellationToken cancellationToken)
@@ -86,7 +87,7 @@ public sealed partial class RecordReplicator(
             // Both at once: readers already meet an index entry before its payload (ingest writes the
             // claim first), and a payload before its index entry only until the next request lands.
             await Task.WhenAll(CopyIfAbsentAsync(payload, cancellationToken), CopyIfAbsentAsync(index, cancellationToken));
-            return new CopiedRun(entry, EnvelopeReader.ToManifestEntry(payload), keys.Manifest(run.Service, partitionDate), keys.Latest(run.Service));
+            return new CopiedRun(entry, EnvelopeReader.ToManifestEntry(payload), run.Service, partitionDate, keys.Latest(run.Service));
         }
         catch (ReplicaMismatchException exception)
         {

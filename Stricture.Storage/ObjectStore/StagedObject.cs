@@ -17,5 +17,11 @@ public abstract class StagedObject : IAsyncDisposable
 
     public long Length { get; }
 
+    /// <summary>
+    /// The ETag the store gave this content when it was last committed, when the driver knows it
+    /// (null otherwise), so the committer can later replace it by compare-and-swap without reading it first.
+    /// </summary>
+    public string? CommittedETag { get; internal set; }
+
     public abstract ValueTask DisposeAsync();
 }

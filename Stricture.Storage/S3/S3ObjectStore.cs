@@ -112,7 +112,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         request.IfNoneMatch = "*";
         try
         {
-            await PutAsync(request, cancellationToken);
+            staged.CommittedETag = await PutAsync(request, cancellationToken);
             return CreateOutcome.Created;
         }
         catch (AmazonS3Exception exception) when (exception.StatusCode == HttpStatusCode.PreconditionFailed)
@@ -128,7 +128,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         request.IfMatch = expectedETag.Trim('"');
         try
         {
-            await PutAsync(request, cancellationToken);
+            staged.CommittedETag = await PutAsync(request, cancellationToken);
             return ReplaceOutcome.Replaced;
         }
         catch (AmazonS3Exception exception) when (IsMissingKey(exception))
@@ -282,11 +282,13 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         return request;
     }
 
-    private async Task PutAsync(PutObjectRequest request, CancellationToken cancellationToken)
+    /// <summary>PUTs the object; returns its ETag (bare, as compare-and-swap sends it), or null when the store gave none.</summary>
+    private async Task<string?> PutAsync(PutObjectRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            await _conflictRetry.ExecuteAsync(async ct => await _client.PutObjectAsync(request, ct), cancellationToken);
+            var response = await _conflictRetry.ExecuteAsync(async ct => await _client.PutObjectAsync(request, ct), cancellationToken);
+            return string.IsNullOrEmpty(response.ETag) ? null : response.ETag.Trim('"');
         }
         catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
         {

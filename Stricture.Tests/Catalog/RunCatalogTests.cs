@@ -59,8 +59,9 @@ public sealed class RunCatalogTests : IDisposable
     }
 
     [Fact]
-    public async Task A_rebuild_from_the_payloads_alone_writes_exactly_what_ingest_wrote()
+    public async Task A_rebuild_from_the_payloads_alone_writes_exactly_what_ingest_and_compaction_wrote()
     {
+        var harness = new RecordStoreHarness(new FileSystemObjectStore(_directory.Path), compactInBackground: false);
         var posts = new (string RunId, string? GeneratedAt, string Service)[]
         {
             ("r1", "2026-11-20T23:59:59.123456789+00:00", "s"), ("r2", "2026-11-21T01:00:00-03:00", "s"),
@@ -69,22 +70,24 @@ public sealed class RunCatalogTests : IDisposable
         };
         foreach (var (runId, generatedAt, service) in posts)
         {
-            await _harness.IngestAsync(runId, generatedAt, commitSha: "abcdef0123456", service: service);
-            _harness.Clock.Advance(TimeSpan.FromMinutes(7));
+            await harness.IngestAsync(runId, generatedAt, commitSha: "abcdef0123456", service: service);
+            harness.Clock.Advance(TimeSpan.FromMinutes(7));
         }
-        var incremental = await _harness.SnapshotCatalogAsync();
-        Assert.Equal(7, incremental.Count); // 5 day manifests and 2 latest pointers
+        var folded = await harness.Reconciler.ReconcileAsync(default);
+        Assert.True(folded.EntriesAdded == 0, "every run was already in its day's segments; compaction only folds them in");
+        var incremental = await harness.SnapshotCatalogAsync();
+        Assert.Equal(7, incremental.Count); // 5 compacted day manifests and 2 latest pointers
 
-        foreach (var key in incremental.Keys)
+        foreach (var key in await harness.ListDerivedAsync())
         {
             File.Delete(Path.Combine(_directory.Path, key));
         }
-        var report = await _harness.Reconciler.ReconcileAsync(default);
+        var report = await harness.Reconciler.ReconcileAsync(default);
 
-        Assert.Equal(incremental, await _harness.SnapshotCatalogAsync());
+        Assert.Equal(incremental, await harness.SnapshotCatalogAsync());
         Assert.Equal((2, 5, 6, 6, 2, 0), (report.Services, report.Days, report.Runs, report.EntriesAdded, report.PointersMoved, report.Unreadable));
 
-        var again = await _harness.Reconciler.ReconcileAsync(default);
+        var again = await harness.Reconciler.ReconcileAsync(default);
         Assert.Equal((0, 0), (again.EntriesAdded, again.PointersMoved));
     }
 
@@ -122,9 +125,10 @@ public sealed class RunCatalogTests : IDisposable
     [Fact]
     public async Task Reconcile_leaves_out_a_corrupted_payload_and_reports_it()
     {
-        var good = await _harness.IngestAsync("good");
-        var bad = await _harness.IngestAsync("bad");
-        foreach (var key in (await _harness.SnapshotCatalogAsync()).Keys)
+        var harness = new RecordStoreHarness(new FileSystemObjectStore(_directory.Path), compactInBackground: false);
+        var good = await harness.IngestAsync("good");
+        var bad = await harness.IngestAsync("bad");
+        foreach (var key in await harness.ListDerivedAsync())
         {
             File.Delete(Path.Combine(_directory.Path, key));
         }
@@ -133,10 +137,10 @@ public sealed class RunCatalogTests : IDisposable
         bytes[^2] ^= 0x01;
         await File.WriteAllBytesAsync(path, bytes); // rewrites in place: the recorded hash stays
 
-        var report = await _harness.Reconciler.ReconcileAsync(default);
+        var report = await harness.Reconciler.ReconcileAsync(default);
 
         Assert.Equal(1, report.Unreadable);
-        Assert.Equal([good.RunId], (await _harness.ManifestAsync("2026-11-22")).Select(entry => entry.RunId));
+        Assert.Equal([good.RunId], (await harness.ManifestAsync("2026-11-22")).Select(entry => entry.RunId));
     }
 
     /// <summary>A store whose manifest and latest-pointer commits fail; everything else passes through.</summary>

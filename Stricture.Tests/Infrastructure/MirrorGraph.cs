@@ -1,9 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using Stricture.Storage.Catalog;
 using Stricture.Storage.Filesystem;
+using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.Mirror;
 using Stricture.Storage.S3;
+using Stricture.Storage.Telemetry;
 
 namespace Stricture.Tests.Infrastructure;
 
@@ -134,6 +137,19 @@ public sealed class MirrorGraph : IAsyncDisposable
 
     /// <summary>Reads a key from the bucket.</summary>
     public async Task<byte[]?> ReadBucketAsync(string key) => (await _bucketStore.ReadAsync(key, default))?.Content.ToArray();
+
+    /// <summary>
+    /// Folds a day's manifest segments in the bucket into its compacted manifest now (the replicator
+    /// does it in the background, after a pause), and returns that manifest's bytes.
+    /// </summary>
+    public async Task<byte[]?> CompactBucketDayAsync(ServiceIdentity service, DateOnly day)
+    {
+        var keys = new RecordKeys("stricture");
+        using var meters = new TestMeterFactory();
+        var catalog = new RunCatalog(_bucketStore, keys, new StorageTelemetry(meters), compactInBackground: false);
+        await catalog.CompactAsync(service, day, [], default);
+        return await ReadBucketAsync(keys.Manifest(service, day));
+    }
 
     public async ValueTask DisposeAsync()
     {

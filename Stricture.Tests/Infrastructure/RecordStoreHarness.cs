@@ -18,12 +18,13 @@ public sealed class RecordStoreHarness
 {
     public static readonly ServiceIdentity Service = new("acme", "p", "s");
 
-    public RecordStoreHarness(IObjectStore store, FakeTimeProvider? clock = null, IAcceptedRunLog? acceptedRuns = null)
+    /// <summary>The storage layer on <paramref name="store"/>; compactInBackground false when a test deletes or counts derived objects and must not race a background compaction.</summary>
+    public RecordStoreHarness(IObjectStore store, FakeTimeProvider? clock = null, IAcceptedRunLog? acceptedRuns = null, bool compactInBackground = true)
     {
         Store = store;
         Clock = clock ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var telemetry = new StorageTelemetry(new TestMeterFactory());
-        Catalog = new RunCatalog(store, Keys, telemetry);
+        Catalog = new RunCatalog(store, Keys, telemetry, compactInBackground: compactInBackground);
         Records = new RecordStore(store, Keys, Catalog, Clock, telemetry, NullLogger<RecordStore>.Instance, acceptedRuns);
         Reconciler = new CatalogReconciler(store, Keys, Catalog, NullLogger<CatalogReconciler>.Instance);
     }
@@ -73,21 +74,33 @@ public sealed class RecordStoreHarness
 
     public Task<ManifestEntry?> LatestAsync(string service = "s") => Catalog.ReadLatestAsync(Service with { Service = service }, default);
 
-    /// <summary>Every manifest and latest pointer, key to bytes.</summary>
+    /// <summary>The compacted manifests and latest pointers (the documented derived layout), key to bytes.</summary>
     public async Task<SortedDictionary<string, string>> SnapshotCatalogAsync()
     {
         var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in await ListDerivedAsync())
+        {
+            if (key.EndsWith(".jsonl", StringComparison.Ordinal) && !key.Contains("/seg=", StringComparison.Ordinal) ||
+                key.EndsWith("/latest.json", StringComparison.Ordinal))
+            {
+                snapshot[key] = Encoding.UTF8.GetString((await Store.ReadAsync(key, default))!.Content.Span);
+            }
+        }
+        return snapshot;
+    }
+
+    /// <summary>Every derived object: compacted manifests, manifest segments, compaction marks and latest pointers.</summary>
+    public async Task<List<string>> ListDerivedAsync()
+    {
+        var derived = new List<string>();
         string? token = null;
         do
         {
             var page = await Store.ListAsync(Keys.Root, token, 1000, default);
-            foreach (var key in page.Keys.Where(key => key.Contains("/manifests/", StringComparison.Ordinal) || key.EndsWith("/latest.json", StringComparison.Ordinal)))
-            {
-                snapshot[key] = Encoding.UTF8.GetString((await Store.ReadAsync(key, default))!.Content.Span);
-            }
+            derived.AddRange(page.Keys.Where(key => key.Contains("/manifests/", StringComparison.Ordinal) || key.EndsWith("/latest.json", StringComparison.Ordinal)));
             token = page.ContinuationToken;
         }
         while (token is not null);
-        return snapshot;
+        return derived;
     }
 }

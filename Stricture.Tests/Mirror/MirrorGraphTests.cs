@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using Stricture.Storage.Identity;
 using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Mirror;
@@ -91,7 +92,7 @@ public sealed class MirrorGraphTests
         return acknowledged;
     }
 
-    /// <summary>Every acknowledged record in the bucket with its SHA-256, once in its manifest; the verify command agrees.</summary>
+    /// <summary>Every acknowledged record in the bucket with its SHA-256, once in its compacted manifest; the verify command agrees.</summary>
     internal static async Task AssertExactlyOnceAsync(MirrorGraph graph, IReadOnlyDictionary<string, (string Location, string Sha256)> acknowledged)
     {
         foreach (var (location, sha256) in acknowledged.Values)
@@ -101,7 +102,8 @@ public sealed class MirrorGraphTests
         var manifestRuns = new List<string>();
         foreach (var day in new[] { "2026-11-20", "2026-11-21", "2026-11-22" })
         {
-            var manifest = await graph.ReadBucketAsync($"stricture/v1/org=acme/project=checkout/service=api/manifests/date={day}.jsonl");
+            var manifest = await graph.CompactBucketDayAsync(
+                new ServiceIdentity("acme", "checkout", "api"), DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture));
             manifestRuns.AddRange(System.Text.Encoding.UTF8.GetString(manifest ?? [])
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("run_id").GetString()!));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Stricture.Storage.Identity;
 using Stricture.Storage.S3;
 using Stricture.Tests.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed class S3CatalogTests : BucketTest
     private const string ManifestKey = "stricture/v1/org=acme/project=checkout/service=api/manifests/date=2026-11-22.jsonl";
 
     [Fact]
-    public async Task Two_server_processes_posting_200_runs_of_one_service_and_day_lose_no_manifest_entry()
+    public async Task Two_server_processes_posting_200_runs_of_one_service_and_day_lose_no_entry_and_each_sees_the_others_runs_at_once()
     {
         using var dataA = new TestDirectory();
         using var dataB = new TestDirectory();
@@ -41,6 +42,18 @@ public sealed class S3CatalogTests : BucketTest
         }));
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Accepted, status));
+        // Read-your-writes across processes: each process lists every run, the other's included, at once.
+        foreach (var client in new[] { clientA, clientB })
+        {
+            var page = await (await client.GetAsync("/v1/runs/acme/checkout/api?from=2026-11-22&to=2026-11-22&limit=1000")).JsonBodyAsync();
+            var listed = page.GetProperty("runs").EnumerateArray().Select(run => run.GetProperty("run_id").GetString()).Reverse();
+            Assert.True(runIds.SequenceEqual(listed), $"{client.BaseAddress} must list all 200 runs after their 202s, oldest to newest");
+        }
+        // Compaction folds both processes' segments into the documented manifest, each run once.
+        var settings = S3.Settings(Bucket);
+        using var store = new S3ObjectStore(S3ClientFactory.Create(settings), settings, NullLogger<S3ObjectStore>.Instance);
+        var catalog = new RecordStoreHarness(store, compactInBackground: false).Catalog;
+        await catalog.CompactAsync(new ServiceIdentity("acme", "checkout", "api"), new DateOnly(2026, 11, 22), [], default);
         var lines = Encoding.UTF8.GetString(await ReadObjectAsync(ManifestKey)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(runIds, lines.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("run_id").GetString()));
         var latest = JsonDocument.Parse(await ReadObjectAsync("stricture/v1/org=acme/project=checkout/service=api/latest.json")).RootElement;
@@ -52,15 +65,16 @@ public sealed class S3CatalogTests : BucketTest
     {
         var settings = S3.Settings(Bucket);
         using var store = new S3ObjectStore(S3ClientFactory.Create(settings), settings, NullLogger<S3ObjectStore>.Instance);
-        var harness = new RecordStoreHarness(store);
+        var harness = new RecordStoreHarness(store, compactInBackground: false);
         await harness.IngestAsync("a", "2026-11-20T10:00:00Z", "abcdef0");
         await harness.IngestAsync("b", "2026-11-21T10:00:00+05:00");
         await harness.IngestAsync("c");
         await harness.IngestAsync("d", "2026-11-19T10:00:00Z", service: "other");
+        Assert.Equal(0, (await harness.Reconciler.ReconcileAsync(default)).EntriesAdded); // compacts: folds the segments in
         var incremental = await harness.SnapshotCatalogAsync();
-        Assert.Equal(6, incremental.Count); // 4 day manifests and 2 latest pointers
+        Assert.Equal(6, incremental.Count); // 4 compacted day manifests and 2 latest pointers
 
-        foreach (var key in incremental.Keys)
+        foreach (var key in await harness.ListDerivedAsync())
         {
             await Client.DeleteObjectAsync(Bucket, key);
         }

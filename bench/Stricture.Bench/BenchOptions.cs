@@ -15,6 +15,7 @@ internal enum BenchScenario
     All,
     Query,
     Mirror,
+    Replicas,
 }
 
 /// <summary>Command-line settings. Defaults are the documented run; every loop is bounded by them.</summary>
@@ -38,6 +39,8 @@ internal sealed record BenchOptions
     public bool RunsQuery => Scenario is BenchScenario.Query;
 
     public bool RunsMirror => Scenario is BenchScenario.Mirror;
+
+    public bool RunsReplicas => Scenario is BenchScenario.Replicas;
 
     /// <summary>
     /// Mirror scenario: runs seeded into the data directory and spooled, then copied by the
@@ -131,7 +134,7 @@ internal sealed record BenchOptions
                 "--server-cwd" => options with { ServerWorkingDirectory = value },
                 "--work-dir" => options with { WorkDirectory = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|mirror, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
+                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|mirror|replicas, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
                     "--large-rounds N, --query-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
                     "--mirror-runs N, --mirror-lag-seconds S, --phase-timeout SECONDS, --server PATH.dll, --replicator PATH.dll, " +
                     "--server-cwd DIR, --work-dir DIR."),
@@ -171,7 +174,8 @@ internal sealed record BenchOptions
         "all" => BenchScenario.All,
         "query" => BenchScenario.Query,
         "mirror" => BenchScenario.Mirror,
-        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query or mirror, not '{value}'."),
+        "replicas" => BenchScenario.Replicas,
+        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query, mirror or replicas, not '{value}'."),
     };
 
     // Run ids are fixed-width (bodies of a phase must have equal sizes), so slice and round numbers stay below 100.

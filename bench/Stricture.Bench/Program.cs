@@ -90,7 +90,7 @@ async Task<S3ResultsReport> RunS3Async()
     {
         Progress($"s3 throughput: {s3Options.Count} raw PUTs and {s3Options.Count} posts in {s3Options.Slices} alternating slices, " +
                  $"{s3Options.Concurrency} writers/clients");
-        return ThroughputComparison.RunAsync(server, s3Options, new RawPutBaseline(bucket, s3Options, server), Progress, cancel.Token);
+        return ThroughputComparison.RunAsync(server, s3Options, new RawPutBaseline(bucket, s3Options, server), Progress, cancel.Token, store.AdminSocket);
     }, bucket.ServerSettings, store.Pids);
     return new S3ResultsReport(machine, store, command, code, date, s3Options, throughput, loadBefore, LoadAverage.Read());
 }
@@ -151,9 +151,25 @@ async Task<MirrorResultsReport> RunMirrorAsync()
         machine, replicatorGc, store, command, code, date, options, artifact.Nodes, throughput, lag, loadBefore, LoadAverage.Read());
 }
 
+async Task<(ReplicaRun Run, string Code, DateTimeOffset Date)> RunReplicasAsync()
+{
+    var store = S3TestServer.FromEnvironment();
+    var code = MachineInfo.Run("git", "describe", "--always", "--dirty") ?? "unknown (not a git checkout)";
+    var date = DateTimeOffset.UtcNow;
+    await using var bucket = await S3Bucket.CreateAsync(store, "replicas", cancel.Token);
+    Progress($"replicas: bucket {bucket.Name} at {store.Endpoint} ({store.Version})");
+    return (await ReplicaRun.RunAsync(options, store, bucket, runDirectory, Progress, cancel.Token), code, date);
+}
+
 try
 {
     var errors = new List<string>();
+    if (options.RunsReplicas)
+    {
+        var (run, code, date) = await RunReplicasAsync();
+        Console.Out.Write(run.ToMarkdown(command, code, date));
+        errors.AddRange(run.Errors);
+    }
     if (options.RunsMirror)
     {
         var report = await RunMirrorAsync();

@@ -10,6 +10,7 @@ internal sealed record ResultsReport(
     public const double RatioTarget = 0.7;
     public const double RatioAim = 1.0;
     public const double P99TargetMs = 20;
+    public const double GrowthTarget = 0.9;
     public const double RssTargetMiB = 512;
 
     public double PeakRssMiB => Large.PeakRssKiB / 1024.0;
@@ -51,6 +52,7 @@ internal sealed record ResultsReport(
         md.AppendLine("| Measure | Result | Target | Met |");
         md.AppendLine("|---|---|---|---|");
         md.AppendLine(Inv($"| **Ingest / baseline ratio** | **{t.Ratio:0.00}** (slices: {string.Join(", ", sliceRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}) | ≥ {RatioTarget:0.0} (aim ≥ {RatioAim:0.0}) | {Met(t.Ratio >= RatioTarget)}{(t.Ratio >= RatioAim ? ", aim met" : "")} |"));
+        md.AppendLine(Inv($"| History growth: last slice's ratio ÷ first slice's (raw rate: {t.RawGrowth:0.00}) | {t.Growth:0.00} | ≥ {GrowthTarget:0.0} | {Met(t.Growth >= GrowthTarget)} |"));
         md.AppendLine(Inv($"| Ingest latency p99 | {latency.P99:0.0} ms | ≤ {P99TargetMs:0} ms | {Met(latency.P99 <= P99TargetMs)} |"));
         md.AppendLine(Inv($"| Peak server RSS (VmHWM), {o.LargePosts} concurrent ~10 MB posts × {o.LargeRounds} rounds | {PeakRssMiB:0} MiB | ≤ {RssTargetMiB:0} MiB | {Met(PeakRssMiB <= RssTargetMiB && Large.PeakRssKiB > 0)} |"));
         md.AppendLine(Inv($"| Ingest posts not answered 202 | {t.Failed} of {t.Count:N0} | 0 | {Met(t.Failed == 0)} |"));

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stricture.Storage.Catalog;
@@ -52,13 +51,13 @@ internal static class RunSeeder
     {
         var days = runs / runsPerDay;
         var firstDay = newestDay.AddDays(1 - days);
-        using var meters = new PrivateMeterFactory();
+        using var meters = new BenchMeterFactory();
         using var directoryLock = DataDirectoryLock.Acquire(dataDirectory);
         var store = new FileSystemObjectStore(dataDirectory);
         var keys = new RecordKeys("stricture");
         var telemetry = new StorageTelemetry(meters);
         var records = new RecordStore(
-            store, keys, new RunCatalog(store, keys, telemetry), TimeProvider.System, telemetry, NullLogger<RecordStore>.Instance, acceptedRuns);
+            store, keys, new RunCatalog(store, keys, telemetry, compactInBackground: false), TimeProvider.System, telemetry, NullLogger<RecordStore>.Instance, acceptedRuns);
 
         ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
         ThreadPool.SetMinThreads(Math.Max(minWorkers, MinPoolThreads), minIo);
@@ -107,20 +106,5 @@ internal static class RunSeeder
                 }
             });
         return clock.Elapsed;
-    }
-
-    /// <summary>The storage layer's meter needs a factory; the server's comes from its host, this one is private to a seeding.</summary>
-    private sealed class PrivateMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }

@@ -38,6 +38,11 @@ internal sealed record S3ResultsReport(
         md.AppendLine("| Measure | Result | Target | Met |");
         md.AppendLine("|---|---|---|---|");
         md.AppendLine(Inv($"| **Ingest / raw PUT ratio** | **{t.Ratio:0.00}** (slices: {string.Join(", ", sliceRatios)}) | ≥ {RatioTarget:0.0} | {Met(t.Ratio >= RatioTarget)} |"));
+        md.AppendLine(Inv($"| History growth: last slice's ratio ÷ first slice's (raw rate: {t.RawGrowth:0.00}) | {t.Growth:0.00} | ≥ {ResultsReport.GrowthTarget:0.0} | {Met(t.Growth >= ResultsReport.GrowthTarget)} |"));
+        if (t.IngestRequests is { } requests)
+        {
+            md.AppendLine(Inv($"| S3 requests per accepted post (radosgw counters over the ingest slices: GET+HEAD / PUT / failed) | {(double)requests.Requests / t.Count:0.00} ({(double)requests.Gets / t.Count:0.00} / {(double)requests.Puts / t.Count:0.00} / {(double)requests.Failed / t.Count:0.00}) | ≤ 2.5 | {Met((double)requests.Requests / t.Count <= 2.5)} |"));
+        }
         md.AppendLine(Inv($"| Ingest posts not answered 202 | {t.Failed} of {t.Count:N0} | 0 | {Met(t.Failed == 0)} |"));
         md.AppendLine(Inv($"| Ingest throughput | {t.IngestPerSecond:N0} posts/s | | |"));
         md.AppendLine(Inv($"| Raw PUTs | {t.BaselinePerSecond:N0} PUT/s | | |"));

@@ -5,8 +5,19 @@ internal sealed record ComparisonSlice(int Index, BaselineSlice Baseline, Ingest
     public double Ratio => Ingest.PerSecond / Baseline.PerSecond;
 }
 
-internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slices, int ArtifactNodes)
+internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slices, int ArtifactNodes, RgwCounters? IngestRequests = null)
 {
+    /// <summary>
+    /// Whether history slows a post: the last slice's ingest/baseline ratio over the first's. Every
+    /// post adds to the same history (one service-day unless spread), so with Count/Slices posts a
+    /// slice this compares the first and last Count/Slices of it; taken against the baseline of the
+    /// same slice, it is not moved by load that comes and goes on the machine.
+    /// </summary>
+    public double Growth => Slices[^1].Ratio / Slices[0].Ratio;
+
+    /// <summary>The last slice's ingest rate over the first's, unadjusted.</summary>
+    public double RawGrowth => Slices[^1].Ingest.PerSecond / Slices[0].Ingest.PerSecond;
+
     public int Count => Slices.Sum(s => s.Ingest.Count);
 
     public CpuUsage IngestCpu => CpuUsage.Sum(Slices.Select(s => s.Ingest.Cpu));
@@ -33,8 +44,11 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
     /// a growing journal) instead of charging it to whichever side runs last.
     /// </summary>
     public static async Task<ThroughputComparison> RunAsync(
-        ServerProcess server, BenchOptions options, IBaseline baseline, Action<string> progress, CancellationToken cancellationToken)
+        ServerProcess server, BenchOptions options, IBaseline baseline, Action<string> progress, CancellationToken cancellationToken,
+        string? rgwAdminSocket = null)
     {
+        // The S3 server's own request counters around the ingest slices only (null without them).
+        RgwCounters? ingestRequests = rgwAdminSocket is null ? null : RgwCounters.Zero;
         using var load = new IngestLoad(server, options);
         progress($"warm-up: {options.WarmUp} posts and {options.WarmUp} {baseline.Operations}");
         var warm = await load.WarmUpAsync(cancellationToken);
@@ -60,7 +74,10 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
             async Task<IngestSlice> IngestAsync()
             {
                 Quiet.Settle();
-                return await load.RunSliceAsync(i, count, cancellationToken);
+                var before = RgwCounters.Read(rgwAdminSocket);
+                var slice = await load.RunSliceAsync(i, count, cancellationToken);
+                ingestRequests = before is not null && RgwCounters.Read(rgwAdminSocket) is { } after ? ingestRequests! + (after - before) : null;
+                return slice;
             }
 
             BaselineSlice direct;
@@ -80,6 +97,6 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
             progress($"slice {i + 1}/{options.Slices}: baseline {direct.PerSecond:N0} {baseline.Operations}/s, ingest {ingest.PerSecond:N0} posts/s " +
                      $"(ratio {slice.Ratio:0.00}, p99 {LatencySummary.FromTimestampDeltas(ingest.Latencies).P99:0.0} ms, {ingest.Failed} failed)");
         }
-        return new ThroughputComparison(slices, load.ArtifactNodes);
+        return new ThroughputComparison(slices, load.ArtifactNodes, ingestRequests);
     }
 }

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using Stricture.Storage.Identity;
+using Stricture.Storage.Keys;
+using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Telemetry;
+
+namespace Stricture.Storage.Catalog;
+
+/// <summary>
+/// A day's manifest as an append-only log: each append creates one new, small, immutable object,
+/// <c>manifests/date=D/seg=N.jsonl</c>, with a conditional create, so an append costs the same
+/// however many runs the day already holds, and nothing is ever rewritten.
+///
+/// Segments are numbered densely from 1. A writer creates segment n only once it knows n - 1
+/// exists (it created it, lost the create of it to another writer, or found it), so the segments
+/// that exist are always 1..tip with no gap. A reader that reads upwards from the compaction mark
+/// until the first missing number has therefore seen every segment whose create completed before
+/// its read began: every run acknowledged before a query is in what the query reads, in this
+/// process or any other sharing the store. A create that finds its number taken has lost a race
+/// with another writer and moves on to the next number (counted as a lost race).
+///
+/// The number of the last segment each day is known to have is kept in memory as a hint (bounded;
+/// losing it only costs a search), so an append is one create; without a hint, the tip is found
+/// with a galloping search of existence checks from the compaction mark, O(log n) of them.
+/// </summary>
+public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, StorageTelemetry telemetry)
+{
+    /// <summary>Lost races in a row before the tip is searched for again rather than walked to.</summary>
+    private const int RacesBeforeSearch = 4;
+
+    /// <summary>Upper bound on the appends a busy day can make this one lose, before it gives up as unavailable.</summary>
+    private const int MaxAttempts = 1024;
+
+    /// <summary>Days whose tip is remembered; past this the hints are forgotten (they are only hints).</summary>
+    private const int MaxRememberedDays = 16_384;
+
+    private readonly ConcurrentDictionary<string, long> _tips = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Appends <paramref name="entries"/> as the day's next segment; returns its number once it is
+    /// durable. <paramref name="compactedThrough"/> reads the day's compaction mark, from which the
+    /// tip is searched when this process knows none.
+    /// </summary>
+    public async Task<long> AppendAsync(
+        ServiceIdentity service, DateOnly day, IReadOnlyCollection<ManifestEntry> entries, Func<Task<long>> compactedThrough,
+        CancellationToken cancellationToken)
+    {
+        var dayKey = keys.Manifest(service, day);
+        await using var staged = await store.StageBytesAsync(ManifestDocument.Serialize([.. entries.Order(RunOrder.Instance)]), cancellationToken);
+        var known = _tips.TryGetValue(dayKey, out var hint) ? hint : await FindTipAsync(service, day, await compactedThrough(), cancellationToken);
+        var racesInARow = 0;
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var number = known + 1;
+            if (await store.CommitIfAbsentAsync(staged, keys.ManifestSegment(service, day, number), cancellationToken) == CreateOutcome.Created)
+            {
+                Remember(dayKey, number);
+                return number;
+            }
+            telemetry.RecordLostRace("segment");
+            // Segment `number` exists, so the next one may be created. Far behind: search, do not walk.
+            known = number;
+            if (++racesInARow == RacesBeforeSearch)
+            {
+                known = await FindTipAsync(service, day, number, cancellationToken);
+                racesInARow = 0;
+            }
+        }
+        throw new ObjectStoreUnavailableException($"'{dayKey}' gained {MaxAttempts} segments from other writers while this one tried to append; retry later.");
+    }
+
+    /// <summary>
+    /// The number of the day's last segment, searching upwards from <paramref name="known"/> (0, or a
+    /// number known to exist): double the step while segments exist, then bisect. Existence is
+    /// monotone because numbering is dense.
+    /// </summary>
+    private async Task<long> FindTipAsync(ServiceIdentity service, DateOnly day, long known, CancellationToken cancellationToken)
+    {
+        async Task<bool> ExistsAsync(long number) => await store.GetInfoAsync(keys.ManifestSegment(service, day, number), cancellationToken) is not null;
+
+        var low = known;
+        long high;
+        for (var step = 1L; ; step *= 2)
+        {
+            if (!await ExistsAsync(low + step))
+            {
+                high = low + step;
+                break;
+            }
+            low += step;
+        }
+        while (high - low > 1)
+        {
+            var middle = low + (high - low) / 2;
+            if (await ExistsAsync(middle))
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    private void Remember(string dayKey, long number)
+    {
+        if (_tips.Count >= MaxRememberedDays)
+        {
+            _tips.Clear();
+        }
+        _tips.AddOrUpdate(dayKey, number, (_, current) => Math.Max(current, number));
+    }
+}
