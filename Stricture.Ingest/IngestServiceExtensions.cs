@@ -20,7 +20,7 @@ public static class IngestServiceExtensions
         var services = builder.Services;
         var functionMode = FunctionMode.IsSelected(builder.Configuration);
 
-        services.AddStrictureOptions();
+        services.AddStrictureOptions(functionMode);
         services.AddSingleton(TimeProvider.System);
         services.AddStrictureStorage(startupWork: !functionMode);
 

@@ -20,11 +20,12 @@ public static class ReplicatorServiceExtensions
         var services = builder.Services;
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
         {
-            builder.WebHost.UseUrls(ReplicatorSettingNames.DefaultUrl);
+            builder.WebHost.UseUrls(ReplicatorOptions.DefaultUrl);
         }
         services.AddSingleton(TimeProvider.System);
         services.AddMirrorStores();
-        services.AddOptions<ReplicatorOptions>().Configure<IConfiguration>(Bind).ValidateOnStart();
+        services.AddOptions<ReplicatorOptions>().BindSettings();
+        services.AddSingleton<IValidateOptions<ReplicatorOptions>, ReplicatorOptionsRanges>();
         services.AddSingleton<IValidateOptions<StorageOptions>, MirrorDriverRequired>();
         services.AddHostedService<ReplicatorWorker>();
         services.AddHealthChecks().AddCheck<ReplicationHealthCheck>("replication");
@@ -47,20 +48,6 @@ public static class ReplicatorServiceExtensions
         return services;
     }
 
-    private static void Bind(ReplicatorOptions options, IConfiguration configuration)
-    {
-        if (configuration.Text(ReplicatorSettingNames.MaxLagSeconds) is { } lag)
-        {
-            options.MaxLag = TimeSpan.FromSeconds(SettingValues.WholeNumber<ReplicatorOptions>(ReplicatorSettingNames.MaxLagSeconds, lag, 1, 86_400));
-        }
-        if (configuration.Text(ReplicatorSettingNames.CatchUpMinutes) is { } catchUp)
-        {
-            options.CatchUpInterval = TimeSpan.FromMinutes(
-                SettingValues.WholeNumber<ReplicatorOptions>(ReplicatorSettingNames.CatchUpMinutes, catchUp, 1, 10_080));
-        }
-    }
-
-
     /// <summary>The replicator has nothing to do unless ingest spools: refuse any other driver, saying so.</summary>
     private sealed class MirrorDriverRequired : IValidateOptions<StorageOptions>
     {
@@ -68,7 +55,7 @@ public static class ReplicatorServiceExtensions
             options.Driver == StorageOptions.MirrorDriver
                 ? ValidateOptionsResult.Success
                 : ValidateOptionsResult.Fail(
-                    $"The replicator copies mirror mode's spool, but {StorageSettingNames.StorageDriver} is '{options.Driver}'. " +
-                    $"Set {StorageSettingNames.StorageDriver}=mirror (with the object-store settings) for both ingest and the replicator.");
+                    $"The replicator copies mirror mode's spool, but {StorageOptions.DriverSetting} is '{options.Driver}'. " +
+                    $"Set {StorageOptions.DriverSetting}=mirror (with the object-store settings) for both ingest and the replicator.");
     }
 }

@@ -23,7 +23,7 @@ public static class StoreRegistration
         services.AddSingleton(sp => new FileSystemObjectStore(Options(sp).DataDirectory));
         services.AddSingleton(sp =>
         {
-            var settings = Options(sp).ToS3Settings();
+            var settings = sp.GetRequiredService<IOptions<S3StoreSettings>>().Value;
             return new S3ObjectStore(S3ClientFactory.Create(settings), settings, sp.GetRequiredService<ILogger<S3ObjectStore>>());
         });
         services.AddSingleton(sp => new ReplicationSpool(Options(sp).DataDirectory, sp.GetRequiredService<TimeProvider>()));

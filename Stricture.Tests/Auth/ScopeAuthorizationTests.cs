@@ -70,7 +70,7 @@ public sealed class ScopeAuthorizationTests
 
     private static DefaultHttpContext Request(AuthMode mode, params string[] grants)
     {
-        var services = new ServiceCollection().AddSingleton(Options.Create(new AuthOptions { Mode = mode })).BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton(Options.Create(new AuthOptions { ModeName = AuthOptions.ModeNames.First(name => name.Value == mode).Key })).BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
         if (grants.Length > 0)
         {

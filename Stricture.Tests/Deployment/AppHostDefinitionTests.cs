@@ -43,12 +43,12 @@ public sealed partial class AppHostDefinitionTests
         // ConnectionStrings__minio comes from WithReference(minio); the data directory is set by the process helpers.
         var fixture = MirrorGraph.AppHostEnvironment("Endpoint=http://127.0.0.1:9000;AccessKey=a;SecretKey=b", "bucket").Keys
             .Where(name => name != "ConnectionStrings__minio")
-            .Append(StorageSettingNames.DataDirectory)
+            .Append(StorageOptions.DataDirectorySetting)
             .ToHashSet();
         var resources = Resources();
         Assert.Equal(fixture, EnvironmentName().Matches(resources["replicator"]).Select(m => m.Groups[1].Value).ToHashSet());
         // Ingest also gets token authentication, as GraphScenarioTests starts it.
-        Assert.Equal(fixture.Union([SettingNames.AuthMode, SettingNames.IngestToken]).ToHashSet(),
+        Assert.Equal(fixture.Union([AuthOptions.ModeSetting, AuthOptions.IngestTokenSetting]).ToHashSet(),
             EnvironmentName().Matches(resources["ingest"]).Select(m => m.Groups[1].Value).ToHashSet());
     }
 

@@ -20,8 +20,8 @@ public sealed class GraphScenarioTests
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         await using var graph = await MirrorGraph.StartAsync(new Dictionary<string, string>
         {
-            [SettingNames.AuthMode] = "token",
-            [SettingNames.IngestToken] = token,
+            [AuthOptions.ModeSetting] = "token",
+            [AuthOptions.IngestTokenSetting] = token,
         });
         var client = graph.IngestClient;
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync(Posts.Valid(runId: "graph-scenario-000"))).StatusCode);
