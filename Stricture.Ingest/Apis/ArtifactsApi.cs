@@ -14,15 +14,14 @@ namespace Stricture.Ingest.Apis;
 /// <summary>POST /v1/artifacts: validate, store durably and idempotently, answer 202.</summary>
 public static partial class ArtifactsApi
 {
-    public const string IngestPolicy = "ingest";
-
     public const string PostArtifactOperationId = "PostArtifact";
 
     public static RouteGroupBuilder MapArtifactsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").RequireAuthorization(IngestPolicy).WithTags("Ingest");
+        var group = app.MapGroup("/v1").RequireAuthorization(AuthorizationPolicies.WriteRuns).WithTags("Ingest");
 
         group.MapPost("/artifacts", PostArtifactAsync)
+            .WithMetadata(AuditedAsIngest.Instance)
             .WithName(PostArtifactOperationId)
             .WithSummary("Store one run record")
             .WithDescription("Stores a lineage-export artifact (with optional diff, summary and metadata) as an immutable run record. " +
@@ -46,8 +45,8 @@ public static partial class ArtifactsApi
     /// parameter would make routing answer a wrong Content-Type with a bare 415.
     /// </summary>
     internal sealed record IngestServices(
-        [FromServices] RequestBodyReader BodyReader, [FromServices] RecordStore Records, [FromServices] IngestMetrics Metrics,
-        [FromServices] ILogger<IngestServices> Logger);
+        [FromServices] RequestBodyReader BodyReader, [FromServices] ProjectAuthorization Projects, [FromServices] RecordStore Records,
+        [FromServices] IngestMetrics Metrics, [FromServices] ILogger<IngestServices> Logger);
 
     internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> PostArtifactAsync(
         HttpContext context, [AsParameters] IngestServices services, CancellationToken cancellationToken)
@@ -70,7 +69,7 @@ public static partial class ArtifactsApi
                 return Reject(audit, parseProblem!);
             }
             audit.Identify(submission.Service, submission.RunId);
-            if (ScopeAuthorization.Check(context, submission.Service.Organization, submission.Service.Project) is { } forbidden)
+            if (await services.Projects.CheckAsync(context, submission.Service.Organization, submission.Service.Project) is { } forbidden)
             {
                 return Reject(audit, forbidden);
             }

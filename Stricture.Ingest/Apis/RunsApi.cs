@@ -27,7 +27,7 @@ public static partial class RunsApi
     public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/runs/{organization}/{project}/{service}")
-            .RequireAuthorization(ArtifactsApi.IngestPolicy)
+            .RequireAuthorization(AuthorizationPolicies.ReadRuns)
             .WithTags("Runs");
 
         group.MapGet("/latest", GetLatestAsync)
@@ -69,12 +69,12 @@ public static partial class RunsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<IResult> GetLatestAsync(
-        string organization, string project, string service, HttpContext context, [FromServices] RunQueries queries,
-        [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
+        string organization, string project, string service, HttpContext context, [FromServices] ProjectAuthorization projects,
+        [FromServices] RunQueries queries, [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
     {
-        if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
+        if ((ServiceOf(organization, project, service, out var identity) ?? await projects.CheckAsync(context, organization, project)) is { } refused)
         {
-            return invalid.ToResult();
+            return refused.ToResult();
         }
         return await ReadAsync(context, logger, async () =>
         {
@@ -86,11 +86,12 @@ public static partial class RunsApi
 
     internal static async Task<IResult> GetRunAsync(
         string organization, string project, string service, [FromRoute(Name = "run_id")] string runId,
-        HttpContext context, [FromServices] RunQueries queries, [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
+        HttpContext context, [FromServices] ProjectAuthorization projects, [FromServices] RunQueries queries,
+        [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
     {
-        if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
+        if ((ServiceOf(organization, project, service, out var identity) ?? await projects.CheckAsync(context, organization, project)) is { } refused)
         {
-            return invalid.ToResult();
+            return refused.ToResult();
         }
         if (IdentifierGrammar.Explain("run_id", runId) is { } why)
         {
@@ -105,12 +106,12 @@ public static partial class RunsApi
     }
 
     internal static async Task<IResult> ListAsync(
-        string organization, string project, string service, HttpContext context, [FromServices] RunQueries queries,
-        [FromServices] TimeProvider time, [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
+        string organization, string project, string service, HttpContext context, [FromServices] ProjectAuthorization projects,
+        [FromServices] RunQueries queries, [FromServices] TimeProvider time, [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
     {
-        if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
+        if ((ServiceOf(organization, project, service, out var identity) ?? await projects.CheckAsync(context, organization, project)) is { } refused)
         {
-            return invalid.ToResult();
+            return refused.ToResult();
         }
         var (query, problem) = RunQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (query is null)
@@ -132,9 +133,8 @@ public static partial class RunsApi
         });
     }
 
-    /// <summary>Validates the route's names, then checks the caller may read that organization's project.</summary>
-    private static RequestProblem? ServiceOf(
-        HttpContext context, string organization, string project, string service, out ServiceIdentity identity)
+    /// <summary>Validates the route's names; null when they are valid.</summary>
+    private static RequestProblem? ServiceOf(string organization, string project, string service, out ServiceIdentity identity)
     {
         identity = new ServiceIdentity(organization, project, service);
         Activity.Current?.SetTag("stricture.organization", organization)
@@ -147,7 +147,7 @@ public static partial class RunsApi
                 return RequestProblem.BadRequest("invalid-identifier", why, field);
             }
         }
-        return ScopeAuthorization.Check(context, organization, project);
+        return null;
     }
 
     /// <summary>Runs a read, turning a storage failure into the problem a client can act on.</summary>
