@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Polly;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
 using Stricture.Storage.Filesystem;
@@ -27,6 +28,7 @@ public static class ReplicatorServiceExtensions
         services.AddOptions<ReplicatorOptions>().BindSettings();
         services.AddSingleton<IValidateOptions<ReplicatorOptions>, ReplicatorOptionsRanges>();
         services.AddSingleton<IValidateOptions<StorageOptions>, MirrorDriverRequired>();
+        services.AddResiliencePipeline<string>(ReplicatorWorker.RetryPipeline, ReplicatorWorker.ConfigureRetry);
         services.AddHostedService<ReplicatorWorker>();
         services.AddHealthChecks().AddCheck<ReplicationHealthCheck>("replication");
         return builder;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Polly;
 using Stricture.Ingest.Health;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
@@ -45,6 +46,7 @@ internal static class StorageRegistration
         {
             services.AddHostedService<StorageStartup>();
             services.AddHostedService<ReconcileAtStartup>();
+            services.AddResiliencePipeline<string>(ReconcileAtStartup.RetryPipeline, ReconcileAtStartup.ConfigureRetry);
         }
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return services;
