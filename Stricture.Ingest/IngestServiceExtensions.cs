@@ -23,7 +23,7 @@ public static class IngestServiceExtensions
 
         services.AddStrictureOptions(functionMode);
         services.AddSingleton(TimeProvider.System);
-        services.AddStrictureStorage(startupWork: !functionMode);
+        services.AddRecordStore(startupWork: !functionMode);
 
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<AuditLog>();

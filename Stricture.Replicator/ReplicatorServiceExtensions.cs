@@ -24,7 +24,7 @@ public static class ReplicatorServiceExtensions
             builder.WebHost.UseUrls(ReplicatorOptions.DefaultUrl);
         }
         services.AddSingleton(TimeProvider.System);
-        services.AddMirrorStores();
+        services.AddReplication();
         services.AddOptions<ReplicatorOptions>().BindSettings();
         services.AddSingleton<IValidateOptions<ReplicatorOptions>, ReplicatorOptionsRanges>();
         services.AddSingleton<IValidateOptions<StorageOptions>, MirrorDriverRequired>();
@@ -35,10 +35,10 @@ public static class ReplicatorServiceExtensions
     }
 
     /// <summary>The stores and replication services on the shared storage settings; the verify command uses them too.</summary>
-    internal static IServiceCollection AddMirrorStores(this IServiceCollection services)
+    internal static IServiceCollection AddReplication(this IServiceCollection services)
     {
-        services.AddStrictureStorageOptions();
-        services.AddStrictureStores();
+        services.AddStorageOptions();
+        services.AddObjectStores();
         services.AddSingleton<ReplicationTelemetry>();
         services.AddSingleton(sp => new RecordReplicator(
             sp.GetRequiredService<FileSystemObjectStore>(), sp.GetRequiredService<S3ObjectStore>(),

@@ -20,7 +20,7 @@ internal static class VerifyCommand
     {
         var builder = ServiceHost.CreateBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddMirrorStores();
+        builder.Services.AddReplication();
         await using var app = builder.Build();
         if (ServiceHost.ReportRefusedSettings(app.Services, Name))
         {

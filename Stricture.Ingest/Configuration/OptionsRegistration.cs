@@ -13,7 +13,7 @@ internal static class OptionsRegistration
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsRanges>();
         services.AddSingleton<IValidateOptions<ServerOptions>, ListenAddressValidator>();
 
-        services.AddStrictureStorageOptions();
+        services.AddStorageOptions();
 
         services.AddOptions<AuthOptions>().BindSettings().PostConfigure(auth =>
         {

@@ -18,9 +18,9 @@ internal static class ReconcileCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = ServiceHost.CreateBuilder(args);
-        builder.Services.AddStrictureStorageOptions();
+        builder.Services.AddStorageOptions();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddStrictureStorage(startupWork: false); // the command runs StorageStartup itself, below
+        builder.Services.AddRecordStore(startupWork: false); // the command runs StorageStartup itself, below
         await using var app = builder.Build();
         if (ServiceHost.ReportRefusedSettings(app.Services, Name))
         {

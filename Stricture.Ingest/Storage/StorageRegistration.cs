@@ -27,9 +27,9 @@ internal static class StorageRegistration
     /// reconcile the catalog in the background. A function does none of it: it holds no directory, and
     /// its object store is first reached by the first request that needs it, so a cold start stays short.
     /// </summary>
-    public static IServiceCollection AddStrictureStorage(this IServiceCollection services, bool startupWork = true)
+    public static IServiceCollection AddRecordStore(this IServiceCollection services, bool startupWork = true)
     {
-        services.AddStrictureStores();
+        services.AddObjectStores();
         services.AddSingleton<RunCatalog>();
         services.AddSingleton(sp => new RecordStore(
             sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<RunCatalog>(),

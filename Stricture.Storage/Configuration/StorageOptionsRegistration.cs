@@ -7,7 +7,7 @@ namespace Stricture.Storage.Configuration;
 public static class StorageOptionsRegistration
 {
     /// <summary>Binds the storage settings and the S3 driver's, checked before the host starts.</summary>
-    public static IServiceCollection AddStrictureStorageOptions(this IServiceCollection services)
+    public static IServiceCollection AddStorageOptions(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindSettings();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();

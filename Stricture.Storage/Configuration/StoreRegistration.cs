@@ -16,7 +16,7 @@ public static class StoreRegistration
     /// Keys, telemetry, the filesystem store on the data directory, the S3 store on the object settings
     /// and the replication spool, each made on first use. Needs the storage options and a TimeProvider.
     /// </summary>
-    public static IServiceCollection AddStrictureStores(this IServiceCollection services)
+    public static IServiceCollection AddObjectStores(this IServiceCollection services)
     {
         services.AddSingleton<StorageTelemetry>();
         services.AddSingleton(sp => new RecordKeys(Options(sp).ObjectPrefix));
