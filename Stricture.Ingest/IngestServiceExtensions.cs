@@ -3,6 +3,7 @@ using Stricture.Ingest.Audit;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Configuration;
 using Stricture.Ingest.Function;
+using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Storage;
 using Stricture.Ingest.Telemetry;
@@ -20,9 +21,9 @@ public static class IngestServiceExtensions
         var services = builder.Services;
         var functionMode = FunctionMode.IsSelected(builder.Configuration);
 
-        services.AddStrictureOptions();
+        services.AddStrictureOptions(functionMode);
         services.AddSingleton(TimeProvider.System);
-        services.AddStrictureStorage(startupWork: !functionMode);
+        services.AddRecordStore(startupWork: !functionMode);
 
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<AuditLog>();
@@ -31,6 +32,7 @@ public static class IngestServiceExtensions
         services.AddStrictureAuth();
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<StorageFailureHandler>();
         services.AddOpenApi(openApi => openApi.AddOperationTransformer<IngestRequestBodyTransformer>());
 
         if (functionMode)
@@ -42,9 +44,10 @@ public static class IngestServiceExtensions
 
     public static WebApplication MapIngestApi(this WebApplication app)
     {
+        // Outside the exception handler, so that a post refused by a storage failure is audited with its problem.
+        app.UseMiddleware<IngestAuditMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<IngestAuditMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
 

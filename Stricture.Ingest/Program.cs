@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Stricture.Ingest;
 using Stricture.Ingest.Function;
 using Stricture.Ingest.Storage;
@@ -8,9 +7,7 @@ if (args is [ReconcileCommand.Name, .. var settings])
     return await ReconcileCommand.RunAsync(settings);
 }
 
-// No configuration reload: its file watcher would watch the content root recursively, and the
-// default data directory lives under it (one inotify watch per record directory).
-var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+var builder = ServiceHost.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddIngestServices();
@@ -20,21 +17,9 @@ var app = builder.Build();
 app.MapIngestApi();
 app.MapDefaultEndpoints();
 
-if (FunctionMode.IsSelected(app.Configuration))
-{
-    return await FunctionMode.RunAsync(app);
-}
-try
-{
-    app.Run();
-    return 0;
-}
-catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException)
-{
-    // A refusal to start: the host has already logged why. Exit with a plain failure code rather
-    // than an unhandled-exception abort that prints the same stack trace again.
-    return 1;
-}
+return FunctionMode.IsSelected(app.Configuration)
+    ? await FunctionMode.RunAsync(app)
+    : await app.RunServiceAsync();
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

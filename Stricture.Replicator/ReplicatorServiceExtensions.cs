@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Polly;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
 using Stricture.Storage.Filesystem;
@@ -20,22 +21,24 @@ public static class ReplicatorServiceExtensions
         var services = builder.Services;
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
         {
-            builder.WebHost.UseUrls(ReplicatorSettingNames.DefaultUrl);
+            builder.WebHost.UseUrls(ReplicatorOptions.DefaultUrl);
         }
         services.AddSingleton(TimeProvider.System);
-        services.AddMirrorStores();
-        services.AddOptions<ReplicatorOptions>().Configure<IConfiguration>(Bind).ValidateOnStart();
+        services.AddReplication();
+        services.AddOptions<ReplicatorOptions>().BindSettings();
+        services.AddSingleton<IValidateOptions<ReplicatorOptions>, ReplicatorOptionsRanges>();
         services.AddSingleton<IValidateOptions<StorageOptions>, MirrorDriverRequired>();
+        services.AddResiliencePipeline<string>(ReplicatorWorker.RetryPipeline, ReplicatorWorker.ConfigureRetry);
         services.AddHostedService<ReplicatorWorker>();
         services.AddHealthChecks().AddCheck<ReplicationHealthCheck>("replication");
         return builder;
     }
 
     /// <summary>The stores and replication services on the shared storage settings; the verify command uses them too.</summary>
-    internal static IServiceCollection AddMirrorStores(this IServiceCollection services)
+    internal static IServiceCollection AddReplication(this IServiceCollection services)
     {
-        services.AddStrictureStorageOptions();
-        services.AddStrictureStores();
+        services.AddStorageOptions();
+        services.AddObjectStores();
         services.AddSingleton<ReplicationTelemetry>();
         services.AddSingleton(sp => new RecordReplicator(
             sp.GetRequiredService<FileSystemObjectStore>(), sp.GetRequiredService<S3ObjectStore>(),
@@ -48,20 +51,6 @@ public static class ReplicatorServiceExtensions
         return services;
     }
 
-    private static void Bind(ReplicatorOptions options, IConfiguration configuration)
-    {
-        if (configuration.Text(ReplicatorSettingNames.MaxLagSeconds) is { } lag)
-        {
-            options.MaxLag = TimeSpan.FromSeconds(SettingValues.WholeNumber<ReplicatorOptions>(ReplicatorSettingNames.MaxLagSeconds, lag, 1, 86_400));
-        }
-        if (configuration.Text(ReplicatorSettingNames.CatchUpMinutes) is { } catchUp)
-        {
-            options.CatchUpInterval = TimeSpan.FromMinutes(
-                SettingValues.WholeNumber<ReplicatorOptions>(ReplicatorSettingNames.CatchUpMinutes, catchUp, 1, 10_080));
-        }
-    }
-
-
     /// <summary>The replicator has nothing to do unless ingest spools: refuse any other driver, saying so.</summary>
     private sealed class MirrorDriverRequired : IValidateOptions<StorageOptions>
     {
@@ -69,7 +58,7 @@ public static class ReplicatorServiceExtensions
             options.Driver == StorageOptions.MirrorDriver
                 ? ValidateOptionsResult.Success
                 : ValidateOptionsResult.Fail(
-                    $"The replicator copies mirror mode's spool, but {StorageSettingNames.StorageDriver} is '{options.Driver}'. " +
-                    $"Set {StorageSettingNames.StorageDriver}=mirror (with the object-store settings) for both ingest and the replicator.");
+                    $"The replicator copies mirror mode's spool, but {StorageOptions.DriverSetting} is '{options.Driver}'. " +
+                    $"Set {StorageOptions.DriverSetting}=mirror (with the object-store settings) for both ingest and the replicator.");
     }
 }

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.DependencyInjection;
+using Polly.Registry;
+using Polly.Retry;
 using Stricture.Storage.Mirror;
 using Stricture.Storage.ObjectStore;
 
@@ -6,7 +10,7 @@ namespace Stricture.Replicator;
 
 /// <summary>
 /// Drains the spool for as long as the process lives. An unreachable object store pauses it with a
-/// bounded, jittered back-off (200 ms doubling to 30 s); it resumes by itself and the backlog drains.
+/// bounded, jittered back-off (<see cref="RetryPipeline"/>); it resumes by itself and the backlog drains.
 /// At start and then every catch-up interval it also spools any local run the bucket lacks and the
 /// spool does not hold: ingest spools a run before it answers 202, but a crash between storing a
 /// payload and spooling it leaves an unacknowledged run on disk that a client posting without a
@@ -14,43 +18,63 @@ namespace Stricture.Replicator;
 /// </summary>
 internal sealed partial class ReplicatorWorker(
     RecordReplicator replicator, MirrorVerifier verifier, ReplicationSpool spool, IOptions<ReplicatorOptions> options,
-    TimeProvider time, ILogger<ReplicatorWorker> logger) : BackgroundService
+    ResiliencePipelineProvider<string> pipelines, TimeProvider time, ILogger<ReplicatorWorker> logger) : BackgroundService
 {
+    /// <summary>
+    /// An unreachable object store: 200 ms doubling to 30 s, jittered, for as long as it lasts. The
+    /// data directory itself (the spool) failing: retried too, at the longest interval, and loudly.
+    /// </summary>
+    public const string RetryPipeline = "replication";
+
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
+    public static void ConfigureRetry(ResiliencePipelineBuilder pipeline, AddResiliencePipelineContext<string> context)
+    {
+        var logger = context.ServiceProvider.GetRequiredService<ILogger<ReplicatorWorker>>();
+        pipeline.AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<ObjectStoreUnavailableException>().Handle<IOException>().Handle<UnauthorizedAccessException>(),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = FirstBackoff,
+            MaxDelay = MaxBackoff,
+            MaxRetryAttempts = int.MaxValue,
+            DelayGenerator = retry => new ValueTask<TimeSpan?>(retry.Outcome.Exception is ObjectStoreUnavailableException ? null : MaxBackoff),
+            OnRetry = retry =>
+            {
+                if (retry.Outcome.Exception is ObjectStoreUnavailableException unavailable)
+                {
+                    LogUnavailable(logger, unavailable, retry.RetryDelay.TotalSeconds);
+                }
+                else
+                {
+                    LogLocalFailure(logger, retry.Outcome.Exception!);
+                }
+                return default;
+            },
+        });
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backoff = FirstBackoff;
+        var pipeline = pipelines.GetPipeline(RetryPipeline);
         var nextCatchUp = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
+            var finished = await pipeline.ExecuteAsync(async cancellationToken =>
             {
                 if (time.GetUtcNow() >= nextCatchUp)
                 {
-                    await CatchUpAsync(stoppingToken);
+                    await CatchUpAsync(cancellationToken);
                     nextCatchUp = time.GetUtcNow() + options.Value.CatchUpInterval;
                 }
-                var finished = await replicator.DrainOnceAsync(stoppingToken);
-                backoff = FirstBackoff;
-                if (finished == 0)
-                {
-                    await Task.Delay(IdlePoll, time, stoppingToken);
-                }
-            }
-            catch (ObjectStoreUnavailableException exception)
+                return await replicator.DrainOnceAsync(cancellationToken);
+            }, stoppingToken);
+            if (finished == 0)
             {
-                LogUnavailable(logger, exception, backoff.TotalSeconds);
-                await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100)), time, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // The data directory itself (the spool): retried like an outage, and loudly.
-                LogLocalFailure(logger, exception);
-                await Task.Delay(MaxBackoff, time, stoppingToken);
+                await Task.Delay(IdlePoll, time, stoppingToken);
             }
         }
     }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Stricture.Storage.Configuration;
 using Stricture.Storage.Mirror;
+using Stricture.Storage.ObjectStore;
+using Stricture.Storage.S3;
 
 namespace Stricture.Replicator;
 
@@ -16,26 +18,30 @@ internal static class VerifyCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+        var builder = ServiceHost.CreateBuilder(args);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddMirrorStores();
+        builder.Services.AddReplication();
         await using var app = builder.Build();
+        if (ServiceHost.ReportRefusedSettings(app.Services, Name))
+        {
+            return 2;
+        }
         try
         {
             var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var bucket = app.Services.GetRequiredService<IOptions<S3StoreSettings>>().Value.Bucket;
             var report = await app.Services.GetRequiredService<MirrorVerifier>().VerifyAsync(CancellationToken.None);
             foreach (var difference in report.Differences)
             {
                 Console.WriteLine($"{difference.Kind} {difference.Key}");
             }
             Console.WriteLine(
-                $"Compared {report.CheckedKeys} keys of {storage.DataDirectory} with bucket {storage.ObjectBucket}: {report.Differences.Count} differences.");
+                $"Compared {report.CheckedKeys} keys of {storage.DataDirectory} with bucket {bucket}: {report.Differences.Count} differences.");
             return report.Differences.Count == 0 ? 0 : 1;
         }
-        catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException
-                                              or Stricture.Storage.ObjectStore.ObjectStoreUnavailableException or IOException)
+        catch (Exception exception) when (exception is InvalidOperationException or ObjectStoreUnavailableException or IOException)
         {
-            Console.Error.WriteLine($"verify: {exception.Message}");
+            Console.Error.WriteLine($"{Name}: {exception.Message}");
             return 2;
         }
     }

@@ -6,23 +6,21 @@ using Stricture.Ingest.Auth;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Telemetry;
-using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Records;
 
 namespace Stricture.Ingest.Apis;
 
 /// <summary>POST /v1/artifacts: validate, store durably and idempotently, answer 202.</summary>
-public static partial class ArtifactsApi
+public static class ArtifactsApi
 {
-    public const string IngestPolicy = "ingest";
-
     public const string PostArtifactOperationId = "PostArtifact";
 
     public static RouteGroupBuilder MapArtifactsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").RequireAuthorization(IngestPolicy).WithTags("Ingest");
+        var group = app.MapGroup("/v1").RequireAuthorization(AuthorizationPolicies.WriteRuns).WithTags("Ingest");
 
         group.MapPost("/artifacts", PostArtifactAsync)
+            .WithMetadata(AuditedAsIngest.Instance)
             .WithName(PostArtifactOperationId)
             .WithSummary("Store one run record")
             .WithDescription("Stores a lineage-export artifact (with optional diff, summary and metadata) as an immutable run record. " +
@@ -46,8 +44,8 @@ public static partial class ArtifactsApi
     /// parameter would make routing answer a wrong Content-Type with a bare 415.
     /// </summary>
     internal sealed record IngestServices(
-        [FromServices] RequestBodyReader BodyReader, [FromServices] RecordStore Records, [FromServices] IngestMetrics Metrics,
-        [FromServices] ILogger<IngestServices> Logger);
+        [FromServices] RequestBodyReader BodyReader, [FromServices] ProjectAuthorization Projects, [FromServices] RecordStore Records,
+        [FromServices] IngestMetrics Metrics);
 
     internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> PostArtifactAsync(
         HttpContext context, [AsParameters] IngestServices services, CancellationToken cancellationToken)
@@ -70,7 +68,7 @@ public static partial class ArtifactsApi
                 return Reject(audit, parseProblem!);
             }
             audit.Identify(submission.Service, submission.RunId);
-            if (ScopeAuthorization.Check(context, submission.Service.Organization, submission.Service.Project) is { } forbidden)
+            if (await services.Projects.CheckAsync(context, submission.Service.Organization, submission.Service.Project) is { } forbidden)
             {
                 return Reject(audit, forbidden);
             }
@@ -78,20 +76,8 @@ public static partial class ArtifactsApi
                 .SetTag("stricture.project", submission.Service.Project)
                 .SetTag("stricture.service", submission.Service.Service);
 
-            IngestResult result;
-            try
-            {
-                result = await services.Records.IngestAsync(submission, cancellationToken);
-            }
-            catch (Exception exception) when (StorageFailure(exception) is { } problem)
-            {
-                LogStorageFailure(services.Logger, exception);
-                if (problem.Status == StatusCodes.Status503ServiceUnavailable)
-                {
-                    context.Response.Headers.RetryAfter = RequestProblem.RetryAfterSeconds;
-                }
-                return Reject(audit, problem);
-            }
+            // A storage failure becomes its problem in StorageFailureHandler.
+            var result = await services.Records.IngestAsync(submission, cancellationToken);
 
             audit.Stored(result);
             Activity.Current?.SetTag("stricture.run_id", result.RunId);
@@ -109,19 +95,4 @@ public static partial class ArtifactsApi
         audit.Reject(problem.Code);
         return problem.ToResult();
     }
-
-    /// <summary>Maps a storage failure to the answer a client can act on; null for a bug (left to become a 500).</summary>
-    private static RequestProblem? StorageFailure(Exception exception) => exception switch
-    {
-        ObjectStoreUnavailableException => RequestProblem.StorageUnavailable("The storage backend is unreachable; the post was not acknowledged. Retry later: posting the same run_id again is safe."),
-        IOException { HResult: 28 } => new RequestProblem(StatusCodes.Status507InsufficientStorage, "insufficient-storage",
-            "The server is out of storage.", "The data directory is full; the post was not acknowledged."),
-        IOException or UnauthorizedAccessException => RequestProblem.StorageUnavailable("The data directory could not be written; the post was not acknowledged. Retry later: posting the same run_id again is safe."),
-        ObjectIntegrityException => RequestProblem.IntegrityFailure(
-            "The record already stored for this run id does not match its recorded SHA-256; it was not served or acknowledged."),
-        _ => null,
-    };
-
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Storing a run record failed")]
-    private static partial void LogStorageFailure(ILogger logger, Exception exception);
 }

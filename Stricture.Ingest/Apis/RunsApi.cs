@@ -5,7 +5,6 @@ using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
-using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Queries;
 
 namespace Stricture.Ingest.Apis;
@@ -14,9 +13,10 @@ namespace Stricture.Ingest.Apis;
 /// The read API, served from the catalog (manifests and latest pointers) on whichever driver is
 /// configured: a service's latest run, its runs by date range and commit, and a run by id. Reads
 /// are protected by the same authentication as ingest, and by the same scopes: a caller reads only
-/// the organizations and projects it may write (403 <c>missing-scope</c> otherwise).
+/// the organizations and projects it may write (403 <c>missing-scope</c> otherwise). A storage
+/// failure becomes its problem in <see cref="StorageFailureHandler"/>.
 /// </summary>
-public static partial class RunsApi
+public static class RunsApi
 {
     /// <summary>Stored runs never change, so a client may keep one as long as it likes.</summary>
     private const string ImmutableCaching = "private, max-age=31536000, immutable";
@@ -27,7 +27,7 @@ public static partial class RunsApi
     public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/runs/{organization}/{project}/{service}")
-            .RequireAuthorization(ArtifactsApi.IngestPolicy)
+            .RequireAuthorization(AuthorizationPolicies.ReadRuns)
             .WithTags("Runs");
 
         group.MapGet("/latest", GetLatestAsync)
@@ -69,72 +69,65 @@ public static partial class RunsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<IResult> GetLatestAsync(
-        string organization, string project, string service, HttpContext context, [FromServices] RunQueries queries,
-        [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
+        string organization, string project, string service, HttpContext context, [FromServices] ProjectAuthorization projects,
+        [FromServices] RunQueries queries, CancellationToken cancellationToken)
     {
-        if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
+        if ((ServiceOf(organization, project, service, out var identity) ?? await projects.CheckAsync(context, organization, project)) is { } refused)
         {
-            return invalid.ToResult();
+            return refused.ToResult();
         }
-        return await ReadAsync(context, logger, async () =>
-        {
-            return await queries.GetLatestAsync(identity, cancellationToken) is var (runId, envelope)
-                ? new StoredEnvelopeResult(envelope, RevalidateCaching, RunHref(identity, runId))
-                : ServiceNotFound(identity).ToResult();
-        });
+        return await queries.GetLatestAsync(identity, cancellationToken) is var (runId, envelope)
+            ? new StoredEnvelopeResult(envelope, RevalidateCaching, RunHref(identity, runId))
+            : ServiceNotFound(identity).ToResult();
     }
 
     internal static async Task<IResult> GetRunAsync(
         string organization, string project, string service, [FromRoute(Name = "run_id")] string runId,
-        HttpContext context, [FromServices] RunQueries queries, [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
+        HttpContext context, [FromServices] ProjectAuthorization projects, [FromServices] RunQueries queries,
+        CancellationToken cancellationToken)
     {
-        if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
+        if ((ServiceOf(organization, project, service, out var identity) ?? await projects.CheckAsync(context, organization, project)) is { } refused)
         {
-            return invalid.ToResult();
+            return refused.ToResult();
         }
         if (IdentifierGrammar.Explain("run_id", runId) is { } why)
         {
             return RequestProblem.BadRequest("invalid-identifier", why, "run_id").ToResult();
         }
         Activity.Current?.SetTag("stricture.run_id", runId);
-        return await ReadAsync(context, logger, async () =>
-            await queries.GetRunAsync(identity.WithRun(runId), cancellationToken) is { } envelope
-                ? new StoredEnvelopeResult(envelope, ImmutableCaching)
-                : new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
-                    $"No run '{runId}' is stored for {Describe(identity)}.").ToResult());
+        return await queries.GetRunAsync(identity.WithRun(runId), cancellationToken) is { } envelope
+            ? new StoredEnvelopeResult(envelope, ImmutableCaching)
+            : new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
+                $"No run '{runId}' is stored for {Describe(identity)}.").ToResult();
     }
 
     internal static async Task<IResult> ListAsync(
-        string organization, string project, string service, HttpContext context, [FromServices] RunQueries queries,
-        [FromServices] TimeProvider time, [FromServices] ILogger<RunQueries> logger, CancellationToken cancellationToken)
+        string organization, string project, string service, HttpContext context, [FromServices] ProjectAuthorization projects,
+        [FromServices] RunQueries queries, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
-        if (ServiceOf(context, organization, project, service, out var identity) is { } invalid)
+        if ((ServiceOf(organization, project, service, out var identity) ?? await projects.CheckAsync(context, organization, project)) is { } refused)
         {
-            return invalid.ToResult();
+            return refused.ToResult();
         }
         var (query, problem) = RunQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (query is null)
         {
             return problem!.ToResult();
         }
-        return await ReadAsync(context, logger, async () =>
+        if (!await queries.ServiceExistsAsync(identity, cancellationToken))
         {
-            if (!await queries.ServiceExistsAsync(identity, cancellationToken))
-            {
-                return ServiceNotFound(identity).ToResult();
-            }
-            var page = await queries.ListAsync(identity, query, cancellationToken);
-            return TypedResults.Ok(new RunListResponse(
-                identity.Organization, identity.Project, identity.Service,
-                RecordKeys.FormatDate(query.From), RecordKeys.FormatDate(query.To),
-                page.Runs.Select(entry => RunSummary.From(entry, RunHref(identity, entry.RunId))).ToList(),
-                page.Next?.Encode()));
-        });
+            return ServiceNotFound(identity).ToResult();
+        }
+        var page = await queries.ListAsync(identity, query, cancellationToken);
+        return TypedResults.Ok(new RunListResponse(
+            identity.Organization, identity.Project, identity.Service,
+            RecordKeys.FormatDate(query.From), RecordKeys.FormatDate(query.To),
+            page.Runs.Select(entry => RunSummary.From(entry, RunHref(identity, entry.RunId))).ToList(),
+            page.Next?.Encode()));
     }
 
-    /// <summary>Validates the route's names, then checks the caller may read that organization's project.</summary>
-    private static RequestProblem? ServiceOf(
-        HttpContext context, string organization, string project, string service, out ServiceIdentity identity)
+    /// <summary>Validates the route's names; null when they are valid.</summary>
+    private static RequestProblem? ServiceOf(string organization, string project, string service, out ServiceIdentity identity)
     {
         identity = new ServiceIdentity(organization, project, service);
         Activity.Current?.SetTag("stricture.organization", organization)
@@ -147,28 +140,7 @@ public static partial class RunsApi
                 return RequestProblem.BadRequest("invalid-identifier", why, field);
             }
         }
-        return ScopeAuthorization.Check(context, organization, project);
-    }
-
-    /// <summary>Runs a read, turning a storage failure into the problem a client can act on.</summary>
-    private static async Task<IResult> ReadAsync(HttpContext context, ILogger logger, Func<Task<IResult>> read)
-    {
-        try
-        {
-            return await read();
-        }
-        catch (ObjectStoreUnavailableException exception)
-        {
-            LogReadFailure(logger, exception);
-            context.Response.Headers.RetryAfter = RequestProblem.RetryAfterSeconds;
-            return RequestProblem.StorageUnavailable("The storage backend is unreachable. Retry later.").ToResult();
-        }
-        catch (ObjectIntegrityException exception)
-        {
-            LogReadFailure(logger, exception);
-            return RequestProblem.IntegrityFailure(
-                $"The object '{exception.Key}' does not match its recorded SHA-256; it was not served.").ToResult();
-        }
+        return null;
     }
 
     private static RequestProblem ServiceNotFound(ServiceIdentity service) =>
@@ -180,7 +152,4 @@ public static partial class RunsApi
 
     private static string RunHref(ServiceIdentity service, string runId) =>
         $"/v1/runs/{service.Organization}/{service.Project}/{service.Service}/{runId}";
-
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Error, Message = "Reading from storage failed")]
-    private static partial void LogReadFailure(ILogger logger, Exception exception);
 }

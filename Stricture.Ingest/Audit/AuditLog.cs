@@ -24,7 +24,7 @@ internal sealed partial class AuditLog(IOptions<AuditOptions> options, IngestMet
         LogAuditEvent(logger, auditEvent.Outcome, auditEvent.Status, auditEvent.Reason, auditEvent.Principal,
             auditEvent.Organization, auditEvent.Project, auditEvent.Service, auditEvent.RunId, auditEvent.ScopeDecision, auditEvent.Sha256);
 
-        if (options.Value.FilePath.Length == 0)
+        if (options.Value.FilePath is not { Length: > 0 } path)
         {
             return;
         }
@@ -33,7 +33,7 @@ internal sealed partial class AuditLog(IOptions<AuditOptions> options, IngestMet
         {
             try
             {
-                _file ??= Open(options.Value.FilePath);
+                _file ??= Open(path);
                 _file.Write(line);
                 _file.WriteByte((byte)'\n');
                 _file.Flush();

@@ -6,16 +6,16 @@ using Stricture.Storage.Records;
 namespace Stricture.Ingest.Audit;
 
 /// <summary>
-/// Wraps every POST /v1/artifacts, authentication included, so each accepted or rejected ingest
-/// produces exactly one audit event and one set of measurements, whatever stage rejected it.
+/// Wraps every request to an endpoint marked <see cref="AuditedAsIngest"/> (POST /v1/artifacts),
+/// authentication included, so each accepted or rejected ingest produces exactly one audit event
+/// and one set of measurements, whatever stage rejected it. Routing has chosen the endpoint before
+/// this runs; authentication runs after it.
 /// </summary>
 internal sealed class IngestAuditMiddleware(RequestDelegate next, AuditLog audit, IngestMetrics metrics, TimeProvider time)
 {
-    public const string IngestPath = "/v1/artifacts";
-
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.Equals(IngestPath, StringComparison.OrdinalIgnoreCase))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AuditedAsIngest>() is null)
         {
             await next(context);
             return;

@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
-using Stricture.Ingest.Apis;
 using Stricture.Ingest.Auth.Jwt;
 using Stricture.Ingest.Configuration;
 
 namespace Stricture.Ingest.Auth;
 
-/// <summary>The bearer scheme and the "ingest" policy that STRICTURE_SERVER_AUTH_MODE selects.</summary>
+/// <summary>The bearer scheme, the policies that STRICTURE_SERVER_AUTH_MODE selects and the per-project authorization.</summary>
 internal static class AuthRegistration
 {
     /// <summary>A discovery document or key set is small; anything larger is not one.</summary>
@@ -41,20 +40,27 @@ internal static class AuthRegistration
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
 
         services.AddAuthorization();
+        services.AddSingleton<IAuthorizationHandler, ProjectScopeHandler>();
+        services.AddSingleton<ProjectAuthorization>();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>
-            authorization.AddPolicy(ArtifactsApi.IngestPolicy, policy =>
+        {
+            foreach (var name in new[] { AuthorizationPolicies.WriteRuns, AuthorizationPolicies.ReadRuns })
             {
-                if (auth.Value.Mode != AuthMode.None)
+                authorization.AddPolicy(name, policy =>
                 {
-                    // Which organizations and projects: ScopeAuthorization, once the endpoint knows them.
-                    policy.RequireAuthenticatedUser();
-                }
-                else
-                {
-                    // Mode none: allowed only on loopback, enforced at start-up (AuthOptionsValidator).
-                    policy.RequireAssertion(_ => true);
-                }
-            }));
+                    if (auth.Value.Mode != AuthMode.None)
+                    {
+                        // Which organizations and projects: ProjectAuthorization, once the endpoint knows them.
+                        policy.RequireAuthenticatedUser();
+                    }
+                    else
+                    {
+                        // Mode none: allowed only on loopback, enforced at start-up (AuthOptionsValidator).
+                        policy.RequireAssertion(_ => true);
+                    }
+                });
+            }
+        });
         return services;
     }
 }

@@ -2,9 +2,12 @@ namespace Stricture.Ingest.Configuration;
 
 public sealed class AuditOptions
 {
+    public const string FileSetting = "STRICTURE_SERVER_AUDIT_FILE";
+
     /// <summary>
-    /// The JSON-lines audit file; defaults to audit/audit.jsonl under the data directory. Empty: the
-    /// structured log only (function mode's default).
+    /// The JSON-lines audit file; when unset, audit/audit.jsonl under the data directory, except in
+    /// function mode, whose instance disk is temporary. Empty: the structured log only.
     /// </summary>
-    public string FilePath { get; set; } = "";
+    [ConfigurationKeyName(FileSetting)]
+    public string? FilePath { get; set; }
 }

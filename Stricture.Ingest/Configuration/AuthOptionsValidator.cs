@@ -9,7 +9,7 @@ namespace Stricture.Ingest.Configuration;
 /// options (where the server listens), so it must not also validate them: that would make the
 /// options depend on themselves.
 /// </summary>
-internal sealed class AuthOptionsValidator(IOptions<ServerOptions> server) : IValidateOptions<AuthOptions>
+internal sealed class AuthOptionsValidator(IOptions<ServerOptions> server, IConfiguration configuration) : IValidateOptions<AuthOptions>
 {
     public const int MinimumTokenLength = 16;
 
@@ -17,9 +17,9 @@ internal sealed class AuthOptionsValidator(IOptions<ServerOptions> server) : IVa
 
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
-        if (options.UnknownMode is { } unknown)
+        if (!options.IsKnownMode)
         {
-            return ValidateOptionsResult.Fail($"{SettingNames.AuthMode} must be one of {ModeList}, not '{unknown}'.");
+            return ValidateOptionsResult.Fail($"{AuthOptions.ModeSetting} must be one of {ModeList}, not '{options.ModeName}'.");
         }
         var failures = new List<string>();
         var mode = ModeName(options.Mode);
@@ -29,34 +29,34 @@ internal sealed class AuthOptionsValidator(IOptions<ServerOptions> server) : IVa
         }
         else if (options.TokenFile is not null)
         {
-            failures.Add($"{SettingNames.TokenFile} is set, but {SettingNames.AuthMode}={mode} accepts no shared tokens: " +
-                         $"set {SettingNames.AuthMode}=token or token-or-jwt, or remove {SettingNames.TokenFile}.");
+            failures.Add($"{AuthOptions.TokenFileSetting} is set, but {AuthOptions.ModeSetting}={mode} accepts no shared tokens: " +
+                         $"set {AuthOptions.ModeSetting}=token or token-or-jwt, or remove {AuthOptions.TokenFileSetting}.");
         }
         if (options.AcceptsJwts)
         {
             if (options.JwtIssuers.Count == 0)
             {
-                failures.Add($"{SettingNames.AuthMode}={mode} needs at least one trusted issuer: for GitHub Actions set " +
-                             $"{SettingNames.JwtIssuerSetting("0", JwtIssuerSettingNames.Provider)}=github, " +
-                             $"{SettingNames.JwtIssuerSetting("0", JwtIssuerSettingNames.Audience)} and " +
-                             $"{SettingNames.JwtIssuerSetting("0", JwtIssuerSettingNames.AllowedOrganizations)}; " +
-                             $"for another OIDC provider {SettingNames.JwtIssuerSetting("0", JwtIssuerSettingNames.Issuer)} and " +
-                             $"{SettingNames.JwtIssuerSetting("0", JwtIssuerSettingNames.Audience)} (docs/auth.md).");
+                failures.Add($"{AuthOptions.ModeSetting}={mode} needs at least one trusted issuer: for GitHub Actions set " +
+                             $"{AuthOptions.IssuerSetting("0", JwtIssuerOptions.ProviderSetting)}=github, " +
+                             $"{AuthOptions.IssuerSetting("0", JwtIssuerOptions.AudienceSetting)} and " +
+                             $"{AuthOptions.IssuerSetting("0", JwtIssuerOptions.AllowedOrganizationsSetting)}; " +
+                             $"for another OIDC provider {AuthOptions.IssuerSetting("0", JwtIssuerOptions.IssuerSetting)} and " +
+                             $"{AuthOptions.IssuerSetting("0", JwtIssuerOptions.AudienceSetting)} (docs/auth.md).");
             }
-            failures.AddRange(JwtIssuerValidator.Validate(options.JwtIssuers));
+            failures.AddRange(JwtIssuerValidator.Validate(options.JwtIssuers, configuration.GetSection(AuthOptions.JwtIssuersSetting)));
         }
         else if (options.JwtIssuers.Count > 0)
         {
-            failures.Add($"{SettingNames.JwtIssuers} is set, but {SettingNames.AuthMode}={mode} accepts no JWTs: " +
-                         $"set {SettingNames.AuthMode}=jwt or token-or-jwt, or remove the issuers.");
+            failures.Add($"{AuthOptions.JwtIssuersSetting} is set, but {AuthOptions.ModeSetting}={mode} accepts no JWTs: " +
+                         $"set {AuthOptions.ModeSetting}=jwt or token-or-jwt, or remove the issuers.");
         }
         if (options.Mode == AuthMode.None && !server.Value.AllowInsecureNoAuth && BindsBeyondLoopback(server.Value) is { } exposed)
         {
             failures.Add(
-                $"{SettingNames.AuthMode}=none accepts unauthenticated posts, so it is allowed only on a loopback address, " +
-                $"but the server would listen on {exposed}. Set {SettingNames.Address}=127.0.0.1:{ListenAddress.DefaultPort}, " +
-                $"or {SettingNames.AuthMode}=token with {SettingNames.IngestToken}, or, only behind a network boundary you trust, " +
-                $"{SettingNames.AllowInsecureNoAuth}=true.");
+                $"{AuthOptions.ModeSetting}=none accepts unauthenticated posts, so it is allowed only on a loopback address, " +
+                $"but the server would listen on {exposed}. Set {ServerOptions.AddressSetting}=127.0.0.1:{ListenAddress.DefaultPort}, " +
+                $"or {AuthOptions.ModeSetting}=token with {AuthOptions.IngestTokenSetting}, or, only behind a network boundary you trust, " +
+                $"{ServerOptions.AllowInsecureNoAuthSetting}=true.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
@@ -65,20 +65,20 @@ internal sealed class AuthOptionsValidator(IOptions<ServerOptions> server) : IVa
     {
         if (options.IngestToken is null && options.TokenFile is null)
         {
-            failures.Add($"{SettingNames.AuthMode}={mode} needs {SettingNames.IngestToken}: set it to a long random secret, " +
-                         $"for example the output of 'openssl rand -hex 32' (or list scoped tokens in {SettingNames.TokenFile}).");
+            failures.Add($"{AuthOptions.ModeSetting}={mode} needs {AuthOptions.IngestTokenSetting}: set it to a long random secret, " +
+                         $"for example the output of 'openssl rand -hex 32' (or list scoped tokens in {AuthOptions.TokenFileSetting}).");
         }
         else if (options.IngestToken is { Length: < MinimumTokenLength })
         {
-            failures.Add($"{SettingNames.IngestToken} must be at least {MinimumTokenLength} characters long.");
+            failures.Add($"{AuthOptions.IngestTokenSetting} must be at least {MinimumTokenLength} characters long.");
         }
         if (options.IngestTokenSecondary is { Length: < MinimumTokenLength })
         {
-            failures.Add($"{SettingNames.IngestTokenSecondary} must be at least {MinimumTokenLength} characters long.");
+            failures.Add($"{AuthOptions.IngestTokenSecondarySetting} must be at least {MinimumTokenLength} characters long.");
         }
         if (options.TokenFile is { } path && ScopedTokenFile.Check(path) is { Count: > 0 } problems)
         {
-            failures.Add($"{SettingNames.TokenFile} '{path}' cannot be used: {string.Join(" ", problems)} (docs/auth.md, 'Scoped tokens').");
+            failures.Add($"{AuthOptions.TokenFileSetting} '{path}' cannot be used: {string.Join(" ", problems)} (docs/auth.md, 'Scoped tokens').");
         }
     }
 
@@ -87,7 +87,7 @@ internal sealed class AuthOptionsValidator(IOptions<ServerOptions> server) : IVa
     /// <returns>A description of the non-loopback bind, or null when every bind is loopback.</returns>
     private static string? BindsBeyondLoopback(ServerOptions options)
     {
-        if (options.Address is { } address)
+        if (options.ParsedAddress is { } address)
         {
             return address.IsLoopback ? null : $"'{address}'{(address.Address is null ? " (every interface)" : "")}";
         }

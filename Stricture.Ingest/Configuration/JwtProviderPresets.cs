@@ -1,7 +1,7 @@
 namespace Stricture.Ingest.Configuration;
 
 /// <summary>
-/// What each provider's tokens look like, as defaults an issuer's own settings override.
+/// What each provider's tokens look like, as defaults for what an issuer's own settings leave unset.
 /// </summary>
 public static class JwtProviderPresets
 {
@@ -18,36 +18,31 @@ public static class JwtProviderPresets
         ["entra"] = JwtProvider.Entra,
     };
 
-    /// <summary>Defaults that do not depend on other settings; applied before the issuer's own settings.</summary>
-    public static void ApplyDefaults(JwtIssuerOptions options)
+    /// <summary>Fills in what the provider implies and the issuer's section does not set.</summary>
+    public static void Apply(JwtIssuerOptions options)
     {
-        switch (options.Provider)
+        switch (options.ProviderKind)
         {
             case JwtProvider.GitHub:
                 // GitHub Actions: sub is "repo:<owner>/<repo>:<context>"; repository is "<owner>/<repo>".
-                options.Issuer = GitHubActionsIssuer;
-                options.OrganizationClaim = "repository_owner";
-                options.ProjectClaim = "repository";
+                options.Issuer ??= GitHubActionsIssuer;
+                options.OrganizationClaim ??= "repository_owner";
+                options.ProjectClaim ??= "repository";
                 break;
             case JwtProvider.Cloudflare:
                 // Access leaves sub empty in service-token JWTs and names the token in common_name.
-                options.SubjectClaims = ["sub", "common_name"];
+                options.SubjectClaim ??= "sub,common_name";
+                // Access application tokens have no discovery document at the team domain; the keys are at a fixed path.
+                if (options.JwksUrl is null && options.DiscoveryUrl is null &&
+                    Uri.TryCreate(options.Issuer?.TrimEnd('/') + CloudflareCertsPath, UriKind.Absolute, out var certs))
+                {
+                    options.JwksUrl = certs;
+                }
                 break;
             case JwtProvider.Entra:
                 // App roles assigned to the calling application, e.g. "acme/checkout" or "acme/*".
-                options.ScopesClaim = "roles";
+                options.ScopesClaim ??= "roles";
                 break;
-        }
-    }
-
-    /// <summary>Defaults derived from the issuer's own settings; applied after them.</summary>
-    public static void ApplyDerived(JwtIssuerOptions options)
-    {
-        // Access application tokens have no discovery document at the team domain; the keys are at a fixed path.
-        if (options.Provider == JwtProvider.Cloudflare && options.JwksUrl is null && options.DiscoveryUrl is null &&
-            Uri.TryCreate(options.Issuer?.TrimEnd('/') + CloudflareCertsPath, UriKind.Absolute, out var certs))
-        {
-            options.JwksUrl = certs;
         }
     }
 }

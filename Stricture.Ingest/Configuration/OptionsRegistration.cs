@@ -7,30 +7,58 @@ namespace Stricture.Ingest.Configuration;
 /// <summary>Binds and validates the STRICTURE_SERVER_* options at start-up, and points Kestrel at the listen address.</summary>
 internal static class OptionsRegistration
 {
-    public static IServiceCollection AddStrictureOptions(this IServiceCollection services)
+    public static IServiceCollection AddStrictureOptions(this IServiceCollection services, bool functionMode)
     {
-        services.AddSingleton<StrictureOptionsSetup>();
-        services.AddSingleton<IConfigureOptions<ServerOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
-        services.AddSingleton<IConfigureOptions<AuthOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
-        services.AddSingleton<IConfigureOptions<AuditOptions>>(sp => sp.GetRequiredService<StrictureOptionsSetup>());
-        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        services.AddOptions<ServerOptions>().ValidateOnStart();
-        services.AddStrictureStorageOptions();
-        services.AddOptions<AuthOptions>().ValidateOnStart();
-        services.AddOptions<AuditOptions>().ValidateOnStart();
+        services.AddOptions<ServerOptions>().BindSettings();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsRanges>();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ListenAddressValidator>();
 
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) =>
+        services.AddStorageOptions();
+
+        services.AddOptions<AuthOptions>().BindSettings().PostConfigure(auth =>
+        {
+            foreach (var (name, issuer) in auth.Issuers)
+            {
+                issuer.Name = name;
+                JwtProviderPresets.Apply(issuer);
+            }
+        });
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsRanges>();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+
+        // A function instance's disk is temporary: there the log (CloudWatch) is the audit trail, unless a file is named.
+        services.AddOptions<AuditOptions>().BindSettings().PostConfigure<IOptions<StorageOptions>>((audit, storage) =>
+            audit.FilePath ??= functionMode ? "" : Path.Combine(storage.Value.DataDirectory, "audit", "audit.jsonl"));
+
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>, IOptions<AuthOptions>>((kestrel, server, auth) =>
         {
             kestrel.AddServerHeader = false;
+            // Kestrel is configured while the application is built, before ServiceHost checks the
+            // settings and reports a refusal; the server never starts then, so it needs no address.
+            if (Accepted(server) is not { } serverOptions || Accepted(auth) is not { } authOptions)
+            {
+                return;
+            }
             // The ingest endpoint sets its own per-request limit (RequestBodyReader).
-            kestrel.Limits.MaxRequestBodySize = server.Value.MaxBodyBytes;
-            if (server.Value.Address is { } address)
+            kestrel.Limits.MaxRequestBodySize = serverOptions.MaxBodyBytes;
+            if (serverOptions.BindAddress(authOptions.Mode) is { } address)
             {
                 Listen(kestrel, address);
             }
         });
         return services;
+    }
+
+    private static T? Accepted<T>(IOptions<T> options) where T : class
+    {
+        try
+        {
+            return options.Value;
+        }
+        catch (Exception refused) when (refused is OptionsValidationException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static void Listen(KestrelServerOptions kestrel, ListenAddress address)

@@ -10,10 +10,10 @@ namespace Stricture.Ingest.Function;
 internal sealed class FunctionAuthValidator(IOptions<ServerOptions> server) : IValidateOptions<AuthOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuthOptions options) =>
-        options.Mode == AuthMode.None && options.UnknownMode is null && !server.Value.AllowInsecureNoAuth
+        options.Mode == AuthMode.None && options.IsKnownMode && !server.Value.AllowInsecureNoAuth
             ? ValidateOptionsResult.Fail(
-                $"{SettingNames.AuthMode}=none accepts unauthenticated posts, and in function mode anyone who can reach the function " +
-                $"URL or API can post. Set {SettingNames.AuthMode}=token with {SettingNames.IngestToken} (or jwt), or, only when the " +
-                $"function URL uses AWS_IAM auth or the API has an authorizer, {SettingNames.AllowInsecureNoAuth}=true.")
+                $"{AuthOptions.ModeSetting}=none accepts unauthenticated posts, and in function mode anyone who can reach the function " +
+                $"URL or API can post. Set {AuthOptions.ModeSetting}=token with {AuthOptions.IngestTokenSetting} (or jwt), or, only when the " +
+                $"function URL uses AWS_IAM auth or the API has an authorizer, {ServerOptions.AllowInsecureNoAuthSetting}=true.")
             : ValidateOptionsResult.Success;
 }

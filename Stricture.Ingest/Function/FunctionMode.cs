@@ -43,6 +43,13 @@ internal static class FunctionMode
     /// </summary>
     public static async Task<int> RunAsync(WebApplication app)
     {
+        if (ServiceHost.RefusedSettings(app.Services) is { Count: > 0 } refused)
+        {
+            var message = string.Join("; ", refused);
+            Console.Error.WriteLine(message);
+            await ReportInitErrorAsync(app, new LambdaRuntimeError(message, nameof(OptionsValidationException), LambdaRuntimeError.ConfigInvalid));
+            return 1;
+        }
         try
         {
             await app.StartAsync();
@@ -50,8 +57,7 @@ internal static class FunctionMode
         catch (Exception exception)
         {
             // The host has already logged why.
-            var category = exception is OptionsValidationException ? LambdaRuntimeError.ConfigInvalid : LambdaRuntimeError.UnknownReason;
-            await ReportInitErrorAsync(app, LambdaRuntimeError.From(exception, category));
+            await ReportInitErrorAsync(app, LambdaRuntimeError.From(exception, LambdaRuntimeError.UnknownReason));
             return 1;
         }
         await app.WaitForShutdownAsync();

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.DependencyInjection;
+using Polly.Registry;
+using Polly.Retry;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
 using Stricture.Storage.ObjectStore;
@@ -9,12 +13,32 @@ namespace Stricture.Ingest.Storage;
 /// Reconciles the catalog with the payloads once the server has started, in the background: a
 /// crash between a payload's write and its catalog update leaves a run that queries miss until
 /// this (or a retry of that post) adds it. Ingest does not wait for it. An unreachable store is
-/// retried with a growing delay; STRICTURE_SERVER_RECONCILE_ON_START=false turns it off.
+/// retried with a growing delay (<see cref="RetryPipeline"/>); STRICTURE_SERVER_RECONCILE_ON_START=false turns it off.
 /// </summary>
 internal sealed partial class ReconcileAtStartup(
-    CatalogReconciler reconciler, IOptions<StorageOptions> options, ILogger<ReconcileAtStartup> logger) : BackgroundService
+    CatalogReconciler reconciler, IOptions<StorageOptions> options, ResiliencePipelineProvider<string> pipelines,
+    ILogger<ReconcileAtStartup> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
+    /// <summary>Retries an unreachable store from 5 s, doubling to 5 minutes, until the server stops.</summary>
+    public const string RetryPipeline = "reconcile-at-startup";
+
+    public static void ConfigureRetry(ResiliencePipelineBuilder pipeline, AddResiliencePipelineContext<string> context)
+    {
+        var logger = context.ServiceProvider.GetRequiredService<ILogger<ReconcileAtStartup>>();
+        pipeline.AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<ObjectStoreUnavailableException>().Handle<IOException>(),
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromSeconds(5),
+            MaxDelay = TimeSpan.FromMinutes(5),
+            MaxRetryAttempts = int.MaxValue,
+            OnRetry = retry =>
+            {
+                LogRetrying(logger, retry.Outcome.Exception!, retry.RetryDelay.TotalSeconds);
+                return default;
+            },
+        });
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,26 +46,15 @@ internal sealed partial class ReconcileAtStartup(
         {
             return;
         }
-        var delay = TimeSpan.FromSeconds(5);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await reconciler.ReconcileAsync(stoppingToken);
-                return;
-            }
-            catch (Exception exception) when (exception is ObjectStoreUnavailableException or IOException)
-            {
-                LogRetrying(logger, exception, delay.TotalSeconds);
-                await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // Not transient: say so and keep serving (an unhandled exception here would stop the host).
-                LogFailed(logger, exception);
-                return;
-            }
+            await pipelines.GetPipeline(RetryPipeline).ExecuteAsync(
+                async cancellationToken => await reconciler.ReconcileAsync(cancellationToken), stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Not transient: say so and keep serving (an unhandled exception here would stop the host).
+            LogFailed(logger, exception);
         }
     }
 

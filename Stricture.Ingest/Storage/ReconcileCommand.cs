@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Options;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
+using Stricture.Storage.ObjectStore;
 
 namespace Stricture.Ingest.Storage;
 
@@ -17,14 +17,17 @@ internal static class ReconcileCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
-        builder.Services.AddStrictureStorageOptions();
+        var builder = ServiceHost.CreateBuilder(args);
+        builder.Services.AddStorageOptions();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddStrictureStorage(startupWork: false); // the command runs StorageStartup itself, below
+        builder.Services.AddRecordStore(startupWork: false); // the command runs StorageStartup itself, below
         await using var app = builder.Build();
+        if (ServiceHost.ReportRefusedSettings(app.Services, Name))
+        {
+            return 1;
+        }
         try
         {
-            _ = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
             // Made directly rather than found among the hosted services, which would construct them all (the web host's included).
             var startup = ActivatorUtilities.CreateInstance<StorageStartup>(app.Services);
             await startup.StartAsync(CancellationToken.None);
@@ -43,10 +46,9 @@ internal static class ReconcileCommand
                 startup.Dispose();
             }
         }
-        catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException
-                                              or Stricture.Storage.ObjectStore.ObjectStoreUnavailableException or IOException)
+        catch (Exception exception) when (exception is InvalidOperationException or ObjectStoreUnavailableException or IOException)
         {
-            Console.Error.WriteLine($"reconcile: {exception.Message}");
+            Console.Error.WriteLine($"{Name}: {exception.Message}");
             return 1;
         }
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Polly;
 using Stricture.Ingest.Health;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
@@ -26,9 +27,9 @@ internal static class StorageRegistration
     /// reconcile the catalog in the background. A function does none of it: it holds no directory, and
     /// its object store is first reached by the first request that needs it, so a cold start stays short.
     /// </summary>
-    public static IServiceCollection AddStrictureStorage(this IServiceCollection services, bool startupWork = true)
+    public static IServiceCollection AddRecordStore(this IServiceCollection services, bool startupWork = true)
     {
-        services.AddStrictureStores();
+        services.AddObjectStores();
         services.AddSingleton<RunCatalog>();
         services.AddSingleton(sp => new RecordStore(
             sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<RunCatalog>(),
@@ -45,6 +46,7 @@ internal static class StorageRegistration
         {
             services.AddHostedService<StorageStartup>();
             services.AddHostedService<ReconcileAtStartup>();
+            services.AddResiliencePipeline<string>(ReconcileAtStartup.RetryPipeline, ReconcileAtStartup.ConfigureRetry);
         }
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return services;

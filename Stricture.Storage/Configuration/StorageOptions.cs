@@ -1,8 +1,18 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Stricture.Storage.Configuration;
 
-/// <summary>Where records live: bound from the STRICTURE_SERVER_* storage settings (<see cref="StorageSettingNames"/>).</summary>
+/// <summary>
+/// Where records live, read by ingest and (in mirror mode) the replicator. The object store's own
+/// settings are the S3 driver's <see cref="S3.S3StoreSettings"/>.
+/// </summary>
 public sealed class StorageOptions
 {
+    public const string DriverSetting = "STRICTURE_SERVER_STORAGE_DRIVER";
+    public const string DataDirectorySetting = "STRICTURE_SERVER_DATA_DIR";
+    public const string ObjectPrefixSetting = "STRICTURE_SERVER_OBJECT_PREFIX";
+    public const string ReconcileOnStartSetting = "STRICTURE_SERVER_RECONCILE_ON_START";
+
     public const string FileSystemDriver = "fs";
     public const string S3Driver = "s3";
     public const string R2Driver = "r2";
@@ -12,34 +22,17 @@ public sealed class StorageOptions
 
     public static readonly string[] Drivers = [FileSystemDriver, S3Driver, R2Driver, MirrorDriver];
 
-    public string Driver { get; set; } = FileSystemDriver;
+    [ConfigurationKeyName(DriverSetting)]
+    public string Driver { get; set => field = value.ToLowerInvariant(); } = FileSystemDriver;
 
+    [ConfigurationKeyName(DataDirectorySetting)]
     public string DataDirectory { get; set; } = ".stricture-server-data";
 
+    [ConfigurationKeyName(ObjectPrefixSetting)]
     public string ObjectPrefix { get; set; } = "stricture";
 
-    public string? ObjectBucket { get; set; }
-
-    /// <summary>An S3-compatible endpoint (MinIO, Ceph); null means AWS S3 (or, for r2, the account's endpoint).</summary>
-    public Uri? ObjectEndpoint { get; set; }
-
-    public string? ObjectRegion { get; set; }
-
-    /// <summary>Path-style addressing; defaults to on when an endpoint is set.</summary>
-    public bool? ObjectPathStyle { get; set; }
-
-    public string? R2AccountId { get; set; }
-
-    /// <summary>Static credentials from the Aspire connection string; otherwise the AWS SDK's default chain.</summary>
-    public string? ObjectAccessKey { get; set; }
-
-    public string? ObjectSecretKey { get; set; }
-
-    public TimeSpan ObjectRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    public int ObjectMaxRetries { get; set; } = 3;
-
     /// <summary>Whether the server reconciles the catalog (manifests, latest pointers) with the payloads when it starts.</summary>
+    [ConfigurationKeyName(ReconcileOnStartSetting)]
     public bool ReconcileOnStart { get; set; } = true;
 
     /// <summary>Records are written straight to the object store (s3, r2).</summary>

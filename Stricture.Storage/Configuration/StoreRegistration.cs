@@ -16,14 +16,14 @@ public static class StoreRegistration
     /// Keys, telemetry, the filesystem store on the data directory, the S3 store on the object settings
     /// and the replication spool, each made on first use. Needs the storage options and a TimeProvider.
     /// </summary>
-    public static IServiceCollection AddStrictureStores(this IServiceCollection services)
+    public static IServiceCollection AddObjectStores(this IServiceCollection services)
     {
         services.AddSingleton<StorageTelemetry>();
         services.AddSingleton(sp => new RecordKeys(Options(sp).ObjectPrefix));
         services.AddSingleton(sp => new FileSystemObjectStore(Options(sp).DataDirectory));
         services.AddSingleton(sp =>
         {
-            var settings = Options(sp).ToS3Settings();
+            var settings = sp.GetRequiredService<IOptions<S3StoreSettings>>().Value;
             return new S3ObjectStore(S3ClientFactory.Create(settings), settings, sp.GetRequiredService<ILogger<S3ObjectStore>>());
         });
         services.AddSingleton(sp => new ReplicationSpool(Options(sp).DataDirectory, sp.GetRequiredService<TimeProvider>()));

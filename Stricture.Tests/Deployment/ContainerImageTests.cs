@@ -33,7 +33,7 @@ public sealed partial class ContainerImageTests
         Assert.All(environment.Keys, name => Assert.True(ServiceSettings.IsReadBy(service, name), $"{service}.Dockerfile sets {name}, which {service} does not read"));
 
         var listens = service == "ingest"
-            ? ListenAddress.TryParse(environment[SettingNames.Address], out var address, out _) && !address.IsLoopback ? address.Port : -1
+            ? ListenAddress.TryParse(environment[ServerOptions.AddressSetting], out var address, out _) && !address.IsLoopback ? address.Port : -1
             : int.Parse(environment["ASPNETCORE_HTTP_PORTS"], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(port, listens);
         Assert.Contains($"EXPOSE {port}", finalStage);

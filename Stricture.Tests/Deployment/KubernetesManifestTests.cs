@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Stricture.Ingest.Configuration;
 using Stricture.Storage.Configuration;
+using Stricture.Storage.S3;
 using HostingDefaults = Microsoft.Extensions.Hosting.Extensions;
 
 namespace Stricture.Tests.Deployment;
@@ -82,8 +83,8 @@ public sealed partial class KubernetesManifestTests
             // A read-only root needs writable mounts: /tmp (the S3 driver stages uploads there) and the data directory.
             var mounts = ((JsonArray?)container.Container["volumeMounts"] ?? []).Cast<JsonObject>().ToList();
             Assert.Contains(mounts, m => (string?)m["mountPath"] == "/tmp" && (bool?)m["readOnly"] is not true);
-            var dataDirectory = manifests.PlainEnvironment(container.Container).GetValueOrDefault(StorageSettingNames.DataDirectory);
-            Assert.True(dataDirectory is not null && Path.IsPathRooted(dataDirectory), $"{overlay}: {container} has no absolute {StorageSettingNames.DataDirectory}");
+            var dataDirectory = manifests.PlainEnvironment(container.Container).GetValueOrDefault(StorageOptions.DataDirectorySetting);
+            Assert.True(dataDirectory is not null && Path.IsPathRooted(dataDirectory), $"{overlay}: {container} has no absolute {StorageOptions.DataDirectorySetting}");
             Assert.Contains(mounts, m => (string?)m["mountPath"] == dataDirectory && (bool?)m["readOnly"] is not true);
 
             foreach (var section in new[] { "requests", "limits" })
@@ -127,9 +128,9 @@ public sealed partial class KubernetesManifestTests
             }
         }
         var ingest = manifests.Containers().Single(c => c.Name == "ingest");
-        var token = manifests.Environment(ingest.Container).Single(v => v.Name == SettingNames.IngestToken);
+        var token = manifests.Environment(ingest.Container).Single(v => v.Name == AuthOptions.IngestTokenSetting);
         Assert.Equal("stricture-ingest-token", (string?)token.ValueFrom!["secretKeyRef"]!["name"]);
-        Assert.Equal("token", manifests.PlainEnvironment(ingest.Container)[SettingNames.AuthMode]);
+        Assert.Equal("token", manifests.PlainEnvironment(ingest.Container)[AuthOptions.ModeSetting]);
     }
 
     [Fact]
@@ -138,8 +139,8 @@ public sealed partial class KubernetesManifestTests
         var manifests = RenderedManifests.Of("s3");
         var ingest = manifests.Containers().Single();
         Assert.Equal("ingest", ingest.Name);
-        Assert.Equal("s3", manifests.PlainEnvironment(ingest.Container)[StorageSettingNames.StorageDriver]);
-        Assert.NotNull(manifests.PlainEnvironment(ingest.Container).GetValueOrDefault(StorageSettingNames.ObjectBucket));
+        Assert.Equal("s3", manifests.PlainEnvironment(ingest.Container)[StorageOptions.DriverSetting]);
+        Assert.NotNull(manifests.PlainEnvironment(ingest.Container).GetValueOrDefault(S3StoreSettings.BucketSetting));
         Assert.Empty(manifests.OfKind("PersistentVolumeClaim"));
         Assert.DoesNotContain(((JsonArray)ingest.Pod["volumes"]!).Cast<JsonObject>(), volume => volume["persistentVolumeClaim"] is not null);
         // The autoscaler owns the replica count.
@@ -166,8 +167,8 @@ public sealed partial class KubernetesManifestTests
         foreach (var container in containers.Values)
         {
             var environment = manifests.PlainEnvironment(container.Container);
-            Assert.Equal("mirror", environment[StorageSettingNames.StorageDriver]);
-            var dataDirectory = environment[StorageSettingNames.DataDirectory];
+            Assert.Equal("mirror", environment[StorageOptions.DriverSetting]);
+            var dataDirectory = environment[StorageOptions.DataDirectorySetting];
             dataDirectories.Add(dataDirectory);
             var mount = ((JsonArray)container.Container["volumeMounts"]!).Cast<JsonObject>().Single(m => (string?)m["mountPath"] == dataDirectory);
             var volume = ((JsonArray)container.Pod["volumes"]!).Cast<JsonObject>().Single(v => (string?)v["name"] == (string?)mount["name"]);
@@ -181,7 +182,7 @@ public sealed partial class KubernetesManifestTests
         Assert.Empty(manifests.OfKind("HorizontalPodAutoscaler"));
 
         // Both read the same storage settings: the same bucket and prefix.
-        foreach (var key in new[] { StorageSettingNames.ObjectBucket, StorageSettingNames.ObjectPrefix })
+        foreach (var key in new[] { S3StoreSettings.BucketSetting, StorageOptions.ObjectPrefixSetting })
         {
             Assert.Single(containers.Values.Select(c => manifests.PlainEnvironment(c.Container).GetValueOrDefault(key)).Distinct());
         }
@@ -203,7 +204,7 @@ public sealed partial class KubernetesManifestTests
     {
         if (container.Name == "ingest")
         {
-            Assert.True(environment.TryGetValue(SettingNames.Address, out var text), $"{container} sets no {SettingNames.Address}");
+            Assert.True(environment.TryGetValue(ServerOptions.AddressSetting, out var text), $"{container} sets no {ServerOptions.AddressSetting}");
             Assert.True(ListenAddress.TryParse(text, out var address, out var error), error);
             Assert.False(address.IsLoopback, $"{container} listens on loopback ({text}); the kubelet probes the pod IP");
             return address.Port;

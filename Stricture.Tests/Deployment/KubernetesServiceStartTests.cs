@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Stricture.Ingest.Configuration;
 using Stricture.Storage.Configuration;
+using Stricture.Storage.S3;
 using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Deployment;
@@ -47,10 +48,10 @@ public sealed class KubernetesServiceStartTests
                         environment[variable.Name] = variable.Value ?? "";
                     }
                 }
-                environment[StorageSettingNames.ObjectBucket] = bucket;
-                environment[StorageSettingNames.ObjectEndpoint] = s3.Endpoint.ToString();
-                environment[StorageSettingNames.DataDirectory] = data.Path;
-                environment.Remove(SettingNames.Address);
+                environment[S3StoreSettings.BucketSetting] = bucket;
+                environment[S3StoreSettings.EndpointSetting] = s3.Endpoint.ToString();
+                environment[StorageOptions.DataDirectorySetting] = data.Path;
+                environment.Remove(ServerOptions.AddressSetting);
                 environment.Remove("ASPNETCORE_HTTP_PORTS");
 
                 var process = container.Name == "ingest"

@@ -1,27 +1,29 @@
 extern alias replicator;
 
 using System.Reflection;
-using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using replicator::Stricture.Replicator;
 using Stricture.Ingest.Configuration;
 using Stricture.Storage.Configuration;
+using Stricture.Storage.S3;
 
 namespace Stricture.Tests.Deployment;
 
 /// <summary>
-/// The environment variables each service reads: the public constants of its setting-name classes
+/// The environment variables each service reads: the configuration key names of its options classes
 /// (so a setting added there is known here at once), in their environment-variable form
 /// (<c>ConnectionStrings:minio</c> is <c>ConnectionStrings__minio</c>), plus the documented
 /// families the services read by prefix (docs/configuration.md).
 /// </summary>
-public static partial class ServiceSettings
+public static class ServiceSettings
 {
     private static readonly string[] SharedPrefixes = ["OTEL_", "ASPNETCORE_", "DOTNET_", "ConnectionStrings__", "Logging__", "AWS_"];
 
     private static readonly Dictionary<string, (HashSet<string> Names, string[] Prefixes)> Services = new()
     {
-        ["ingest"] = (Names(typeof(SettingNames), typeof(StorageSettingNames)), [.. SharedPrefixes, "STRICTURE_SERVER_JWT_ISSUERS__"]),
-        ["replicator"] = (Names(typeof(StorageSettingNames), typeof(ReplicatorSettingNames)), SharedPrefixes),
+        ["ingest"] = (Names(typeof(ServerOptions), typeof(AuthOptions), typeof(AuditOptions), typeof(StorageOptions), typeof(S3StoreSettings)),
+            [.. SharedPrefixes, AuthOptions.JwtIssuersSetting + "__"]),
+        ["replicator"] = (Names(typeof(StorageOptions), typeof(S3StoreSettings), typeof(ReplicatorOptions)), SharedPrefixes),
     };
 
     public static IEnumerable<string> KnownServices => Services.Keys;
@@ -33,14 +35,12 @@ public static partial class ServiceSettings
 
     public static IReadOnlySet<string> NamesReadBy(string service) => Services[service].Names;
 
-    private static HashSet<string> Names(params Type[] types) =>
-        types.SelectMany(type => type.GetFields(BindingFlags.Public | BindingFlags.Static))
-            .Where(field => field.IsLiteral && field.FieldType == typeof(string))
-            .Select(field => (string)field.GetRawConstantValue()!)
-            .Where(value => SettingName().IsMatch(value)) // not the other constants, such as a default URL
+    private static HashSet<string> Names(params Type[] optionsTypes) =>
+        optionsTypes.SelectMany(type => type.GetProperties())
+            .Select(property => property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name)
+            .OfType<string>()
+            .Where(name => name != AuthOptions.JwtIssuersSetting) // a family, read by prefix
+            .Where(name => name.StartsWith("STRICTURE_", StringComparison.Ordinal) || name.Contains(':', StringComparison.Ordinal)) // not ASP.NET Core's own "urls"
             .Select(value => value.Replace(":", "__", StringComparison.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_:]*$")]
-    private static partial Regex SettingName();
 }

@@ -37,7 +37,7 @@ public sealed class S3TestServer
         Endpoint = Endpoint,
         AccessKey = AccessKey,
         SecretKey = SecretKey,
-        RequestTimeout = TimeSpan.FromSeconds(5),
+        RequestTimeoutSeconds = 5,
     };
 
     /// <summary>The environment the ingest server reads to use this S3 server, as an operator (or the AppHost) would set it.</summary>

@@ -81,6 +81,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public static Task<(int ExitCode, string Output)> RunCommandAsync(string dataDirectory, params string[] arguments) =>
         RunToExitAsync(dataDirectory, null, arguments);
 
+    /// <summary>Starts the replicator expecting it to refuse: returns its exit code and everything it printed.</summary>
+    public static Task<(int ExitCode, string Output)> RunReplicatorAsync(string dataDirectory, IDictionary<string, string> environment) =>
+        RunToExitAsync(dataDirectory, environment, [], ReplicatorDll);
+
     /// <summary>Runs a command of the replicator binary (verify): returns its exit code and everything it printed.</summary>
     public static Task<(int ExitCode, string Output)> RunReplicatorCommandAsync(
         string dataDirectory, IDictionary<string, string> environment, params string[] arguments) =>

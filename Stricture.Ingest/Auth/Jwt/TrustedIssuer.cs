@@ -20,14 +20,14 @@ internal sealed class TrustedIssuer(JwtIssuerOptions options, SigningKeySource k
     ];
 
     private readonly IReadOnlyList<Scope> _grantedToAll =
-        options.Scopes.Select(text => Scope.TryParse(text, allowEverything: true, out var scope) ? scope : (Scope?)null).OfType<Scope>().ToList();
+        options.ScopeGrants.Select(text => Scope.TryParse(text, allowEverything: true, out var scope) ? scope : (Scope?)null).OfType<Scope>().ToList();
 
     public string Issuer { get; } = options.Issuer!;
 
     public SigningKeySource Keys => keys;
 
     /// <summary>Cloudflare Access hands the application its JWT in this header rather than in Authorization.</summary>
-    public bool SendsAccessHeader => options.Provider == JwtProvider.Cloudflare;
+    public bool SendsAccessHeader => options.ProviderKind == JwtProvider.Cloudflare;
 
     public TokenValidationParameters ValidationParameters(IEnumerable<SecurityKey> signingKeys) => new()
     {
