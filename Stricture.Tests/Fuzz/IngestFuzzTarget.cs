@@ -13,7 +13,7 @@ namespace Stricture.Tests.Fuzz;
 /// either the envelope writer (what a store would persist) or the problem writer (the 4xx body a
 /// client gets). Any exception is a finding: the parser must name every bad input, the envelope of
 /// an accepted post must be valid JSON, and a problem must be a 4xx whose body says the same status
-/// and code. Shared by the suite's short deterministic run (<see cref="RequestFuzzTests"/>) and the
+/// and code. Shared by the suite's short deterministic run (RequestFuzzTests) and the
 /// long SharpFuzz runs by hand (bench/Stricture.Fuzz, docs/reliability.md).
 /// </summary>
 public static class IngestFuzzTarget
