@@ -6,8 +6,8 @@ namespace Stricture.Reliability;
 /// <summary>
 /// The filesystem driver's data directory on a small tmpfs this scenario mounts (as root) and removes:
 /// under load, a ballast file fills it (posts must get 507 with a problem body), the ballast is
-/// deleted (posts must succeed again without a restart), then it is remounted read-only (posts must
-/// get 503) and read-write again (they must succeed again). One server process throughout. At the
+/// deleted (posts must succeed again without a restart), then the data directory is made read-only
+/// (posts must get 503) and writable again (they must succeed again). One server process throughout. At the
 /// end every acknowledged run is read back and hashed, looked for in the listing, and every file of
 /// the records tree must parse. tmpfs gives real ENOSPC and EROFS; its fsync is a no-op, which the
 /// kill cycles do not depend on either (they kill the process, not the machine).
@@ -29,12 +29,16 @@ internal static class DiskFaults
         Directory.CreateDirectory(mount);
         Mount("-t", "tmpfs", "-o", $"size={Size},mode=0755", "tmpfs", mount);
         var failures = new List<string>();
-        var rows = new List<(string, string)> { ("filesystem", $"tmpfs, {Size}, mounted at the run's directory and removed at the end") };
+        var rows = new List<(string, string)> { ("filesystem", $"tmpfs, {Size}, mounted in the run's directory and removed at the end; read-only by a read-only bind mount of the data directory") };
         try
         {
             var data = Path.Combine(mount, "data");
             var ledger = new AckLedger("rel", "disk", "fs");
-            var server = await harness.StartServerAsync(data, null);
+            // The audit file lives off the small disk, so what fills it and what goes read-only are the records alone.
+            var server = await harness.StartServerAsync(data, new Dictionary<string, string>
+            {
+                ["STRICTURE_SERVER_AUDIT_FILE"] = Path.Combine(harness.RunDirectory, "disk-audit.jsonl"),
+            });
             try
             {
             var load = new PostLoad(server.BaseAddress, ledger, "d", options.Concurrency, seed: options.Seed);
@@ -87,20 +91,31 @@ internal static class DiskFaults
                 }
                 await Task.Delay(Observe, cancellationToken);
 
-                // 3. Read-only: remounted under the running server, then writable again.
-                Mount("-o", "remount,ro", mount);
+            }
+            failures.AddRange(load.Findings.Take(10));
+
+            // 3. Read-only: the data directory becomes read-only under the running server, then load
+            // meets it. Linux refuses to remount the filesystem itself read-only while the server holds
+            // its data-directory lock open for writing, so the directory is bind-mounted onto itself
+            // and that mount made read-only: every new open, create or rename in it fails with EROFS,
+            // exactly as on a read-only disk.
+            Run("mount", ["--bind", data, data], ignoreFailure: false);
+            await RemountReadOnlyAsync(data, cancellationToken);
+            var readOnlyLoad = new PostLoad(server.BaseAddress, ledger, "r", options.Concurrency, seed: options.Seed + 1);
+            await using (readOnlyLoad)
+            {
                 var readOnly = PostLoad.Now;
-                var firstReadOnly = await WaitForAsync(load, readOnly, [503, 507], options.PhaseTimeout, cancellationToken);
+                var firstReadOnly = await WaitForAsync(readOnlyLoad, readOnly, [503, 507], options.PhaseTimeout, cancellationToken);
                 await Task.Delay(Observe, cancellationToken);
-                rows.Add(("read-only: first refusal after the remount", Describe(firstReadOnly, load, readOnly)));
-                rows.Add(("read-only: answers while read-only", Statuses(load, readOnly, PostLoad.Now)));
+                rows.Add(("read-only: first refusal after the remount", Describe(firstReadOnly, readOnlyLoad, readOnly)));
+                rows.Add(("read-only: answers while read-only", Statuses(readOnlyLoad, readOnly, PostLoad.Now)));
                 if (firstReadOnly is null)
                 {
                     failures.Add("no 503 while the disk was read-only");
                 }
-                Mount("-o", "remount,rw", mount);
+                Mount("-o", "remount,bind,rw", data, ignoreFailure: false);
                 var writable = PostLoad.Now;
-                var recoveredWritable = await WaitForAsync(load, writable, [202], options.PhaseTimeout, cancellationToken);
+                var recoveredWritable = await WaitForAsync(readOnlyLoad, writable, [202], options.PhaseTimeout, cancellationToken);
                 rows.Add(("read-only: first 202 after remounting read-write", Seconds(recoveredWritable)));
                 if (recoveredWritable is null)
                 {
@@ -108,8 +123,10 @@ internal static class DiskFaults
                 }
                 await Task.Delay(Observe, cancellationToken);
             }
-            failures.AddRange(load.Findings.Take(10));
-            rows.Add(("posts / acknowledged / refused with a problem body / other answers", $"{load.Posted:N0} / {load.Acknowledged:N0} / {load.ProblemBodies:N0} / {load.BareErrors:N0}"));
+            failures.AddRange(readOnlyLoad.Findings.Take(10));
+            rows.Add(("read-only phase: posts / acknowledged / refused with a problem body / other answers",
+                $"{readOnlyLoad.Posted:N0} / {readOnlyLoad.Acknowledged:N0} / {readOnlyLoad.ProblemBodies:N0} / {readOnlyLoad.BareErrors:N0}"));
+            rows.Add(("disk-full phase: posts / acknowledged / refused with a problem body / other answers", $"{load.Posted:N0} / {load.Acknowledged:N0} / {load.ProblemBodies:N0} / {load.BareErrors:N0}"));
 
             // 4. Everything acknowledged, through all of it, is intact and listed; no partial file is visible.
             using (var reader = Harness.ClientFor(server))
@@ -135,11 +152,28 @@ internal static class DiskFaults
         }
         finally
         {
-            Mount("-o", "remount,rw", mount, ignoreFailure: true);
-            Run("umount", [mount], ignoreFailure: false);
+            Run("umount", ["-l", Path.Combine(mount, "data")], ignoreFailure: true);
+            Run("umount", ["-l", mount], ignoreFailure: false);
             Directory.Delete(mount);
         }
         return new ScenarioResult("Disk full and read-only disk, fs driver", rows, failures);
+    }
+
+    /// <summary>Remounts read-only, retrying while the server still holds a file open for writing (a request finishing).</summary>
+    private static async Task RemountReadOnlyAsync(string mount, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Mount("-o", "remount,bind,ro", mount, ignoreFailure: false);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 100)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
     }
 
     private static async Task<TimeSpan?> WaitForAsync(PostLoad load, long since, int[] statuses, TimeSpan timeout, CancellationToken cancellationToken)

@@ -41,6 +41,34 @@ internal sealed class Harness(ReliabilityOptions options, string runDirectory, S
         new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>
+    /// Waits for the replicator to empty the spool of <paramref name="dataDirectory"/>: done when no
+    /// entry is pending; given up when the backlog has not shrunk for a minute, or after
+    /// <see cref="ReliabilityOptions.DrainLimit"/>. Returns how long it took and what is left.
+    /// </summary>
+    public async Task<(TimeSpan Elapsed, int Left)> DrainAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var pending = Path.Combine(dataDirectory, ".spool", "pending");
+        int Count() => Directory.Exists(pending) ? Directory.EnumerateFiles(pending, "*", SearchOption.AllDirectories).Count() : 0;
+        var clock = Stopwatch.StartNew();
+        var best = Count();
+        var lastProgress = clock.Elapsed;
+        while (true)
+        {
+            var left = Count();
+            if (left < best)
+            {
+                best = left;
+                lastProgress = clock.Elapsed;
+            }
+            if (left == 0 || clock.Elapsed - lastProgress > TimeSpan.FromMinutes(1) || clock.Elapsed > options.DrainLimit)
+            {
+                return (clock.Elapsed, left);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Runs verify until the bucket holds everything the data directory does (the replicator drains
     /// its backlog meanwhile) or the phase timeout; the last run's result either way.
     /// </summary>

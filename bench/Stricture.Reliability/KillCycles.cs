@@ -106,14 +106,17 @@ internal static class KillCycles
             failures.Add($"{tree.Unparseable} files of the records tree do not parse, e.g. {tree.Example}");
         }
         string? verifySummary = null;
+        string? drainSummary = null;
         if (driver == "mirror")
         {
             await using var drainer = await harness.StartReplicatorAsync(data, bucket!);
+            var (drained, left) = await harness.DrainAsync(data, cancellationToken);
+            drainSummary = $"{drained.TotalSeconds:0} s, {left} entries left";
             var verify = await harness.VerifyUntilCleanAsync(data, bucket!, cancellationToken);
-            verifySummary = verify.Short;
-            if (!verify.Clean)
+            (verifySummary, var failure) = MirrorDiagnosis.Judge(verify, data, ledger, drainer);
+            if (failure is not null)
             {
-                failures.Add($"verify after the drain: {verify.Summary} {string.Join("; ", verify.Differences)}");
+                failures.Add(failure);
             }
         }
 
@@ -132,6 +135,10 @@ internal static class KillCycles
         if (driver != "s3")
         {
             rows.Add(("records tree files parsed", $"{tree.Files:N0}, {tree.Unparseable} unparseable"));
+        }
+        if (drainSummary is not null)
+        {
+            rows.Add(("replicator drain after the last kill", drainSummary));
         }
         if (verifySummary is not null)
         {

@@ -45,7 +45,16 @@ try
     {
         Progress($"{name}: starting");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await scenario();
+        ScenarioResult result;
+        try
+        {
+            result = await scenario();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // One scenario that cannot finish is reported as failed; the others still run.
+            result = new ScenarioResult(name, [], [$"could not finish: {exception.GetType().Name}: {exception.Message}"]);
+        }
         Progress($"{name}: {(result.Failures.Count == 0 ? "held" : "FAILED")} in {clock.Elapsed.TotalMinutes:0.0} min");
         results.Add(result with { Rows = [.. result.Rows, ("scenario wall time", $"{clock.Elapsed.TotalMinutes:0.0} min")] });
     }

@@ -17,8 +17,11 @@ internal sealed record ReliabilityOptions
 
     public int Concurrency { get; init; } = 16;
 
-    /// <summary>How long the object store stays paused, and stays down after a kill.</summary>
-    public TimeSpan OutageDuration { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How long the object store stays paused, and stays down after a kill. Longer than the s3
+    /// driver's patience (a 10 s request timeout, retried), so a paused store is seen as down.
+    /// </summary>
+    public TimeSpan OutageDuration { get; init; } = TimeSpan.FromSeconds(45);
 
     public TimeSpan SoakDuration { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -26,6 +29,9 @@ internal sealed record ReliabilityOptions
 
     /// <summary>Upper bound on any one wait (load to flow, recovery, verify to come clean): a phase that runs out fails the run.</summary>
     public TimeSpan PhaseTimeout { get; init; } = TimeSpan.FromSeconds(180);
+
+    /// <summary>Longest wait for mirror mode's replicator to drain the backlog an outage or the kill cycles left.</summary>
+    public TimeSpan DrainLimit { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Seeds the kill points and the load's choice of retries, so a run can be repeated.</summary>
     public int Seed { get; init; } = 20;
