@@ -41,103 +41,103 @@ internal static class DiskFaults
             });
             try
             {
-            var load = new PostLoad(server.BaseAddress, ledger, "d", options.Concurrency, seed: options.Seed);
-            await using (load)
-            {
-                await load.WaitForAcknowledgedAsync(100, options.PhaseTimeout, cancellationToken);
-
-                // 1. Disk full: a ballast file takes all but a sliver of the free space.
-                var ballast = Path.Combine(mount, "ballast");
-                var free = new DriveInfo(mount).AvailableFreeSpace;
-                await using (var file = File.Create(ballast))
+                var load = new PostLoad(server.BaseAddress, ledger, "d", options.Concurrency, seed: options.Seed);
+                await using (load)
                 {
-                    file.SetLength(Math.Max(0, free - Headroom));
-                    // tmpfs allocates on write, not on SetLength: write it, so the space is really taken.
-                    var block = new byte[1024 * 1024];
-                    long written = 0;
-                    try
+                    await load.WaitForAcknowledgedAsync(100, options.PhaseTimeout, cancellationToken);
+
+                    // 1. Disk full: a ballast file takes all but a sliver of the free space.
+                    var ballast = Path.Combine(mount, "ballast");
+                    var free = new DriveInfo(mount).AvailableFreeSpace;
+                    await using (var file = File.Create(ballast))
                     {
-                        file.Position = 0;
-                        while (written < free - Headroom)
+                        file.SetLength(Math.Max(0, free - Headroom));
+                        // tmpfs allocates on write, not on SetLength: write it, so the space is really taken.
+                        var block = new byte[1024 * 1024];
+                        long written = 0;
+                        try
                         {
-                            var length = (int)Math.Min(block.Length, free - Headroom - written);
-                            await file.WriteAsync(block.AsMemory(0, length), cancellationToken);
-                            written += length;
+                            file.Position = 0;
+                            while (written < free - Headroom)
+                            {
+                                var length = (int)Math.Min(block.Length, free - Headroom - written);
+                                await file.WriteAsync(block.AsMemory(0, length), cancellationToken);
+                                written += length;
+                            }
+                        }
+                        catch (IOException)
+                        {
+                            // The load took the sliver first: the disk is full, which is the point.
                         }
                     }
-                    catch (IOException)
+                    var full = PostLoad.Now;
+                    var firstFull = await WaitForAsync(load, full, [507, 503], options.PhaseTimeout, cancellationToken);
+                    await Task.Delay(Observe, cancellationToken);
+                    rows.Add(("disk full: first refusal after the ballast", Describe(firstFull, load, full)));
+                    rows.Add(("disk full: answers while full", Statuses(load, full, PostLoad.Now)));
+                    if (firstFull is null)
                     {
-                        // The load took the sliver first: the disk is full, which is the point.
+                        failures.Add("no 507 or 503 while the disk was full");
+                    }
+
+                    // 2. Space returns: the same server must accept again by itself.
+                    File.Delete(ballast);
+                    var freed = PostLoad.Now;
+                    var recovered = await WaitForAsync(load, freed, [202], options.PhaseTimeout, cancellationToken);
+                    rows.Add(("disk full: first 202 after the ballast is deleted", Seconds(recovered)));
+                    if (recovered is null)
+                    {
+                        failures.Add("the server did not accept again after space returned");
+                    }
+                    await Task.Delay(Observe, cancellationToken);
+
+                }
+                failures.AddRange(load.Findings.Take(10));
+
+                // 3. Read-only: the data directory becomes read-only under the running server, then load
+                // meets it. Linux refuses to remount the filesystem itself read-only while the server holds
+                // its data-directory lock open for writing, so the directory is bind-mounted onto itself
+                // and that mount made read-only: every new open, create or rename in it fails with EROFS,
+                // exactly as on a read-only disk.
+                Run("mount", ["--bind", data, data], ignoreFailure: false);
+                await RemountReadOnlyAsync(data, cancellationToken);
+                var readOnlyLoad = new PostLoad(server.BaseAddress, ledger, "r", options.Concurrency, seed: options.Seed + 1);
+                await using (readOnlyLoad)
+                {
+                    var readOnly = PostLoad.Now;
+                    var firstReadOnly = await WaitForAsync(readOnlyLoad, readOnly, [503, 507], options.PhaseTimeout, cancellationToken);
+                    await Task.Delay(Observe, cancellationToken);
+                    rows.Add(("read-only: first refusal after the remount", Describe(firstReadOnly, readOnlyLoad, readOnly)));
+                    rows.Add(("read-only: answers while read-only", Statuses(readOnlyLoad, readOnly, PostLoad.Now)));
+                    if (firstReadOnly is null)
+                    {
+                        failures.Add("no 503 while the disk was read-only");
+                    }
+                    Mount("-o", "remount,bind,rw", data, ignoreFailure: false);
+                    var writable = PostLoad.Now;
+                    var recoveredWritable = await WaitForAsync(readOnlyLoad, writable, [202], options.PhaseTimeout, cancellationToken);
+                    rows.Add(("read-only: first 202 after remounting read-write", Seconds(recoveredWritable)));
+                    if (recoveredWritable is null)
+                    {
+                        failures.Add("the server did not accept again after the disk became writable");
+                    }
+                    await Task.Delay(Observe, cancellationToken);
+                }
+                failures.AddRange(readOnlyLoad.Findings.Take(10));
+                rows.Add(("read-only phase: posts / acknowledged / refused with a problem body / other answers",
+                    $"{readOnlyLoad.Posted:N0} / {readOnlyLoad.Acknowledged:N0} / {readOnlyLoad.ProblemBodies:N0} / {readOnlyLoad.BareErrors:N0}"));
+                rows.Add(("disk-full phase: posts / acknowledged / refused with a problem body / other answers", $"{load.Posted:N0} / {load.Acknowledged:N0} / {load.ProblemBodies:N0} / {load.BareErrors:N0}"));
+
+                // 4. Everything acknowledged, through all of it, is intact and listed; no partial file is visible.
+                using (var reader = Harness.ClientFor(server))
+                {
+                    var check = await ledger.CheckAsync(reader, ledger.All, checkListing: true, cancellationToken);
+                    rows.Add(("acknowledged runs: lost / torn / not listed", $"{check.Lost} / {check.Torn} / {check.NotListed} of {check.Checked:N0}"));
+                    if (!check.Clean)
+                    {
+                        failures.Add(check.ToString());
                     }
                 }
-                var full = PostLoad.Now;
-                var firstFull = await WaitForAsync(load, full, [507, 503], options.PhaseTimeout, cancellationToken);
-                await Task.Delay(Observe, cancellationToken);
-                rows.Add(("disk full: first refusal after the ballast", Describe(firstFull, load, full)));
-                rows.Add(("disk full: answers while full", Statuses(load, full, PostLoad.Now)));
-                if (firstFull is null)
-                {
-                    failures.Add("no 507 or 503 while the disk was full");
-                }
-
-                // 2. Space returns: the same server must accept again by itself.
-                File.Delete(ballast);
-                var freed = PostLoad.Now;
-                var recovered = await WaitForAsync(load, freed, [202], options.PhaseTimeout, cancellationToken);
-                rows.Add(("disk full: first 202 after the ballast is deleted", Seconds(recovered)));
-                if (recovered is null)
-                {
-                    failures.Add("the server did not accept again after space returned");
-                }
-                await Task.Delay(Observe, cancellationToken);
-
-            }
-            failures.AddRange(load.Findings.Take(10));
-
-            // 3. Read-only: the data directory becomes read-only under the running server, then load
-            // meets it. Linux refuses to remount the filesystem itself read-only while the server holds
-            // its data-directory lock open for writing, so the directory is bind-mounted onto itself
-            // and that mount made read-only: every new open, create or rename in it fails with EROFS,
-            // exactly as on a read-only disk.
-            Run("mount", ["--bind", data, data], ignoreFailure: false);
-            await RemountReadOnlyAsync(data, cancellationToken);
-            var readOnlyLoad = new PostLoad(server.BaseAddress, ledger, "r", options.Concurrency, seed: options.Seed + 1);
-            await using (readOnlyLoad)
-            {
-                var readOnly = PostLoad.Now;
-                var firstReadOnly = await WaitForAsync(readOnlyLoad, readOnly, [503, 507], options.PhaseTimeout, cancellationToken);
-                await Task.Delay(Observe, cancellationToken);
-                rows.Add(("read-only: first refusal after the remount", Describe(firstReadOnly, readOnlyLoad, readOnly)));
-                rows.Add(("read-only: answers while read-only", Statuses(readOnlyLoad, readOnly, PostLoad.Now)));
-                if (firstReadOnly is null)
-                {
-                    failures.Add("no 503 while the disk was read-only");
-                }
-                Mount("-o", "remount,bind,rw", data, ignoreFailure: false);
-                var writable = PostLoad.Now;
-                var recoveredWritable = await WaitForAsync(readOnlyLoad, writable, [202], options.PhaseTimeout, cancellationToken);
-                rows.Add(("read-only: first 202 after remounting read-write", Seconds(recoveredWritable)));
-                if (recoveredWritable is null)
-                {
-                    failures.Add("the server did not accept again after the disk became writable");
-                }
-                await Task.Delay(Observe, cancellationToken);
-            }
-            failures.AddRange(readOnlyLoad.Findings.Take(10));
-            rows.Add(("read-only phase: posts / acknowledged / refused with a problem body / other answers",
-                $"{readOnlyLoad.Posted:N0} / {readOnlyLoad.Acknowledged:N0} / {readOnlyLoad.ProblemBodies:N0} / {readOnlyLoad.BareErrors:N0}"));
-            rows.Add(("disk-full phase: posts / acknowledged / refused with a problem body / other answers", $"{load.Posted:N0} / {load.Acknowledged:N0} / {load.ProblemBodies:N0} / {load.BareErrors:N0}"));
-
-            // 4. Everything acknowledged, through all of it, is intact and listed; no partial file is visible.
-            using (var reader = Harness.ClientFor(server))
-            {
-                var check = await ledger.CheckAsync(reader, ledger.All, checkListing: true, cancellationToken);
-                rows.Add(("acknowledged runs: lost / torn / not listed", $"{check.Lost} / {check.Torn} / {check.NotListed} of {check.Checked:N0}"));
-                if (!check.Clean)
-                {
-                    failures.Add(check.ToString());
-                }
-            }
             }
             finally
             {
