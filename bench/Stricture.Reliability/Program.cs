@@ -41,6 +41,19 @@ try
     var started = DateTimeOffset.UtcNow;
     var results = new List<ScenarioResult>();
 
+    // The header first and each scenario's section as soon as it ends, so a run stopped early keeps what it measured.
+    Console.Out.WriteLine($"## Reliability run, {started:yyyy-MM-dd HH:mm} UTC");
+    Console.Out.WriteLine();
+    Console.Out.WriteLine($"- command: `{Environment.GetEnvironmentVariable("RELIABILITY_COMMAND") ?? Environment.CommandLine}`");
+    Console.Out.WriteLine($"- code: {code}; {machine.Runtime}; server GC: {machine.ServerGc}");
+    Console.Out.WriteLine($"- machine: {machine.Cpus} CPUs ({machine.CpuModel}), {machine.MemoryGiB:0.0} GiB, Linux {machine.Kernel}; data directories on {machine.Filesystem}");
+    if (store is not null)
+    {
+        Console.Out.WriteLine($"- object store: {store.Version} at {store.Endpoint}");
+    }
+    Console.Out.WriteLine($"- load average at the start: {File.ReadAllText("/proc/loadavg").Trim()}");
+    Console.Out.WriteLine();
+
     async Task RunAsync(string name, Func<Task<ScenarioResult>> scenario)
     {
         Progress($"{name}: starting");
@@ -56,7 +69,10 @@ try
             result = new ScenarioResult(name, [], [$"could not finish: {exception.GetType().Name}: {exception.Message}"]);
         }
         Progress($"{name}: {(result.Failures.Count == 0 ? "held" : "FAILED")} in {clock.Elapsed.TotalMinutes:0.0} min");
-        results.Add(result with { Rows = [.. result.Rows, ("scenario wall time", $"{clock.Elapsed.TotalMinutes:0.0} min")] });
+        result = result with { Rows = [.. result.Rows, ("scenario wall time", $"{clock.Elapsed.TotalMinutes:0.0} min")] };
+        results.Add(result);
+        Console.Out.Write(result.ToMarkdown());
+        Console.Out.Flush();
     }
 
     if (options.Scenarios.Contains("kill"))
@@ -82,22 +98,7 @@ try
         await RunAsync("soak", () => Soak.RunAsync(harness, cancel.Token));
     }
 
-    Console.Out.WriteLine($"## Reliability run, {started:yyyy-MM-dd HH:mm} UTC");
-    Console.Out.WriteLine();
-    Console.Out.WriteLine($"- command: `{Environment.GetEnvironmentVariable("RELIABILITY_COMMAND") ?? Environment.CommandLine}`");
-    Console.Out.WriteLine($"- code: {code}; {machine.Runtime}; server GC: {machine.ServerGc}");
-    Console.Out.WriteLine($"- machine: {machine.Cpus} CPUs ({machine.CpuModel}), {machine.MemoryGiB:0.0} GiB, Linux {machine.Kernel}; data directories on {machine.Filesystem}");
-    if (store is not null)
-    {
-        Console.Out.WriteLine($"- object store: {store.Version} at {store.Endpoint}");
-    }
-    Console.Out.WriteLine($"- load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
-    Console.Out.WriteLine($"- wall time: {(DateTimeOffset.UtcNow - started).TotalMinutes:0.0} min");
-    Console.Out.WriteLine();
-    foreach (var result in results)
-    {
-        Console.Out.Write(result.ToMarkdown());
-    }
+    Console.Out.WriteLine($"Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}; wall time {(DateTimeOffset.UtcNow - started).TotalMinutes:0.0} min.");
     foreach (var failure in results.SelectMany(r => r.Failures.Select(f => $"{r.Title}: {f}")))
     {
         Console.Error.WriteLine("FAILED: " + failure);
