@@ -49,7 +49,7 @@ internal static partial class SubmissionParser
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            var name = JsonStrings.Read(ref reader);
             if (!seen.Add(name))
             {
                 return (null, RequestProblem.BadRequest("duplicate-property", $"The field '{name}' appears more than once.", name));
@@ -114,7 +114,7 @@ internal static partial class SubmissionParser
         {
             return WrongType(name, "a string", reader.TokenType);
         }
-        var value = reader.GetString()!;
+        var value = JsonStrings.Read(ref reader);
         if (IdentifierGrammar.Explain(name, value) is { } why)
         {
             return RequestProblem.BadRequest("invalid-identifier", why, name);
@@ -144,7 +144,7 @@ internal static partial class SubmissionParser
         {
             return WrongType("commit_sha", "a string", reader.TokenType);
         }
-        var value = reader.GetString()!;
+        var value = JsonStrings.Read(ref reader);
         if (!CommitSha().IsMatch(value))
         {
             return RequestProblem.BadRequest("invalid-field", "'commit_sha' must be 7 to 64 lowercase hexadecimal characters.", "commit_sha");
@@ -163,7 +163,7 @@ internal static partial class SubmissionParser
         {
             return WrongType("generated_at", "an RFC 3339 timestamp string", reader.TokenType);
         }
-        var value = reader.GetString()!;
+        var value = JsonStrings.Read(ref reader);
         if (!Rfc3339.TryParse(value, out var parsed))
         {
             return RequestProblem.BadRequest("invalid-timestamp",
@@ -184,7 +184,9 @@ internal static partial class SubmissionParser
         {
             return WrongType("summary", "a string (markdown text)", reader.TokenType);
         }
-        // Kept as the raw string token (quotes included), so a large summary is never decoded here.
+        // Kept as the raw string token (quotes included), so a large summary is never decoded here;
+        // only its escapes are checked, as the envelope writer will decode them.
+        JsonStrings.CheckEscapes(ref reader);
         fields.Summary = body.Slice(reader.TokenStartIndex, reader.BytesConsumed - reader.TokenStartIndex);
         return null;
     }
@@ -230,10 +232,14 @@ internal static partial class SubmissionParser
             {
                 NamesAt(namesByLevel, reader.CurrentDepth - startDepth).Clear();
             }
+            else if (reader.TokenType == JsonTokenType.String)
+            {
+                JsonStrings.CheckEscapes(ref reader);
+            }
             else if (reader.TokenType == JsonTokenType.PropertyName && duplicate is null)
             {
                 // A property name sits one level below the object that holds it.
-                var name = reader.GetString()!;
+                var name = JsonStrings.Read(ref reader);
                 if (!NamesAt(namesByLevel, reader.CurrentDepth - 1 - startDepth).Add(name))
                 {
                     duplicate = name;

@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Stricture.Ingest.Requests;
+using Stricture.Storage.Records;
+
+namespace Stricture.Tests.Properties;
+
+/// <summary>
+/// The canonical form of stored JSON, as documented on <see cref="JsonCompactor"/> and
+/// <see cref="RunEnvelope"/>: insignificant whitespace and string escapes make no difference, member
+/// order and number text are kept, compacting twice changes nothing, and a post's content
+/// fingerprint ignores the order of its top-level fields.
+/// </summary>
+public sealed class CanonicalJsonProperties
+{
+    private static readonly Arbitrary<(JsonValueModel Value, int Formatting)> Values = Arb.From(Generators.FormattedJson);
+
+    [Property(Replay = Generators.Seed, MaxTest = 300)]
+    public Property Two_renderings_of_one_value_compact_to_the_same_bytes() => Prop.ForAll(
+        Arb.From(Generators.FormattedJson.Zip(Gen.Choose(0, int.MaxValue), (value, other) => (value.Value, value.Formatting, other))),
+        input =>
+        {
+            var first = input.Value.Render(input.Formatting);
+            var second = input.Value.Render(input.other);
+
+            Assert.True(Compact(first) == Compact(second), $"{first}\nand\n{second}\nare the same value and must compact alike");
+        });
+
+    [Property(Replay = Generators.Seed, MaxTest = 300)]
+    public Property Compacting_is_idempotent_and_keeps_the_value() => Prop.ForAll(Values, input =>
+    {
+        var rendered = input.Value.Render(input.Formatting);
+
+        var once = Compact(rendered);
+
+        Assert.True(once == Compact(once), $"compacting {once} again must change nothing");
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(rendered), JsonNode.Parse(once)), $"{once} must hold the value of {rendered}");
+    });
+
+    [Property(Replay = Generators.Seed, MaxTest = 300)]
+    public Property Member_order_is_kept() => Prop.ForAll(
+        Arb.From(Generators.JsonObject(2).Where(value => value is JsonValueModel.Object { Members.Count: >= 2 })),
+        value =>
+        {
+            var members = ((JsonValueModel.Object)value).Members;
+            var reversed = new JsonValueModel.Object([.. members.Reverse()]);
+
+            var names = CompactedNames(Compact(reversed.Render(0)));
+
+            Assert.True(names.SequenceEqual(members.Reverse().Select(m => m.Name)), "the canonical form keeps members in the order they were posted");
+        });
+
+    [Property(Replay = Generators.Seed, MaxTest = 200)]
+    public Property A_posts_fingerprint_ignores_top_level_field_order_and_formatting() => Prop.ForAll(
+        Arb.From(from artifact in Generators.FormattedJson
+                 from metadata in Generators.JsonObject(1)
+                 from order in Gen.Shuffle(["organization", "project", "service", "run_id", "artifact", "metadata", "summary"])
+                 select (artifact.Value, artifact.Formatting, metadata, order)),
+        input =>
+        {
+            var summary = new JsonValueModel.String("# Lineage\n\"quoted\" é \ud83d\ude00");
+            string Post(IEnumerable<string> order, int formatting) => "{" + string.Join(",", order.Select(field => $"\"{field}\":" + field switch
+            {
+                "artifact" => input.Value.Render(formatting),
+                "metadata" => input.metadata.Render(formatting + 1),
+                "summary" => summary.Render(formatting + 2),
+                "organization" => "\"acme\"",
+                "project" => "\"checkout\"",
+                "service" => "\"api\"",
+                _ => "\"run-1\"",
+            })) + "}";
+
+            var canonical = Fingerprint(Post(["organization", "project", "service", "run_id", "artifact", "metadata", "summary"], 0));
+            var shuffled = Fingerprint(Post(input.order, input.Formatting));
+
+            Assert.True(canonical == shuffled, $"field order {string.Join(",", input.order)} and other formatting must not change the fingerprint");
+        });
+
+    private static string Compact(string json)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonCompactor.Write(writer, new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)));
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static List<string> CompactedNames(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateObject().Select(property => property.Name)];
+    }
+
+    private static string Fingerprint(string post)
+    {
+        var (submission, problem) = SubmissionParser.Parse(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(post)));
+        Assert.True(submission is not null, $"{post} must be a valid post: {problem?.Detail}");
+        return RunEnvelope.Fingerprint(submission, "run-1");
+    }
+}
