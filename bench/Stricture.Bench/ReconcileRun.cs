@@ -17,28 +17,12 @@ internal sealed partial record ReconcileRun(TimeSpan Wall, TimeSpan? Reconciler,
     {
         var start = ServerProcess.CleanStartInfo(serverDll, workingDirectory, dataDirectory, "reconcile");
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Only the process this call started, by its pid.
-            process.Kill(entireProcessTree: false);
-            await process.WaitForExitAsync(CancellationToken.None);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"reconcile did not finish within {timeout.TotalSeconds:0} s.");
-        }
+        var (exitCode, output, errors) = await CommandProcess.RunAsync(start, "reconcile", timeout, cancellationToken);
         clock.Stop();
-        var summary = (await output).Trim();
-        if (process.ExitCode != 0)
+        var summary = output.Trim();
+        if (exitCode != 0)
         {
-            throw new InvalidOperationException($"reconcile exited with code {process.ExitCode}: {summary} {(await errors).Trim()}");
+            throw new InvalidOperationException($"reconcile exited with code {exitCode}: {summary} {errors.Trim()}");
         }
         var seconds = SecondsPattern().Match(summary);
         return new ReconcileRun(

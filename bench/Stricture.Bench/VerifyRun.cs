@@ -26,27 +26,11 @@ internal sealed partial record VerifyRun(int ExitCode, string Summary, IReadOnly
             start.Environment[key] = value;
         }
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.PhaseTimeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Only the process this call started, by its pid.
-            process.Kill(entireProcessTree: false);
-            await process.WaitForExitAsync(CancellationToken.None);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"verify did not finish within {options.PhaseTimeout.TotalSeconds:0} s.");
-        }
-        var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var summary = lines.LastOrDefault(l => l.StartsWith("Compared ", StringComparison.Ordinal)) ?? (await errors).Trim();
+        var (exitCode, output, errors) = await CommandProcess.RunAsync(start, "verify", options.PhaseTimeout, cancellationToken);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var summary = lines.LastOrDefault(l => l.StartsWith("Compared ", StringComparison.Ordinal)) ?? errors.Trim();
         var differences = lines.Where(l => !l.StartsWith("Compared ", StringComparison.Ordinal)).Take(DifferencesKept).ToList();
-        return new VerifyRun(process.ExitCode, summary, differences, clock.Elapsed);
+        return new VerifyRun(exitCode, summary, differences, clock.Elapsed);
     }
 
     // "Compared 281 keys of /data with bucket b: 0 differences."

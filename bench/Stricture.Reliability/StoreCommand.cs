@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Stricture.Bench;
 
 namespace Stricture.Reliability;
@@ -17,23 +16,7 @@ internal static class StoreCommand
         {
             start.Environment[key] = value;
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Only the process this call started, by its pid.
-            process.Kill(entireProcessTree: false);
-            await process.WaitForExitAsync(CancellationToken.None);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"{string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:0} s.");
-        }
-        return (process.ExitCode, ((await output).Trim() + " " + (await errors).Trim()).Trim());
+        var (exitCode, output, errors) = await CommandProcess.RunAsync(start, string.Join(' ', arguments), timeout, cancellationToken);
+        return (exitCode, (output.Trim() + " " + errors.Trim()).Trim());
     }
 }
