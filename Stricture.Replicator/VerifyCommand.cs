@@ -37,6 +37,11 @@ internal static class VerifyCommand
             }
             Console.WriteLine(
                 $"Compared {report.CheckedKeys} keys of {storage.DataDirectory} with bucket {bucket}: {report.Differences.Count} differences.");
+            if (report.Unlisted > 0)
+            {
+                Console.WriteLine(
+                    $"{report.Unlisted} objects are in the bucket, read by key with the right SHA-256, but missing from its listing (the store's listing lags; not a difference).");
+            }
             return report.Differences.Count == 0 ? 0 : 1;
         }
         catch (Exception exception) when (exception is InvalidOperationException or ObjectStoreUnavailableException or IOException)

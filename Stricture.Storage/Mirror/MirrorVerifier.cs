@@ -14,6 +14,13 @@ namespace Stricture.Storage.Mirror;
 /// runs of that day (which may hold more, from other servers; each side segments and compacts on its
 /// own, so only the runs compare); the bucket's latest pointer must not be older than the local one. It also finds the
 /// runs the bucket lacks, so the replicator can spool them again after a crash left them out.
+///
+/// A bucket's listing can lag what it stores: Ceph RGW acknowledges a PUT once the object is
+/// written and completes its bucket-index entry afterwards, so a gateway killed in between keeps
+/// the object, readable by key, but leaves it out of listings until RGW repairs the entry (after
+/// <c>rgw_pending_bucket_index_op_expiration</c>, two minutes by default, on a later listing).
+/// So a key the listing lacks is read by key before it is called missing; one found there with the
+/// right SHA-256 is counted as unlisted, not as a difference.
 /// </summary>
 public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore remote, RecordKeys keys)
 {
@@ -24,6 +31,7 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
     {
         var differences = new ConcurrentBag<MirrorDifference>();
         var checkedKeys = 0;
+        var unlisted = 0;
         var joined = OrderedListing.LeftJoinAsync(
             DaysAsOneKey(local.KeysAsync(keys.Root, cancellationToken)), DaysAsOneKey(remote.KeysAsync(keys.Root, cancellationToken)), cancellationToken);
         await Parallel.ForEachAsync(joined,
@@ -33,24 +41,35 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
                 Interlocked.Increment(ref checkedKeys);
                 if (!item.OnBothSides)
                 {
-                    differences.Add(new MirrorDifference("missing", item.Key));
+                    switch (await CompareAsync(item.Key, ct))
+                    {
+                        case null:
+                            Interlocked.Increment(ref unlisted);
+                            break;
+                        case "mismatch":
+                            differences.Add(new MirrorDifference("mismatch", item.Key));
+                            break;
+                        default:
+                            differences.Add(new MirrorDifference("missing", item.Key));
+                            break;
+                    }
                 }
                 else if (await CompareAsync(item.Key, ct) is { } kind)
                 {
                     differences.Add(new MirrorDifference(kind, item.Key));
                 }
             });
-        return new MirrorReport(checkedKeys, differences.OrderBy(d => d.Key, StringComparer.Ordinal).ToList());
+        return new MirrorReport(checkedKeys, differences.OrderBy(d => d.Key, StringComparer.Ordinal).ToList(), unlisted);
     }
 
-    /// <summary>Local payloads the bucket does not have, in key order.</summary>
+    /// <summary>Local payloads the bucket does not have (neither listed nor readable by key), in key order.</summary>
     public async IAsyncEnumerable<string> PayloadsMissingRemotelyAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var localPayloads = Payloads(local.KeysAsync(keys.Root, cancellationToken));
         var remotePayloads = Payloads(remote.KeysAsync(keys.Root, cancellationToken));
         await foreach (var (key, onBothSides) in OrderedListing.LeftJoinAsync(localPayloads, remotePayloads, cancellationToken))
         {
-            if (!onBothSides)
+            if (!onBothSides && await remote.GetInfoAsync(key, cancellationToken) is null)
             {
                 yield return key;
             }
@@ -107,5 +126,8 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
 /// <summary>One key the bucket lacks or holds differently: <c>missing</c>, <c>mismatch</c>, <c>manifest-behind</c> or <c>latest-behind</c>.</summary>
 public sealed record MirrorDifference(string Kind, string Key);
 
-/// <summary>What a verify compared and found.</summary>
-public sealed record MirrorReport(int CheckedKeys, IReadOnlyList<MirrorDifference> Differences);
+/// <summary>
+/// What a verify compared and found. <paramref name="Unlisted"/> counts objects the bucket holds,
+/// read by key with the right SHA-256, that its listing did not show (not differences).
+/// </summary>
+public sealed record MirrorReport(int CheckedKeys, IReadOnlyList<MirrorDifference> Differences, int Unlisted = 0);

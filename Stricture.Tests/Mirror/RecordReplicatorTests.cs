@@ -195,4 +195,41 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
         Assert.Contains(new MirrorDifference("missing", late.Location), report.Differences);
         Assert.Equal([late.Location], await _verifier.PayloadsMissingRemotelyAsync(default).ToListAsync());
     }
+
+    [Fact]
+    public async Task Objects_the_bucket_holds_but_does_not_list_yet_are_neither_missing_nor_spooled_again()
+    {
+        await _ingest.IngestAsync("listed", generatedAt: "2026-11-23T08:00:00Z");
+        var hidden = await _ingest.IngestAsync("unlisted", generatedAt: "2026-11-23T09:00:00Z");
+        while (await _replicator.DrainOnceAsync(default) > 0)
+        {
+        }
+        var hiddenKeys = await _remote.KeysAsync(_ingest.Keys.Root, default)
+            .Where(key => key == hidden.Location || key.EndsWith("/run=unlisted.json", StringComparison.Ordinal)).ToHashSetAsync();
+        Assert.Equal(2, hiddenKeys.Count);
+        var lagging = new MirrorVerifier(_local, new ListingLagStore(_remote, hiddenKeys), _ingest.Keys);
+
+        var report = await lagging.VerifyAsync(default);
+
+        Assert.True(report.Differences.Count == 0, $"differences: {string.Join(", ", report.Differences)}");
+        Assert.Equal(2, report.Unlisted);
+        Assert.Empty(await lagging.PayloadsMissingRemotelyAsync(default).ToListAsync());
+    }
+
+    [Fact]
+    public async Task An_unlisted_key_that_is_also_unreadable_is_still_missing()
+    {
+        var result = await _ingest.IngestAsync("gone", generatedAt: "2026-11-24T08:00:00Z");
+        while (await _replicator.DrainOnceAsync(default) > 0)
+        {
+        }
+        await _client.DeleteObjectAsync(_bucket, result.Location);
+        var lagging = new MirrorVerifier(_local, new ListingLagStore(_remote, new HashSet<string> { result.Location }), _ingest.Keys);
+
+        var report = await lagging.VerifyAsync(default);
+
+        Assert.Equal([new MirrorDifference("missing", result.Location)], report.Differences);
+        Assert.Equal(0, report.Unlisted);
+        Assert.Equal([result.Location], await lagging.PayloadsMissingRemotelyAsync(default).ToListAsync());
+    }
 }
