@@ -26,7 +26,8 @@ namespace Stricture.Storage.Records;
 ///
 /// Then, for every accepted post (a first write or a retry), the run is added to the derived
 /// objects that answer queries (<see cref="RunCatalog"/>) before this returns, so an acknowledged
-/// run is visible to queries. A crash before that leaves a payload the catalog lacks; the retry, or
+/// run is visible to queries. Everything from the payload's commit on runs to its end even when the
+/// caller cancels (its client went away). A crash before that leaves a payload the catalog lacks; the retry, or
 /// <see cref="CatalogReconciler"/>, adds it. Last, when an <see cref="IAcceptedRunLog"/> is given
 /// (mirror mode's replication spool), the run is appended to it, also before this returns.
 /// </summary>
@@ -86,18 +87,22 @@ public sealed partial class RecordStore(
                 claim = existing;
             }
 
-            // Step 2.
-            var created = await store.CommitIfAbsentAsync(staged, claim.Key, cancellationToken) == CreateOutcome.Created;
+            // Step 2, and what follows it, without the caller's cancellation: once the payload may be
+            // stored, a client that goes away must not leave it out of the catalog or the spool (only a
+            // retry or a reconcile would bring it back, and nothing brings back the spool entry until
+            // the replicator restarts).
+            var finishing = CancellationToken.None;
+            var created = await store.CommitIfAbsentAsync(staged, claim.Key, finishing) == CreateOutcome.Created;
             if (!created)
             {
-                var stored = await ReadVerifiedAsync(claim.Key, cancellationToken)
+                var stored = await ReadVerifiedAsync(claim.Key, finishing)
                              ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
                 VerifyHash(claim.Key, staged.Sha256, stored.Sha256);
             }
-            await RecordInCatalogAsync(submission, claim, staged, cancellationToken);
+            await RecordInCatalogAsync(submission, claim, staged, finishing);
             if (acceptedRuns is not null)
             {
-                await acceptedRuns.AppendAsync(claim.Key, cancellationToken);
+                await acceptedRuns.AppendAsync(claim.Key, finishing);
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
             return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created);
