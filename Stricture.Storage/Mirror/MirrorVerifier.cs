@@ -15,12 +15,10 @@ namespace Stricture.Storage.Mirror;
 /// own, so only the runs compare); the bucket's latest pointer must not be older than the local one. It also finds the
 /// runs the bucket lacks, so the replicator can spool them again after a crash left them out.
 ///
-/// A bucket's listing can lag what it stores: Ceph RGW acknowledges a PUT once the object is
-/// written and completes its bucket-index entry afterwards, so a gateway killed in between keeps
-/// the object, readable by key, but leaves it out of listings until RGW repairs the entry (after
-/// <c>rgw_pending_bucket_index_op_expiration</c>, two minutes by default, on a later listing).
-/// So a key the listing lacks is read by key before it is called missing; one found there with the
-/// right SHA-256 is counted as unlisted, not as a difference.
+/// A bucket's listing can lag what it stores (Ceph RGW, for one, completes an object's bucket-index
+/// entry after it has answered the PUT, so a gateway killed in between can leave a stored object out
+/// of listings until it repairs the entry). So a key the listing lacks is read by key before it is
+/// called missing; one found there with the right SHA-256 is counted as unlisted, not as a difference.
 /// </summary>
 public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore remote, RecordKeys keys)
 {
