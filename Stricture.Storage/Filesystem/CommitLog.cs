@@ -147,6 +147,13 @@ internal sealed class CommitLog : IDisposable
         return restored;
     }
 
+    /// <summary>The keys whose durability rests on the logs in a data directory now (committed since the last checkpoint).</summary>
+    internal static HashSet<string> KeysAwaitingCheckpoint(string dataDirectory) =>
+        Directory.EnumerateFiles(Path.Combine(dataDirectory, DirectoryName), "*.log")
+            .SelectMany(ReadRecords)
+            .Select(record => record.Key)
+            .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Checkpoints the current log (at shutdown), so the next start has nothing to replay.</summary>
     public void Dispose()
     {
