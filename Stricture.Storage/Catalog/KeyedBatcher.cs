@@ -6,9 +6,19 @@ namespace Stricture.Storage.Catalog;
 /// batch, applied as one. Thirty-two posts to one service then cost a few read-modify-writes of its
 /// manifest instead of thirty-two racing ones. Each submitter's task completes when the batch that
 /// holds its item is applied, or fails with that batch's exception.
+///
+/// When applying a batch lost a race with another writer (another process sharing the store moved
+/// the same object), the next batch of that key waits a short, jittered pause first: it then carries
+/// more items, so replicas contending for one object make fewer, larger updates of it and lose
+/// fewer races, instead of retrying in lockstep.
 /// </summary>
-internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task> apply)
+internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task<bool>> apply)
 {
+    /// <summary>Bounds of the pause before the next batch of a key whose last batch lost a race.</summary>
+    public static readonly TimeSpan MinContentionPause = TimeSpan.FromMilliseconds(5);
+
+    public static readonly TimeSpan MaxContentionPause = TimeSpan.FromMilliseconds(25);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<Pending>> _queues = new(StringComparer.Ordinal);
 
@@ -49,14 +59,20 @@ internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task> apply
                 }
                 _queues[key] = [];
             }
+            var contended = false;
             try
             {
-                await apply(key, batch.ConvertAll(pending => pending.Item));
+                contended = await apply(key, batch.ConvertAll(pending => pending.Item));
                 batch.ForEach(pending => pending.Completion.SetResult());
             }
             catch (Exception exception)
             {
                 batch.ForEach(pending => pending.Completion.SetException(exception));
+            }
+            if (contended)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(
+                    Random.Shared.Next((int)MinContentionPause.TotalMilliseconds, (int)MaxContentionPause.TotalMilliseconds + 1)));
             }
         }
     }

@@ -38,10 +38,10 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
 
     /// <summary>
     /// Appends <paramref name="entries"/> as the day's next segment; returns its number once it is
-    /// durable. <paramref name="compactedThrough"/> reads the day's compaction mark, from which the
-    /// tip is searched when this process knows none.
+    /// durable, and how many numbers other writers took first. <paramref name="compactedThrough"/>
+    /// reads the day's compaction mark, from which the tip is searched when this process knows none.
     /// </summary>
-    public async Task<long> AppendAsync(
+    public async Task<(long Number, int RacesLost)> AppendAsync(
         ServiceIdentity service, DateOnly day, IReadOnlyCollection<ManifestEntry> entries, Func<Task<long>> compactedThrough,
         CancellationToken cancellationToken)
     {
@@ -55,7 +55,7 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
             if (await store.CommitIfAbsentAsync(staged, keys.ManifestSegment(service, day, number), cancellationToken) == CreateOutcome.Created)
             {
                 Remember(dayKey, number);
-                return number;
+                return (number, attempt - 1);
             }
             telemetry.RecordLostRace("segment");
             // Segment `number` exists, so the next one may be created. Far behind: search, do not walk.

@@ -67,9 +67,19 @@ public sealed partial class RunCatalog
         _segments = new ManifestSegments(store, keys, telemetry);
         _days = new DayManifestReader(store, keys);
         // The batches are applied without the submitters' cancellation: a batch serves many requests.
-        _segmentAppends = new((_, batch) => AppendAsync(batch[0].Service, batch[0].Day, batch.Select(item => item.Entry).ToList(), CancellationToken.None));
-        _latestUpdates = new((key, entries) => AdvanceLatestAsync(key, entries, CancellationToken.None));
-        _compactions = new((key, batch) => CompactInBackgroundAsync(key, batch[0].Service, batch[0].Day));
+        _segmentAppends = new(async (_, batch) =>
+            await AppendAsync(batch[0].Service, batch[0].Day, batch.Select(item => item.Entry).ToList(), CancellationToken.None) > 0);
+        _latestUpdates = new(async (key, entries) =>
+        {
+            var lostRaces = 0;
+            await AdvanceLatestAsync(key, entries, CancellationToken.None, lostRace: () => lostRaces++);
+            return lostRaces > 0;
+        });
+        _compactions = new(async (key, batch) =>
+        {
+            await CompactInBackgroundAsync(key, batch[0].Service, batch[0].Day);
+            return false;
+        });
     }
 
     /// <summary>
@@ -82,19 +92,23 @@ public sealed partial class RunCatalog
                 _latestUpdates.SubmitAsync(_keys.Latest(service), entry))
             .WaitAsync(cancellationToken);
 
-    /// <summary>Appends runs of one day as one new segment, durable on return, and schedules the day's compaction.</summary>
-    public async Task AppendAsync(ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends runs of one day as one new segment, durable on return, and schedules the day's
+    /// compaction; returns how many segment numbers other writers took first.
+    /// </summary>
+    public async Task<int> AppendAsync(ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken)
     {
-        await _segments.AppendAsync(service, partitionDate, entries, () => _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken), cancellationToken);
+        var (_, racesLost) = await _segments.AppendAsync(service, partitionDate, entries, () => _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken), cancellationToken);
         _telemetry.RecordCatalogUpdate("segment", changed: true);
         if (!_compactInBackground)
         {
-            return;
+            return racesLost;
         }
         var compaction = _compactions.SubmitAsync(_keys.Manifest(service, partitionDate), (service, partitionDate));
         _ = compaction.ContinueWith(
             failed => LogCompactionFailed(_logger, failed.Exception!.GetBaseException(), _keys.Manifest(service, partitionDate)),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return racesLost;
     }
 
     /// <summary>
@@ -125,9 +139,10 @@ public sealed partial class RunCatalog
     /// Moves a latest pointer to the newest of <paramref name="candidates"/> unless it already points
     /// at a newer run; true when it moved. It starts from the version this process last saw, unless
     /// <paramref name="readFirst"/> (reconcile, which must also repair a pointer someone deleted).
+    /// <paramref name="lostRace"/> is told of every replace another writer got in before.
     /// </summary>
     public async Task<bool> AdvanceLatestAsync(
-        string latestKey, IReadOnlyList<ManifestEntry> candidates, CancellationToken cancellationToken, bool readFirst = false)
+        string latestKey, IReadOnlyList<ManifestEntry> candidates, CancellationToken cancellationToken, bool readFirst = false, Action? lostRace = null)
     {
         if (readFirst)
         {
@@ -138,7 +153,11 @@ public sealed partial class RunCatalog
                 current is { } content && RunOrder.Instance.Compare(ParseLatest(content.Span), newest) >= 0
                     ? null
                     : JsonSerializer.SerializeToUtf8Bytes(newest, CatalogJsonContext.Default.ManifestEntry),
-            cancellationToken, _smallObjects, () => _telemetry.RecordLostRace("latest"));
+            cancellationToken, _smallObjects, () =>
+            {
+                _telemetry.RecordLostRace("latest");
+                lostRace?.Invoke();
+            });
         _telemetry.RecordCatalogUpdate("latest", changed);
         return changed;
     }

@@ -5,98 +5,107 @@ namespace Stricture.Storage.Filesystem;
 
 /// <summary>
 /// The filesystem driver: a key is a path under the data directory. Content is staged as a temp
-/// file in <c>.staging/</c> (written, fsynced), then linked into place with link(2), which fails
-/// rather than replace an existing record, and the directory entry is fsynced before the commit
-/// returns. A reader therefore sees a complete file or none, after any crash; leftover temp files
-/// live only in <c>.staging/</c>, outside every key, and are removed at start-up. The SHA-256 of each
-/// file is kept in its <c>user.stricture.sha256</c> extended attribute (which a hard link shares)
-/// and checked on every read, where the filesystem supports user extended attributes.
+/// file in <c>.staging/</c> (<see cref="StagingArea"/>), its SHA-256 kept in its
+/// <c>user.stricture.sha256</c> extended attribute (which a hard link shares, and which every read
+/// checks, where the filesystem supports user extended attributes).
+///
+/// A commit is made durable by the <see cref="CommitLog"/> in <c>.wal/</c>: its record (key and
+/// content) is appended and flushed together with every other commit in flight (group commit: one
+/// fdatasync for many posts), and only then is the staged file linked into place (link(2), which
+/// fails rather than replace: create-if-absent) or renamed over the old one (compare-and-swap),
+/// without fsyncs of its own. A reader therefore sees a complete file or none, and after a crash
+/// the owner's start-up (<see cref="Recover"/>) restores from the log any file the crash tore or
+/// lost before anything is read. Leftover temp files live only in <c>.staging/</c>, outside every
+/// key, and are removed then too.
+///
+/// One process owns a data directory (<see cref="DataDirectoryLock"/>): commits of one key are
+/// serialised by an in-process lock held from the existence or version check through the link, so
+/// the log holds at most one create per key and its replaces in the order they were made.
 /// </summary>
-public sealed class FileSystemObjectStore : IObjectStore
+public sealed class FileSystemObjectStore : IObjectStore, IDisposable
 {
     private const string StagingDirectoryName = ".staging";
-    private const int LockStripes = 64;
+    private const int LockStripes = 1024;
     private const string Sha256Attribute = "user.stricture.sha256";
 
     private readonly string _root;
-    private readonly string _staging;
-    private readonly DirectorySync _directorySync = new();
+    private readonly StagingArea _staging;
+    private readonly CommitLog _log;
     private readonly OpenListings _openListings = new();
-    private readonly SemaphoreSlim[] _replaceLocks =
+    private readonly SemaphoreSlim[] _keyLocks =
         Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public FileSystemObjectStore(string dataDirectory)
+        : this(dataDirectory, CommitLog.DefaultRotateBytes)
+    {
+    }
+
+    /// <param name="dataDirectory">The directory keys live under.</param>
+    /// <param name="commitLogRotateBytes">Size of a commit log file past which it is checkpointed (small in tests).</param>
+    internal FileSystemObjectStore(string dataDirectory, long commitLogRotateBytes)
     {
         _root = Path.GetFullPath(dataDirectory);
-        _staging = Path.Combine(_root, StagingDirectoryName);
-        Directory.CreateDirectory(_staging);
+        _staging = new StagingArea(Path.Combine(_root, StagingDirectoryName));
+        _log = new CommitLog(_root, commitLogRotateBytes);
     }
 
     public string DataDirectory => _root;
 
     /// <summary>
-    /// Deletes temp files a crashed process left behind. Call only while no other process writes
-    /// to this data directory (the ingest server holds <see cref="DataDirectoryLock"/> first).
+    /// After a crash: restores from the commit log every file the crash lost or tore, then deletes
+    /// temp files a crashed process left. Call only while no other process writes to this data
+    /// directory (the ingest server holds <see cref="DataDirectoryLock"/> first), before anything reads.
     /// </summary>
-    public int RemoveLeftoverStagingFiles()
+    public StartupRecovery Recover()
     {
-        var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(_staging))
-        {
-            File.Delete(file);
-            removed++;
-        }
-        return removed;
+        var restored = _log.Recover(HoldsContent, RestoreDurably);
+        return new StartupRecovery(restored, _staging.RemoveAll());
     }
 
-    public async Task<StagedObject> StageAsync(
-        Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(_staging, Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
-            await using var hashing = new HashingWriteStream(file);
-            await writeContent(hashing, cancellationToken);
-            await file.FlushAsync(cancellationToken);
-            var sha256 = hashing.FinishSha256();
-            Posix.TrySetAttribute(file.SafeFileHandle, Sha256Attribute, sha256);
-            file.Flush(flushToDisk: true);
-            return new FileSystemStagedObject(path, sha256, hashing.BytesWritten);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
-    }
+    public Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken) =>
+        _staging.StageAsync(writeContent, (file, sha256) => Posix.TrySetAttribute(file, Sha256Attribute, sha256), cancellationToken);
 
-    public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) =>
-        EnsureDirectoryAsync(Path.GetDirectoryName(PathOf(key))!);
+    /// <summary>Creates the key's directory; not durably, as a lost one is recreated from the log after a crash.</summary>
+    public Task PrepareKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(PathOf(key))!);
+        return Task.CompletedTask;
+    }
 
     public async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
     {
         var target = PathOf(key);
-        var directory = Path.GetDirectoryName(target)!;
-        await EnsureDirectoryAsync(directory);
-        var created = Posix.TryLink(Staged(staged).Path, target);
-        // Also when the key existed: another writer may have linked it and not yet flushed the entry,
-        // and AlreadyExists promises the existing content is durable.
-        await _directorySync.SyncAsync(directory);
-        if (created)
+        var gate = KeyLock(key);
+        await gate.WaitAsync(cancellationToken);
+        try
         {
+            // Whoever linked an existing file held this lock through its log flush: it is durable.
+            if (File.Exists(target))
+            {
+                return CreateOutcome.AlreadyExists;
+            }
+            using (await _log.AppendAsync(key, staged))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (!Posix.TryLink(staged.Path, target))
+                {
+                    return CreateOutcome.AlreadyExists;
+                }
+            }
             staged.CommittedETag = staged.Sha256;
+            return CreateOutcome.Created;
         }
-        return created ? CreateOutcome.Created : CreateOutcome.AlreadyExists;
+        finally
+        {
+            gate.Release();
+        }
     }
 
     public async Task<ReplaceOutcome> CommitIfMatchAsync(
         StagedObject staged, string key, string expectedETag, CancellationToken cancellationToken)
     {
         var target = PathOf(key);
-        // One process owns a data directory (DataDirectoryLock), so an in-process lock per key
-        // makes read-compare-rename atomic.
-        var gate = _replaceLocks[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % LockStripes];
+        var gate = KeyLock(key);
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -110,8 +119,10 @@ public sealed class FileSystemObjectStore : IObjectStore
             {
                 return ReplaceOutcome.PreconditionFailed;
             }
-            File.Move(Staged(staged).Path, target, overwrite: true);
-            await _directorySync.SyncAsync(Path.GetDirectoryName(target)!);
+            using (await _log.AppendAsync(key, staged))
+            {
+                File.Move(staged.Path, target, overwrite: true);
+            }
             staged.CommittedETag = staged.Sha256;
             return ReplaceOutcome.Replaced;
         }
@@ -186,9 +197,34 @@ public sealed class FileSystemObjectStore : IObjectStore
         return Task.FromResult(new ObjectListing(keys, more ? keys[^1] : null));
     }
 
+    /// <summary>The keys under a prefix in ordinal order, lazily (what <see cref="ListAsync"/> pages through).</summary>
+    public IEnumerable<string> EnumerateKeys(string prefix)
+    {
+        var directoryKey = prefix[..(prefix.LastIndexOf('/') + 1)];
+        var directory = directoryKey.Length == 0 ? _root : PathOf(directoryKey.TrimEnd('/'));
+        return OrderedKeyWalk.Keys(directory, directoryKey, prefix, null, IsInternal);
+    }
+
+    /// <summary>
+    /// Removes a key, and <see cref="Move"/> renames one over another: for a queue's own bookkeeping
+    /// (the mirror spool), not for records, which are never deleted. Neither is logged nor flushed,
+    /// so a crash may undo one: a queue using them must take an entry twice without harm.
+    /// </summary>
+    public void Delete(string key) => File.Delete(PathOf(key));
+
+    /// <inheritdoc cref="Delete"/>
+    public void Move(string key, string newKey)
+    {
+        var target = PathOf(newKey);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(PathOf(key), target, overwrite: true);
+    }
+
     /// <summary>The driver's own files at the top of the data directory, which are not keys.</summary>
     private static bool IsInternal(string key) =>
-        key.StartsWith(StagingDirectoryName + "/", StringComparison.Ordinal) || key == DataDirectoryLock.FileName;
+        key.StartsWith(StagingDirectoryName + "/", StringComparison.Ordinal)
+        || key.StartsWith(CommitLog.DirectoryName + "/", StringComparison.Ordinal)
+        || key == DataDirectoryLock.FileName;
 
     public async Task ProbeWritableAsync(CancellationToken cancellationToken)
     {
@@ -201,31 +237,50 @@ public sealed class FileSystemObjectStore : IObjectStore
         return Path.Combine(_root, key);
     }
 
-    private async Task EnsureDirectoryAsync(string directory)
+    /// <summary>Checkpoints the commit log, so the next start has nothing to replay.</summary>
+    public void Dispose() => _log.Dispose();
+
+    private SemaphoreSlim KeyLock(string key) => _keyLocks[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % LockStripes];
+
+    /// <summary>Whether the file at <paramref name="key"/> holds exactly the content with this SHA-256 (its bytes, not its recorded hash).</summary>
+    private bool HoldsContent(string key, string sha256)
+    {
+        try
+        {
+            using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            return Convert.ToHexStringLower(SHA256.HashData(file)) == sha256;
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Rewrites a key from the log: temp file fsynced, every directory on the way fsynced, renamed into place, fsynced.</summary>
+    private void RestoreDurably(string key, byte[] content)
+    {
+        var target = PathOf(key);
+        var temp = Path.Combine(_staging.Directory, Guid.NewGuid().ToString("N") + ".restore");
+        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            file.Write(content);
+            Posix.TrySetAttribute(file.SafeFileHandle, Sha256Attribute, Convert.ToHexStringLower(SHA256.HashData(content)));
+            file.Flush(flushToDisk: true);
+        }
+        EnsureDirectoryDurably(Path.GetDirectoryName(target)!);
+        File.Move(temp, target, overwrite: true);
+        Posix.FsyncDirectory(Path.GetDirectoryName(target)!);
+    }
+
+    private void EnsureDirectoryDurably(string directory)
     {
         if (Directory.Exists(directory))
         {
             return;
         }
         var parent = Path.GetDirectoryName(directory)!;
-        await EnsureDirectoryAsync(parent);
+        EnsureDirectoryDurably(parent);
         Directory.CreateDirectory(directory);
-        // The new entry lives in the parent; it must be durable before anything inside it counts.
-        await _directorySync.SyncAsync(parent);
-    }
-
-    private static FileSystemStagedObject Staged(StagedObject staged) =>
-        staged as FileSystemStagedObject
-        ?? throw new ArgumentException("Content staged by another store cannot be committed here.", nameof(staged));
-
-    private sealed class FileSystemStagedObject(string path, string sha256, long length) : StagedObject(sha256, length)
-    {
-        public string Path { get; } = path;
-
-        public override ValueTask DisposeAsync()
-        {
-            File.Delete(Path);
-            return ValueTask.CompletedTask;
-        }
+        Posix.FsyncDirectory(parent);
     }
 }

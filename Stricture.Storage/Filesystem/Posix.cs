@@ -4,9 +4,9 @@ using System.Runtime.InteropServices;
 namespace Stricture.Storage.Filesystem;
 
 /// <summary>
-/// The three POSIX calls .NET does not expose: link(2) for create-new without overwrite (rename
-/// would replace an existing record), and open(2)+fsync(2) on a directory so a new directory entry
-/// survives a power loss.
+/// The POSIX calls .NET does not expose: link(2) for create-new without overwrite (rename would
+/// replace an existing record); open(2)+fsync(2) on a directory so a new directory entry survives a
+/// power loss; fdatasync(2) of the commit log; syncfs(2) for its checkpoint; extended attributes.
 /// </summary>
 internal static partial class Posix
 {
@@ -24,6 +24,12 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int FsyncNative(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static partial int FdatasyncNative(int fd);
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncfsNative(int fd);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseNative(int fd);
@@ -83,22 +89,30 @@ internal static partial class Posix
     }
 
     /// <summary>Flushes a directory's entries to stable storage.</summary>
-    public static void FsyncDirectory(string path)
+    public static void FsyncDirectory(string path) => WithOpenPath(path, "fsync", FsyncNative);
+
+    /// <summary>Flushes a file's data (and the size needed to read it back) to stable storage.</summary>
+    public static void Fdatasync(string path) => WithOpenPath(path, "fdatasync", FdatasyncNative);
+
+    /// <summary>Flushes every dirty file and directory of the filesystem holding <paramref name="path"/>.</summary>
+    public static void Syncfs(string path) => WithOpenPath(path, "syncfs", SyncfsNative);
+
+    private static void WithOpenPath(string path, string operation, Func<int, int> call)
     {
         var fd = OpenNative(path, O_RDONLY);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"open directory '{path}' failed: {new Win32Exception(errno).Message}", errno);
+            throw new IOException($"open '{path}' for {operation} failed: {new Win32Exception(errno).Message}", errno);
         }
         try
         {
-            while (FsyncNative(fd) != 0)
+            while (call(fd) != 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
                 if (errno != EINTR)
                 {
-                    throw new IOException($"fsync directory '{path}' failed: {new Win32Exception(errno).Message}", errno);
+                    throw new IOException($"{operation} '{path}' failed: {new Win32Exception(errno).Message}", errno);
                 }
             }
         }

@@ -8,17 +8,17 @@ namespace Stricture.Storage.Mirror;
 
 /// <summary>
 /// Mirror mode's durable queue of runs to copy to the object store, in <c>&lt;data dir&gt;/.spool/</c>
-/// on the same volume as the records. Ingest appends one entry per accepted post before it
-/// answers (a small file, created with the filesystem driver's durable create-if-absent); the
-/// replicator lists entries oldest first and deletes each only once its run is in the bucket and
-/// verified. An entry's name is its spool time then a hash of the key, so listing order is arrival
-/// order, and the same run spooled twice in one tick is one entry. A run spooled twice is copied
-/// twice, which is harmless: every copy is a conditional create or a merge.
+/// on the same volume as the records, kept through a filesystem store of its own (the one way this
+/// folder is touched). Ingest appends one entry per accepted post before it answers (a durable
+/// create-if-absent); the replicator lists entries oldest first and deletes each only once its run
+/// is in the bucket and verified. An entry's key is its spool time then a hash of the run's key, so
+/// key order is arrival order, and the same run spooled twice in one tick is one entry. A run
+/// spooled twice is copied twice, which is harmless: every copy is a conditional create or a merge.
 ///
-/// Entries are deleted without a directory fsync: a deletion lost in a crash only means one more
-/// (idempotent) copy.
+/// Entries are deleted without a flush: a deletion a crash undoes (including an entry that the
+/// spool's commit log restores) only means one more idempotent copy.
 /// </summary>
-public sealed class ReplicationSpool : IAcceptedRunLog
+public sealed class ReplicationSpool : IAcceptedRunLog, IDisposable
 {
     public const string DirectoryName = ".spool";
 
@@ -33,7 +33,6 @@ public sealed class ReplicationSpool : IAcceptedRunLog
         Root = Path.Combine(Path.GetFullPath(dataDirectory), DirectoryName);
         _entries = new FileSystemObjectStore(Root);
         _time = time;
-        Directory.CreateDirectory(Path.Combine(Root, PendingPrefix));
     }
 
     public string Root { get; }
@@ -45,29 +44,11 @@ public sealed class ReplicationSpool : IAcceptedRunLog
         await _entries.CreateIfAbsentAsync($"{PendingPrefix}{now.UtcTicks:D19}-{hash}", Encoding.UTF8.GetBytes(payloadKey), cancellationToken);
     }
 
-    /// <summary>
-    /// Up to <paramref name="max"/> pending entries, oldest first. One pass over the folder keeps
-    /// only the oldest names seen (a bounded heap), so a pass costs O(backlog), not a sort of it:
-    /// after an outage the backlog can be large, and it is listed once per batch.
-    /// </summary>
+    /// <summary>Up to <paramref name="max"/> pending entries, oldest first (keys list in arrival order).</summary>
     public async Task<IReadOnlyList<SpoolEntry>> ListPendingAsync(int max, CancellationToken cancellationToken)
     {
-        var newestFirst = Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a));
-        var oldest = new PriorityQueue<string, string>(max, newestFirst);
-        foreach (var path in Directory.EnumerateFiles(Path.Combine(Root, PendingPrefix)))
-        {
-            var name = Path.GetFileName(path);
-            if (oldest.Count < max)
-            {
-                oldest.Enqueue(name, name);
-            }
-            else if (string.CompareOrdinal(name, oldest.Peek()) < 0)
-            {
-                oldest.DequeueEnqueue(name, name);
-            }
-        }
-        var entries = new List<SpoolEntry>(oldest.Count);
-        foreach (var key in oldest.UnorderedItems.Select(item => PendingPrefix + item.Element).Order(StringComparer.Ordinal))
+        var entries = new List<SpoolEntry>(max);
+        foreach (var key in _entries.EnumerateKeys(PendingPrefix).Take(max).ToList())
         {
             // Read through the driver, which checks the entry against its recorded SHA-256.
             if (await _entries.ReadAsync(key, cancellationToken) is { } stored)
@@ -82,15 +63,12 @@ public sealed class ReplicationSpool : IAcceptedRunLog
     public async Task<HashSet<string>> PendingPayloadKeysAsync(CancellationToken cancellationToken)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in Directory.EnumerateFiles(Path.Combine(Root, PendingPrefix)))
+        foreach (var key in _entries.EnumerateKeys(PendingPrefix).ToList())
         {
-            try
+            // Null when retired meanwhile.
+            if (await _entries.ReadAsync(key, cancellationToken) is { } stored)
             {
-                keys.Add(await File.ReadAllTextAsync(path, cancellationToken));
-            }
-            catch (FileNotFoundException)
-            {
-                // Retired meanwhile.
+                keys.Add(Encoding.UTF8.GetString(stored.Content.Span));
             }
         }
         return keys;
@@ -99,30 +77,29 @@ public sealed class ReplicationSpool : IAcceptedRunLog
     /// <summary>How many entries are pending, and when the oldest was spooled (null when none).</summary>
     public (int Count, DateTimeOffset? Oldest) Backlog()
     {
-        var pending = Path.Combine(Root, PendingPrefix);
-        var names = Directory.Exists(pending) ? Directory.EnumerateFiles(pending).Select(Path.GetFileName).ToList() : [];
-        return (names.Count, names.Count == 0 ? null : SpooledAtOf(PendingPrefix + names.Min(StringComparer.Ordinal)));
+        string? oldest = null;
+        var count = 0;
+        foreach (var key in _entries.EnumerateKeys(PendingPrefix))
+        {
+            oldest ??= key;
+            count++;
+        }
+        return (count, oldest is null ? null : SpooledAtOf(oldest));
     }
 
     /// <summary>The run is in the object store: the entry is done.</summary>
-    public void Retire(SpoolEntry entry) => File.Delete(PathOf(entry.EntryKey));
+    public void Retire(SpoolEntry entry) => _entries.Delete(entry.EntryKey);
 
     /// <summary>The run cannot be copied as it is (see the log): keep the entry aside, out of the queue, for an operator.</summary>
-    public void Quarantine(SpoolEntry entry)
-    {
-        var target = PathOf(QuarantinePrefix + entry.EntryKey[PendingPrefix.Length..]);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(PathOf(entry.EntryKey), target, overwrite: true);
-    }
+    public void Quarantine(SpoolEntry entry) => _entries.Move(entry.EntryKey, QuarantinePrefix + entry.EntryKey[PendingPrefix.Length..]);
 
     /// <summary>Entries set aside by <see cref="Quarantine"/>.</summary>
-    public int QuarantinedCount() =>
-        Directory.Exists(Path.Combine(Root, QuarantinePrefix)) ? Directory.EnumerateFiles(Path.Combine(Root, QuarantinePrefix)).Count() : 0;
+    public int QuarantinedCount() => _entries.EnumerateKeys(QuarantinePrefix).Count();
 
-    /// <summary>Deletes temp files a crashed writer left; only while no other process appends (ingest holds the data directory's lock).</summary>
-    public int RemoveLeftoverStagingFiles() => _entries.RemoveLeftoverStagingFiles();
+    /// <summary>After a crash, before anything appends: restores entries from the spool's commit log and removes temp files (ingest holds the data directory's lock).</summary>
+    public StartupRecovery Recover() => _entries.Recover();
 
-    private string PathOf(string entryKey) => Path.Combine(Root, entryKey);
+    public void Dispose() => _entries.Dispose();
 
     private static DateTimeOffset SpooledAtOf(string entryKey) =>
         new(long.Parse(entryKey.AsSpan(PendingPrefix.Length, 19), NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.Zero);

@@ -1,16 +1,21 @@
 namespace Stricture.Storage.ObjectStore;
 
 /// <summary>
-/// Content written by <see cref="IObjectStore.StageAsync"/>: hashed, durable, invisible at any key
-/// until committed. Disposing it discards whatever was not committed.
+/// Content written by <see cref="IObjectStore.StageAsync"/> into a <see cref="StagingArea"/>: a temp
+/// file, hashed, invisible at any key until committed. Every driver stages the same way, so a commit
+/// needs nothing but this. Disposing it discards whatever was not committed.
 /// </summary>
-public abstract class StagedObject : IAsyncDisposable
+public sealed class StagedObject : IAsyncDisposable
 {
-    protected StagedObject(string sha256, long length)
+    internal StagedObject(string path, string sha256, long length)
     {
+        Path = path;
         Sha256 = sha256;
         Length = length;
     }
+
+    /// <summary>The temp file holding the content (a driver links it into place or uploads it).</summary>
+    public string Path { get; }
 
     /// <summary>Lowercase hex SHA-256 of the staged bytes.</summary>
     public string Sha256 { get; }
@@ -23,5 +28,9 @@ public abstract class StagedObject : IAsyncDisposable
     /// </summary>
     public string? CommittedETag { get; internal set; }
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        File.Delete(Path);
+        return ValueTask.CompletedTask;
+    }
 }

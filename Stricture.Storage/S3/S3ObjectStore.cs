@@ -27,7 +27,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
     private readonly IAmazonS3 _client;
     private readonly S3StoreSettings _settings;
     private readonly ILogger<S3ObjectStore> _logger;
-    private readonly string _staging;
+    private readonly StagingArea _staging;
     private readonly ResiliencePipeline _conflictRetry;
 
     public S3ObjectStore(IAmazonS3 client, S3StoreSettings settings, ILogger<S3ObjectStore> logger)
@@ -36,8 +36,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         _settings = settings;
         _logger = logger;
         RemoveStagingOfDeadProcesses(settings.StagingDirectory);
-        _staging = Path.Combine(settings.StagingDirectory, $"{StagingPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_staging);
+        _staging = new StagingArea(Path.Combine(settings.StagingDirectory, $"{StagingPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"));
         // AWS answers 409 ConditionalRequestConflict when two conditional writes of one key race:
         // the loser must retry to learn the outcome (usually 412 once the winner has landed).
         _conflictRetry = new ResiliencePipelineBuilder()
@@ -78,24 +77,9 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    public async Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(_staging, Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
-            await using var hashing = new HashingWriteStream(file);
-            await writeContent(hashing, cancellationToken);
-            await hashing.FlushAsync(cancellationToken);
-            // No fsync: this file is only a buffer; durability comes from the PUT.
-            return new S3StagedObject(path, hashing.FinishSha256(), hashing.BytesWritten);
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
-        }
-    }
+    // No fsync: the temp file is only a buffer; durability comes from the PUT.
+    public Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken) =>
+        _staging.StageAsync(writeContent, sealFile: null, cancellationToken);
 
     public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -108,7 +92,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
     public async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
     {
-        var request = PutRequest(Staged(staged), key);
+        var request = PutRequest(staged, key);
         request.IfNoneMatch = "*";
         try
         {
@@ -123,7 +107,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
     public async Task<ReplaceOutcome> CommitIfMatchAsync(StagedObject staged, string key, string expectedETag, CancellationToken cancellationToken)
     {
-        var request = PutRequest(Staged(staged), key);
+        var request = PutRequest(staged, key);
         // Ceph accepts only the bare ETag; AWS and R2 accept it too.
         request.IfMatch = expectedETag.Trim('"');
         try
@@ -229,7 +213,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
     {
         try
         {
-            Directory.Delete(_staging, recursive: true);
+            Directory.Delete(_staging.Directory, recursive: true);
         }
         catch (IOException)
         {
@@ -264,7 +248,7 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    private PutObjectRequest PutRequest(S3StagedObject staged, string key)
+    private PutObjectRequest PutRequest(StagedObject staged, string key)
     {
         ObjectKeyRules.ThrowIfInvalid(key);
         var request = new PutObjectRequest
@@ -331,20 +315,6 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
 
     private string Describe() => _settings.Endpoint?.ToString() ?? $"AWS S3 ({_settings.AwsRegion})";
 
-    private static S3StagedObject Staged(StagedObject staged) =>
-        staged as S3StagedObject ?? throw new ArgumentException("Content staged by another store cannot be committed here.", nameof(staged));
-
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Object store unavailable: {Operation} in bucket {Bucket} at {Key}")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string operation, string bucket, string key);
-
-    private sealed class S3StagedObject(string path, string sha256, long length) : StagedObject(sha256, length)
-    {
-        public string Path { get; } = path;
-
-        public override ValueTask DisposeAsync()
-        {
-            File.Delete(Path);
-            return ValueTask.CompletedTask;
-        }
-    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Stricture.Storage.Filesystem;
 using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Faults;
@@ -9,8 +10,10 @@ namespace Stricture.Tests.Faults;
 /// <summary>
 /// A real server process under concurrent load is killed with SIGKILL, several times, on one data
 /// directory. SIGKILL does not drop the OS page cache, so this proves the write protocol (staging,
-/// create-new links, claims) leaves no torn or partial record and loses no acknowledged one; the
-/// fsyncs that cover power loss are exercised by every write but not by this test. The kills land
+/// create-new links, claims) leaves no torn or partial record and loses no acknowledged one. After
+/// the last kill the test also does what a power loss may add: every file linked since the commit
+/// log's last checkpoint (whose durability rests on the log alone) loses half its data; start-up
+/// must restore each from the log before it serves anything. The kills land
 /// anywhere: inside a coalesced batch (a manifest segment being written for several posts), inside a
 /// background compaction (segments folded into the day's manifest, then its mark moved), and inside
 /// the reconcile every start runs in the background. Acknowledged runs must be visible to queries
@@ -75,6 +78,12 @@ public sealed class CrashTests
             await stop.CancelAsync();
             await Task.WhenAll(load);
             await server.DisposeAsync();
+
+            // 3b. After the last kill, a power loss on top: the files only the commit log made durable are torn.
+            if (round == Rounds - 1)
+            {
+                Assert.True(TearFilesOnlyTheLogMadeDurable(data.Path) > 0, "the simulated power loss must tear files for the recovery to prove anything");
+            }
         }
         Assert.True(acknowledged.Count >= Rounds * MinimumAcknowledgedPerRound * 9 / 10,
             $"each round must have acknowledged a real load before the kill; got {acknowledged.Count} in all");
@@ -137,6 +146,26 @@ public sealed class CrashTests
         var retry = await check.PostAsync("/v1/artifacts", Posts.Json(Posts.Valid(runId: sampleRun)));
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         Assert.Equal(sample.Location, (await retry.JsonBodyAsync()).GetProperty("location").GetString());
+    }
+
+    /// <summary>
+    /// Cuts to half every file in the records tree whose key a surviving commit log names (linked
+    /// after the log's last checkpoint): what a power loss may do to data that was never fsynced.
+    /// </summary>
+    private static int TearFilesOnlyTheLogMadeDurable(string dataDirectory)
+    {
+        var logged = CommitLog.KeysAwaitingCheckpoint(dataDirectory);
+        var torn = 0;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(dataDirectory, "stricture"), "*", SearchOption.AllDirectories))
+        {
+            if (logged.Contains(Path.GetRelativePath(dataDirectory, file)))
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Write);
+                stream.SetLength(stream.Length / 2);
+                torn++;
+            }
+        }
+        return torn;
     }
 
     /// <summary>Every run id the list API returns for the days of <paramref name="locations"/>, page by page.</summary>

@@ -13,7 +13,11 @@ public sealed class FileSystemObjectStoreTests : IDisposable
 
     public FileSystemObjectStoreTests() => _store = new FileSystemObjectStore(_directory.Path);
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        _store.Dispose();
+        _directory.Dispose();
+    }
 
     [Fact]
     public async Task Disposing_uncommitted_staged_content_leaves_nothing_behind()
@@ -43,7 +47,7 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         var staging = Path.Combine(_directory.Path, ".staging");
         await File.WriteAllTextAsync(Path.Combine(staging, "crashed-writer.tmp"), "partial");
 
-        Assert.Equal(1, new FileSystemObjectStore(_directory.Path).RemoveLeftoverStagingFiles());
+        Assert.Equal(1, new FileSystemObjectStore(_directory.Path).Recover().RemovedStagingFiles);
         Assert.Empty(Directory.EnumerateFiles(staging));
     }
 

@@ -53,7 +53,7 @@ internal static class RunSeeder
         var firstDay = newestDay.AddDays(1 - days);
         using var meters = new BenchMeterFactory();
         using var directoryLock = DataDirectoryLock.Acquire(dataDirectory);
-        var store = new FileSystemObjectStore(dataDirectory);
+        using var store = new FileSystemObjectStore(dataDirectory);
         var keys = new RecordKeys("stricture");
         var telemetry = new StorageTelemetry(meters);
         var records = new RecordStore(

@@ -3,7 +3,7 @@ using Stricture.Storage.Filesystem;
 namespace Stricture.Tests.Storage;
 
 /// <summary>Group commit: concurrent callers share directory fsyncs, and none returns before one that covers it.</summary>
-public sealed class DirectorySyncTests
+public sealed class GroupSyncTests
 {
     [Fact]
     public async Task Concurrent_callers_share_fsyncs_but_each_waits_for_one_that_started_after_it()
@@ -11,7 +11,7 @@ public sealed class DirectorySyncTests
         var fsyncs = 0;
         var inFsync = new ManualResetEventSlim(false);
         var release = new ManualResetEventSlim(false);
-        var sync = new DirectorySync(_ =>
+        var sync = new GroupSync(_ =>
         {
             Interlocked.Increment(ref fsyncs);
             inFsync.Set();
@@ -38,7 +38,7 @@ public sealed class DirectorySyncTests
     [Fact]
     public async Task A_failed_fsync_fails_every_caller_it_covers()
     {
-        var sync = new DirectorySync(_ => throw new IOException("disk gone"));
+        var sync = new GroupSync(_ => throw new IOException("disk gone"));
         var failure = await Assert.ThrowsAsync<IOException>(() => sync.SyncAsync("/d"));
         Assert.Equal("disk gone", failure.Message);
     }
@@ -47,7 +47,7 @@ public sealed class DirectorySyncTests
     public async Task Different_directories_are_synced_independently()
     {
         var synced = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var sync = new DirectorySync(synced.Add);
+        var sync = new GroupSync(synced.Add);
         await Task.WhenAll(sync.SyncAsync("/a"), sync.SyncAsync("/b"));
         Assert.Equal(["/a", "/b"], synced.Order());
     }

@@ -1,0 +1,358 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Stricture.Storage.ObjectStore;
+
+namespace Stricture.Storage.Filesystem;
+
+/// <summary>
+/// The filesystem driver's write-ahead log with group commit (how databases beat one durable file
+/// write per change). A commit appends one record, its key and whole content, to the log and waits
+/// for an fdatasync of the log that started after its append; concurrent commits share that one
+/// flush. Only then does the driver link the file into place, with no fsync of its own: a commit
+/// that returns is durable because its record is, and a file becomes visible only once its record
+/// is durable, so nothing visible can be lost that a log does not hold.
+///
+/// What a crash leaves: every record up to the last completed flush is whole (a torn tail fails
+/// the record checks and is ignored: no commit it held had returned); files linked since the last
+/// checkpoint, and their directories, may be missing or torn. <see cref="Recover"/>, run at
+/// start-up by the data directory's owner before anything is read, rewrites durably every key the
+/// surviving logs name whose file does not hold its last logged content, then deletes the logs.
+///
+/// Checkpoint: once a log file passes its size limit, appends go to a new one; when every commit
+/// of the old one has linked its file, one syncfs makes those files durable and the old log is
+/// deleted. Checkpoints complete in the order the logs were created, so a recovery never replays
+/// an older log over a newer state.
+///
+/// Record layout: magic (4) | key length (4) | content length (8) | content SHA-256 (32) |
+/// check (8: SHA-256 of the preceding 48 bytes and the key) | key (UTF-8) | content.
+/// </summary>
+internal sealed class CommitLog : IDisposable
+{
+    public const string DirectoryName = ".wal";
+
+    /// <summary>A log file's size past which the next append starts a new file (and the old one is checkpointed).</summary>
+    public const long DefaultRotateBytes = 64L * 1024 * 1024;
+
+    private const uint Magic = 0x4C525453;
+    private const int FixedHeaderLength = 48;
+    private const int CheckLength = 8;
+    private const int HeaderLength = FixedHeaderLength + CheckLength;
+    private const int MaxKeyBytes = 4096;
+    private const int CopyChunk = 64 * 1024;
+
+    private readonly string _directory;
+    private readonly string _dataDirectory;
+    private readonly long _rotateBytes;
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly Lock _gate = new();
+    private readonly GroupSync _flushes = new(Posix.Fdatasync);
+    private LogFile? _current;
+    private int _generation;
+    private Task _checkpoints = Task.CompletedTask;
+
+    public CommitLog(string dataDirectory, long rotateBytes = DefaultRotateBytes)
+    {
+        _dataDirectory = dataDirectory;
+        _directory = Path.Combine(dataDirectory, DirectoryName);
+        _rotateBytes = rotateBytes;
+        Directory.CreateDirectory(_directory);
+    }
+
+    /// <summary>
+    /// Appends the staged content as <paramref name="key"/>'s record and returns once the record is
+    /// durable. Dispose the lease once the file is linked into place: the log is not checkpointed
+    /// while a commit it holds is between its flush and its link.
+    /// </summary>
+    public async Task<IDisposable> AppendAsync(string key, StagedObject staged)
+    {
+        var header = Header(key, staged);
+        LogFile file;
+        lock (_gate)
+        {
+            file = _current ??= Open();
+            var offset = file.Length;
+            try
+            {
+                RandomAccess.Write(file.Handle, header, offset);
+                CopyContent(staged, file.Handle, offset + header.Length);
+            }
+            catch
+            {
+                // A partial record may sit at the tail: end this file there, so no later record
+                // follows a torn one (recovery stops at the first record that fails its checks).
+                Seal(file);
+                throw;
+            }
+            file.Length = offset + header.Length + staged.Length;
+            file.InFlight++;
+            if (file.Length >= _rotateBytes)
+            {
+                Seal(file);
+            }
+        }
+        var lease = new Lease(this, file);
+        try
+        {
+            await _flushes.SyncAsync(file.Path);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+        return lease;
+    }
+
+    /// <summary>
+    /// Replays the logs a previous process left (never this one's): for each key they name, when
+    /// <paramref name="holds"/> says its file lacks the last logged content (by SHA-256),
+    /// <paramref name="restore"/> rewrites it durably. Then the logs are deleted. Returns how many
+    /// keys were restored. Only the data directory's owner may call this, before anything reads.
+    /// </summary>
+    public int Recover(Func<string, string, bool> holds, Action<string, byte[]> restore)
+    {
+        var logs = Directory.EnumerateFiles(_directory, "*.log")
+            .Where(path => !Path.GetFileName(path).Contains(_instance, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (logs.Count == 0)
+        {
+            return 0;
+        }
+        var last = new Dictionary<string, LoggedContent>(StringComparer.Ordinal);
+        foreach (var log in logs)
+        {
+            foreach (var record in ReadRecords(log))
+            {
+                last[record.Key] = record;
+            }
+        }
+        var restored = 0;
+        foreach (var (key, record) in last)
+        {
+            if (!holds(key, record.Sha256))
+            {
+                restore(key, ReadContent(record));
+                restored++;
+            }
+        }
+        // The restored files are durable (restore syncs them); the rest were checked against the log,
+        // but may be dirty in the page cache after a crash of the process alone: flush them before the
+        // logs that could rebuild them go.
+        Posix.Syncfs(_dataDirectory);
+        logs.ForEach(File.Delete);
+        Posix.FsyncDirectory(_directory);
+        return restored;
+    }
+
+    /// <summary>The keys whose durability rests on the logs in a data directory now (committed since the last checkpoint).</summary>
+    internal static HashSet<string> KeysAwaitingCheckpoint(string dataDirectory) =>
+        Directory.EnumerateFiles(Path.Combine(dataDirectory, DirectoryName), "*.log")
+            .SelectMany(ReadRecords)
+            .Select(record => record.Key)
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Checkpoints the current log (at shutdown), so the next start has nothing to replay.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_current is { } file)
+            {
+                Seal(file);
+            }
+        }
+        try
+        {
+            _checkpoints.Wait(TimeSpan.FromMinutes(1));
+        }
+        catch (AggregateException)
+        {
+            // The logs stay; the next start replays them.
+        }
+    }
+
+    private LogFile Open()
+    {
+        var name = $"{DateTime.UtcNow.Ticks:D19}-{_instance}-{++_generation:D6}.log";
+        var path = Path.Combine(_directory, name);
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        // The log's own directory entry must be durable before any record in it counts.
+        Posix.FsyncDirectory(_directory);
+        return new LogFile(path, handle);
+    }
+
+    /// <summary>Under the gate: no more appends to <paramref name="file"/>; checkpoint it once its commits are linked.</summary>
+    private void Seal(LogFile file)
+    {
+        if (file.Sealed)
+        {
+            return;
+        }
+        file.Sealed = true;
+        if (ReferenceEquals(_current, file))
+        {
+            _current = null;
+        }
+        if (file.InFlight == 0)
+        {
+            file.Drained.TrySetResult();
+        }
+        var previous = _checkpoints;
+        _checkpoints = CheckpointAsync(previous, file);
+    }
+
+    private async Task CheckpointAsync(Task previous, LogFile file)
+    {
+        // A failed earlier checkpoint keeps its log; deleting a later one would let a recovery
+        // replay the older log over newer content. So this one fails too.
+        await previous;
+        await file.Drained.Task;
+        file.Handle.Dispose();
+        await Task.Run(() => Posix.Syncfs(_dataDirectory));
+        File.Delete(file.Path);
+        Posix.FsyncDirectory(_directory);
+    }
+
+    private void Release(LogFile file)
+    {
+        lock (_gate)
+        {
+            file.InFlight--;
+            if (file.Sealed && file.InFlight == 0)
+            {
+                file.Drained.TrySetResult();
+            }
+        }
+    }
+
+    private static byte[] Header(string key, StagedObject staged)
+    {
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        var header = new byte[HeaderLength + keyBytes.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), keyBytes.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), staged.Length);
+        Convert.FromHexString(staged.Sha256).CopyTo(header.AsSpan(16));
+        keyBytes.CopyTo(header.AsSpan(HeaderLength));
+        Check(header).CopyTo(header.AsSpan(FixedHeaderLength));
+        return header;
+    }
+
+    private static byte[] Check(ReadOnlySpan<byte> header)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(header[..FixedHeaderLength]);
+        hash.AppendData(header[HeaderLength..]);
+        return hash.GetHashAndReset()[..CheckLength];
+    }
+
+    private static void CopyContent(StagedObject staged, SafeFileHandle log, long offset)
+    {
+        using var source = File.OpenHandle(staged.Path, FileMode.Open, FileAccess.Read);
+        var buffer = new byte[(int)Math.Min(CopyChunk, Math.Max(staged.Length, 1))];
+        for (long copied = 0; copied < staged.Length;)
+        {
+            var read = RandomAccess.Read(source, buffer, copied);
+            if (read == 0)
+            {
+                throw new IOException($"The staged file '{staged.Path}' is shorter than the {staged.Length} bytes staged.");
+            }
+            RandomAccess.Write(log, buffer.AsSpan(0, read), offset + copied);
+            copied += read;
+        }
+    }
+
+    /// <summary>The whole records of a log, in order, up to the first that fails its checks (a torn tail).</summary>
+    private static IEnumerable<LoggedContent> ReadRecords(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        var length = RandomAccess.GetLength(handle);
+        var fixedHeader = new byte[FixedHeaderLength + CheckLength];
+        for (long offset = 0; offset + HeaderLength <= length;)
+        {
+            if (RandomAccess.Read(handle, fixedHeader, offset) < HeaderLength
+                || BinaryPrimitives.ReadUInt32LittleEndian(fixedHeader) != Magic)
+            {
+                yield break;
+            }
+            var keyLength = BinaryPrimitives.ReadInt32LittleEndian(fixedHeader.AsSpan(4));
+            var contentLength = BinaryPrimitives.ReadInt64LittleEndian(fixedHeader.AsSpan(8));
+            if (keyLength is < 1 or > MaxKeyBytes || contentLength < 0 || offset + HeaderLength + keyLength + contentLength > length)
+            {
+                yield break;
+            }
+            var header = new byte[HeaderLength + keyLength];
+            if (RandomAccess.Read(handle, header, offset) < header.Length
+                || !Check(header).AsSpan().SequenceEqual(header.AsSpan(FixedHeaderLength, CheckLength)))
+            {
+                yield break;
+            }
+            var record = new LoggedContent(
+                path, Encoding.UTF8.GetString(header.AsSpan(HeaderLength)), offset + header.Length, contentLength,
+                Convert.ToHexStringLower(header.AsSpan(16, 32)));
+            if (HashOf(handle, record.Offset, record.Length) != record.Sha256)
+            {
+                yield break;
+            }
+            yield return record;
+            offset = record.Offset + record.Length;
+        }
+    }
+
+    private static string HashOf(SafeFileHandle handle, long offset, long length)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[CopyChunk];
+        for (long done = 0; done < length;)
+        {
+            var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)), offset + done);
+            if (read == 0)
+            {
+                break;
+            }
+            hash.AppendData(buffer.AsSpan(0, read));
+            done += read;
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static byte[] ReadContent(LoggedContent record)
+    {
+        using var handle = File.OpenHandle(record.LogPath, FileMode.Open, FileAccess.Read);
+        var content = new byte[record.Length];
+        for (var done = 0; done < content.Length;)
+        {
+            var read = RandomAccess.Read(handle, content.AsSpan(done), record.Offset + done);
+            done += read > 0 ? read : throw new IOException($"The log '{record.LogPath}' ended inside a record it had checked.");
+        }
+        return content;
+    }
+
+    private sealed record LoggedContent(string LogPath, string Key, long Offset, long Length, string Sha256);
+
+    private sealed class LogFile(string path, SafeFileHandle handle)
+    {
+        public string Path { get; } = path;
+        public SafeFileHandle Handle { get; } = handle;
+        public long Length;
+        public int InFlight;
+        public bool Sealed;
+        public TaskCompletionSource Drained { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class Lease(CommitLog log, LogFile file) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                log.Release(file);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Text;
+using Stricture.Storage.Filesystem;
+using Stricture.Storage.ObjectStore;
+using Stricture.Tests.Infrastructure;
+
+namespace Stricture.Tests.Storage;
+
+/// <summary>
+/// The filesystem driver's commit log: a commit is durable because its record is, so what a power
+/// loss can do to the files linked since the last checkpoint (lose them, tear them) is undone at
+/// start-up from the log. A power loss is simulated by doing to the files what it may do, on a store
+/// that was never shut down (a crash leaves its log unchecked).
+/// </summary>
+public sealed class CommitLogTests : IDisposable
+{
+    private readonly TestDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task A_committed_file_that_a_crash_lost_is_restored_at_start_up()
+    {
+        // 1. Commit, then crash: the store is never disposed, so its log is not checkpointed.
+        var crashed = new FileSystemObjectStore(_directory.Path);
+        Assert.Equal(CreateOutcome.Created, await crashed.CreateIfAbsentAsync("a/b/payload.json", Bytes("acknowledged"), default));
+
+        // 2. The power loss takes the linked file and its directory with it.
+        Directory.Delete(Path.Combine(_directory.Path, "a"), recursive: true);
+
+        // 3. The next owner's start-up restores it from the log, intact and verifiable.
+        using var restarted = new FileSystemObjectStore(_directory.Path);
+        Assert.Equal(1, restarted.Recover().RestoredFromLog);
+        var stored = await restarted.ReadAsync("a/b/payload.json", default);
+        Assert.True(stored is not null, "a committed file must be restored after a crash lost it");
+        Assert.Equal("acknowledged", Encoding.UTF8.GetString(stored.Content.Span));
+        Assert.Empty(LogFiles());
+    }
+
+    [Fact]
+    public async Task A_committed_file_that_a_crash_tore_is_rewritten_with_its_logged_content()
+    {
+        var crashed = new FileSystemObjectStore(_directory.Path);
+        await crashed.CreateIfAbsentAsync("a/payload.json", Bytes("the whole record, every byte of it"), default);
+        // A lost data write leaves the file's name with fewer bytes than were written.
+        File.WriteAllBytes(Path.Combine(_directory.Path, "a/payload.json"), Bytes("the whole"));
+
+        using var restarted = new FileSystemObjectStore(_directory.Path);
+        Assert.Equal(1, restarted.Recover().RestoredFromLog);
+        var stored = await restarted.ReadAsync("a/payload.json", default);
+        Assert.Equal("the whole record, every byte of it", Encoding.UTF8.GetString(stored!.Content.Span));
+    }
+
+    [Fact]
+    public async Task Replay_leaves_the_last_replace_of_a_key_not_an_earlier_one()
+    {
+        var crashed = new FileSystemObjectStore(_directory.Path);
+        await crashed.CreateIfAbsentAsync("latest.json", Bytes("v1"), default);
+        var v1 = (await crashed.ReadAsync("latest.json", default))!;
+        await using (var v2 = await crashed.StageBytesAsync(Bytes("v2"), default))
+        {
+            Assert.Equal(ReplaceOutcome.Replaced, await crashed.CommitIfMatchAsync(v2, "latest.json", v1.ETag, default));
+        }
+        File.Delete(Path.Combine(_directory.Path, "latest.json"));
+
+        using var restarted = new FileSystemObjectStore(_directory.Path);
+        restarted.Recover();
+        Assert.Equal("v2", Encoding.UTF8.GetString((await restarted.ReadAsync("latest.json", default))!.Content.Span));
+    }
+
+    [Fact]
+    public async Task A_torn_tail_of_the_log_is_ignored_and_the_records_before_it_are_restored()
+    {
+        var crashed = new FileSystemObjectStore(_directory.Path);
+        await crashed.CreateIfAbsentAsync("first", Bytes("flushed before the crash"), default);
+        await crashed.CreateIfAbsentAsync("second", Bytes("torn by the crash"), default);
+        // The crash came during the second record's flush: its bytes are cut short.
+        var log = Assert.Single(LogFiles());
+        using (var file = new FileStream(log, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(file.Length - 5);
+        }
+        File.Delete(Path.Combine(_directory.Path, "first"));
+        File.Delete(Path.Combine(_directory.Path, "second"));
+
+        using var restarted = new FileSystemObjectStore(_directory.Path);
+        Assert.Equal(1, restarted.Recover().RestoredFromLog);
+        Assert.Equal("flushed before the crash", Encoding.UTF8.GetString((await restarted.ReadAsync("first", default))!.Content.Span));
+        Assert.True(await restarted.ReadAsync("second", default) is null, "a record the crash tore was never acknowledged and must not appear half-written");
+    }
+
+    [Fact]
+    public async Task Files_a_crash_left_intact_are_not_rewritten()
+    {
+        var crashed = new FileSystemObjectStore(_directory.Path);
+        await crashed.CreateIfAbsentAsync("kept", Bytes("intact"), default);
+
+        using var restarted = new FileSystemObjectStore(_directory.Path);
+        Assert.Equal(0, restarted.Recover().RestoredFromLog);
+        Assert.Empty(LogFiles());
+    }
+
+    [Fact]
+    public async Task A_clean_shutdown_checkpoints_the_log_so_a_restart_has_nothing_to_replay()
+    {
+        using (var store = new FileSystemObjectStore(_directory.Path))
+        {
+            await store.CreateIfAbsentAsync("k", Bytes("v"), default);
+            Assert.NotEmpty(LogFiles());
+        }
+        Assert.Empty(LogFiles());
+    }
+
+    [Fact]
+    public async Task A_full_log_is_checkpointed_and_deleted_while_commits_go_on()
+    {
+        using var store = new FileSystemObjectStore(_directory.Path, commitLogRotateBytes: 1024);
+        for (var i = 0; i < 20; i++)
+        {
+            await store.CreateIfAbsentAsync($"k{i}", new byte[200], default);
+        }
+        // Each log holds about five commits; all but the one in use are checkpointed in the background.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (LogFiles().Count > 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.True(LogFiles().Count <= 1, $"full logs must be checkpointed and deleted; {LogFiles().Count} remain");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(await store.GetInfoAsync($"k{i}", default) is not null, $"k{i} must stay committed across checkpoints");
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_commits_share_log_flushes_and_each_is_durable_on_return()
+    {
+        var crashed = new FileSystemObjectStore(_directory.Path);
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(i => crashed.CreateIfAbsentAsync($"runs/{i}", Bytes($"run {i}"), default)));
+        Directory.Delete(Path.Combine(_directory.Path, "runs"), recursive: true);
+
+        using var restarted = new FileSystemObjectStore(_directory.Path);
+        Assert.Equal(64, restarted.Recover().RestoredFromLog);
+        for (var i = 0; i < 64; i++)
+        {
+            Assert.Equal($"run {i}", Encoding.UTF8.GetString((await restarted.ReadAsync($"runs/{i}", default))!.Content.Span));
+        }
+    }
+
+    private List<string> LogFiles() => Directory.EnumerateFiles(Path.Combine(_directory.Path, ".wal"), "*.log").ToList();
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+}
