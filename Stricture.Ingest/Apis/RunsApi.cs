@@ -90,12 +90,12 @@ public static class RunsApi
         {
             return refused.ToResult();
         }
-        if (IdentifierGrammar.Explain("run_id", runId) is { } why)
+        if (!identity.TryWithRun(runId, out var run, out var invalid))
         {
-            return RequestProblem.BadRequest("invalid-identifier", why, "run_id").ToResult();
+            return IdentifierProblem.From(invalid).ToResult();
         }
         Activity.Current?.SetTag("stricture.run_id", runId);
-        return await queries.GetRunAsync(identity.WithRun(runId), cancellationToken) is { } envelope
+        return await queries.GetRunAsync(run, cancellationToken) is { } envelope
             ? new StoredEnvelopeResult(envelope, ImmutableCaching)
             : new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
                 $"No run '{runId}' is stored for {Describe(identity)}.").ToResult();
@@ -129,18 +129,12 @@ public static class RunsApi
     /// <summary>Validates the route's names; null when they are valid.</summary>
     private static RequestProblem? ServiceOf(string organization, string project, string service, out ServiceIdentity identity)
     {
-        identity = new ServiceIdentity(organization, project, service);
         Activity.Current?.SetTag("stricture.organization", organization)
             .SetTag("stricture.project", project)
             .SetTag("stricture.service", service);
-        foreach (var (field, value) in new[] { ("organization", organization), ("project", project), ("service", service) })
-        {
-            if (IdentifierGrammar.Explain(field, value) is { } why)
-            {
-                return RequestProblem.BadRequest("invalid-identifier", why, field);
-            }
-        }
-        return null;
+        var valid = ServiceIdentity.TryCreate(organization, project, service, out var created, out var invalid);
+        identity = created!;
+        return valid ? null : IdentifierProblem.From(invalid!);
     }
 
     private static RequestProblem ServiceNotFound(ServiceIdentity service) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stricture.Ingest.Problems;
+using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.Queries;
 
@@ -55,7 +56,7 @@ internal static class RunQueryParser
         }
 
         var commit = Value(parameters, "commit");
-        if (commit is not null && (commit.Length is < 7 or > 64 || !commit.All(char.IsAsciiHexDigitLower)))
+        if (commit is not null && !CommitSha.IsValid(commit))
         {
             return Fail("invalid-commit", $"'commit' must be 7 to 64 lowercase hexadecimal characters (a full or abbreviated SHA), not '{commit}'.", "commit");
         }
