@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Stricture.Ingest.Problems;
 using Stricture.Storage.Identity;
@@ -16,7 +17,14 @@ internal static class RunQueryParser
 {
     private static readonly HashSet<string> Known = new(["from", "to", "commit", "limit", "cursor"], StringComparer.Ordinal);
 
-    public static (RunQuery? Query, RequestProblem? Problem) Parse(IQueryCollection parameters, DateOnly today)
+    public static bool TryParse(
+        IQueryCollection parameters, DateOnly today, [NotNullWhen(true)] out RunQuery? query, [NotNullWhen(false)] out RequestProblem? problem)
+    {
+        (query, problem) = Parse(parameters, today);
+        return query is not null;
+    }
+
+    private static (RunQuery? Query, RequestProblem? Problem) Parse(IQueryCollection parameters, DateOnly today)
     {
         foreach (var (name, values) in parameters)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Stricture.Ingest.Problems;
 using Stricture.Storage.Identity;
@@ -17,20 +18,23 @@ internal static class SubmissionParser
     private static readonly string[] KnownFields =
         ["organization", "project", "service", "run_id", "commit_sha", "generated_at", "artifact", "diff", "summary", "metadata"];
 
-    public static (RunSubmission? Submission, RequestProblem? Problem) Parse(ReadOnlySequence<byte> body)
+    public static bool TryParse(
+        ReadOnlySequence<byte> body, [NotNullWhen(true)] out RunSubmission? submission, [NotNullWhen(false)] out RequestProblem? problem)
     {
         if (!Utf8Validation.IsValid(body))
         {
-            return (null, RequestProblem.BadRequest("invalid-utf8", "The request body is not valid UTF-8."));
+            (submission, problem) = (null, RequestProblem.BadRequest("invalid-utf8", "The request body is not valid UTF-8."));
+            return false;
         }
         try
         {
-            return ParseJson(body);
+            (submission, problem) = ParseJson(body);
         }
         catch (JsonException exception)
         {
-            return (null, RequestProblem.BadRequest("invalid-json", $"The request body is not valid JSON: {exception.Message}"));
+            (submission, problem) = (null, RequestProblem.BadRequest("invalid-json", $"The request body is not valid JSON: {exception.Message}"));
         }
+        return submission is not null;
     }
 
     private static (RunSubmission?, RequestProblem?) ParseJson(ReadOnlySequence<byte> body)

@@ -64,6 +64,11 @@ public sealed class FileSystemObjectStore : IObjectStore
             file.Flush(flushToDisk: true);
             return new FileSystemStagedObject(path, sha256, hashing.BytesWritten);
         }
+        catch (IOException exception) when (DiskFull.Is(exception))
+        {
+            File.Delete(path);
+            throw DiskFull.Exception(exception);
+        }
         catch
         {
             File.Delete(path);
@@ -79,7 +84,15 @@ public sealed class FileSystemObjectStore : IObjectStore
         var target = PathOf(key);
         var directory = Path.GetDirectoryName(target)!;
         await EnsureDirectoryAsync(directory);
-        var created = Posix.TryLink(Staged(staged).Path, target);
+        bool created;
+        try
+        {
+            created = Posix.TryLink(Staged(staged).Path, target);
+        }
+        catch (IOException exception) when (DiskFull.Is(exception))
+        {
+            throw DiskFull.Exception(exception);
+        }
         // Also when the key existed: another writer may have linked it and not yet flushed the entry,
         // and AlreadyExists promises the existing content is durable.
         await _directorySync.SyncAsync(directory);
@@ -110,7 +123,14 @@ public sealed class FileSystemObjectStore : IObjectStore
             {
                 return ReplaceOutcome.PreconditionFailed;
             }
-            File.Move(Staged(staged).Path, target, overwrite: true);
+            try
+            {
+                File.Move(Staged(staged).Path, target, overwrite: true);
+            }
+            catch (IOException exception) when (DiskFull.Is(exception))
+            {
+                throw DiskFull.Exception(exception);
+            }
             await _directorySync.SyncAsync(Path.GetDirectoryName(target)!);
             staged.CommittedETag = staged.Sha256;
             return ReplaceOutcome.Replaced;
@@ -209,7 +229,14 @@ public sealed class FileSystemObjectStore : IObjectStore
         }
         var parent = Path.GetDirectoryName(directory)!;
         await EnsureDirectoryAsync(parent);
-        Directory.CreateDirectory(directory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (IOException exception) when (DiskFull.Is(exception))
+        {
+            throw DiskFull.Exception(exception);
+        }
         // The new entry lives in the parent; it must be durable before anything inside it counts.
         await _directorySync.SyncAsync(parent);
     }

@@ -1,34 +1,19 @@
-using System.Text;
 using System.Text.Json;
+using Stricture.Ingest.Problems;
 
 namespace Stricture.Ingest.Function.Lambda;
 
 /// <summary>
-/// A problem response (RFC 9457, in the shape of the application's problems: type
-/// <c>urn:stricture:problem:&lt;code&gt;</c>, title, status, detail, code) that the adapter itself
-/// sends, for the few failures that happen around the application rather than inside it. Written
-/// here rather than through RequestProblem because the adapter's sources also build the cold-start
-/// baseline app (bench/Stricture.BareFunction), which has none of the application's code.
+/// A problem response that the adapter itself sends, for the few failures that happen around the
+/// application rather than inside it: the body is <see cref="ProblemDocument"/>'s, as every other
+/// problem of the server, serialized into the Lambda response.
 /// </summary>
 internal static class LambdaProblemResponse
 {
     public static HttpApiResponse Create(int status, string code, string title, string detail, string? limitName = null, long limit = 0)
     {
-        using var body = new MemoryStream();
-        using (var json = new Utf8JsonWriter(body))
-        {
-            json.WriteStartObject();
-            json.WriteString("type", "urn:stricture:problem:" + code);
-            json.WriteString("title", title);
-            json.WriteNumber("status", status);
-            json.WriteString("detail", detail);
-            json.WriteString("code", code);
-            if (limitName is not null)
-            {
-                json.WriteNumber(limitName, limit);
-            }
-            json.WriteEndObject();
-        }
+        var problem = ProblemDocument.Create(status, code, title, detail,
+            limitName is null ? null : [new KeyValuePair<string, object?>(limitName, limit)]);
         return new HttpApiResponse
         {
             StatusCode = status,
@@ -37,7 +22,7 @@ internal static class LambdaProblemResponse
                 ["Content-Type"] = "application/problem+json",
                 ["Cache-Control"] = "no-store",
             },
-            Body = Encoding.UTF8.GetString(body.ToArray()),
+            Body = JsonSerializer.Serialize(problem, LambdaJsonContext.Default.ProblemDetails),
         };
     }
 }
