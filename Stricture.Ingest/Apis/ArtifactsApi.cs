@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Stricture.Ingest.Audit;
 using Stricture.Ingest.Auth;
@@ -7,6 +6,13 @@ using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Telemetry;
 using Stricture.Storage.Records;
+using IngestAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Accepted<Stricture.Ingest.Apis.IngestResponse>,
+    Stricture.Ingest.Problems.Problem<Stricture.Ingest.Problems.Status400BadRequest>,
+    Stricture.Ingest.Problems.Problem<Stricture.Ingest.Problems.Status403Forbidden>,
+    Stricture.Ingest.Problems.Problem<Stricture.Ingest.Problems.Status409Conflict>,
+    Stricture.Ingest.Problems.Problem<Stricture.Ingest.Problems.Status413PayloadTooLarge>,
+    Stricture.Ingest.Problems.Problem<Stricture.Ingest.Problems.Status415UnsupportedMediaType>>;
 
 namespace Stricture.Ingest.Apis;
 
@@ -26,14 +32,10 @@ public static class ArtifactsApi
             .WithDescription("Stores a lineage-export artifact (with optional diff, summary and metadata) as an immutable run record. " +
                              "Answers 202 only once the record is durable. Posting the same run_id with the same content again returns " +
                              "the same location; with other content, 409. Accepts Content-Encoding: gzip.")
-            .Produces<IngestResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            // The handler's union gives the rest; these come from authentication and StorageFailureHandler.
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage);
 
         return group;
     }
@@ -47,25 +49,23 @@ public static class ArtifactsApi
         [FromServices] RequestBodyReader BodyReader, [FromServices] ProjectAuthorization Projects, [FromServices] RecordStore Records,
         [FromServices] IngestMetrics Metrics);
 
-    internal static async Task<Results<Accepted<IngestResponse>, ProblemHttpResult>> PostArtifactAsync(
+    internal static async Task<IngestAnswer> PostArtifactAsync(
         HttpContext context, [AsParameters] IngestServices services, CancellationToken cancellationToken)
     {
         var audit = context.Features.Get<IngestAuditFeature>() ?? new IngestAuditFeature();
 
-        var (body, readProblem) = await services.BodyReader.ReadAsync(context.Request, cancellationToken);
-        if (body is null)
+        if (!(await services.BodyReader.ReadAsync(context.Request, cancellationToken)).TryGetValue(out var body, out var readProblem))
         {
-            return Reject(audit, readProblem!);
+            return Reject(audit, readProblem);
         }
         using (body)
         {
             audit.Received(body.Length);
             services.Metrics.RecordReceivedBytes(body.Length);
 
-            var (submission, parseProblem) = SubmissionParser.Parse(body.Sequence);
-            if (submission is null)
+            if (!SubmissionParser.TryParse(body.Sequence, out var submission, out var parseProblem))
             {
-                return Reject(audit, parseProblem!);
+                return Reject(audit, parseProblem);
             }
             audit.Identify(submission.Service, submission.RunId);
             if (await services.Projects.CheckAsync(context, submission.Service.Organization, submission.Service.Project) is { } forbidden)
@@ -83,16 +83,23 @@ public static class ArtifactsApi
             Activity.Current?.SetTag("stricture.run_id", result.RunId);
             if (result.Status == IngestStatus.Conflict)
             {
-                return RequestProblem.Conflict(result).ToResult();
+                return RequestProblem.Conflict(result).As<Status409Conflict>();
             }
             return TypedResults.Accepted((string?)null,
                 new IngestResponse(true, result.RunId, result.Location, result.Sha256, result.Size, result.Created));
         }
     }
 
-    private static ProblemHttpResult Reject(IngestAuditFeature audit, RequestProblem problem)
+    private static IngestAnswer Reject(IngestAuditFeature audit, RequestProblem problem)
     {
         audit.Reject(problem.Code);
-        return problem.ToResult();
+        return problem.Status switch
+        {
+            StatusCodes.Status403Forbidden => problem.As<Status403Forbidden>(),
+            StatusCodes.Status413PayloadTooLarge => problem.As<Status413PayloadTooLarge>(),
+            StatusCodes.Status415UnsupportedMediaType => problem.As<Status415UnsupportedMediaType>(),
+            // 400, and Kestrel's own verdict on a malformed body, which it may give another status.
+            _ => problem.As<Status400BadRequest>(),
+        };
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Problems;
@@ -35,7 +37,7 @@ public static class RunsApi
             .WithSummary("The service's latest run")
             .WithDescription("The envelope of the service's newest run, by generated_at (else received_at), ties by run_id. " +
                              "Content-Location names the run. ETag and If-None-Match work as for a run by id.")
-            .ProducesEnvelope();
+            .ProducesReadProblems();
 
         group.MapGet("/", ListAsync)
             .WithName("ListRuns")
@@ -43,7 +45,6 @@ public static class RunsApi
             .WithDescription($"from and to (YYYY-MM-DD, inclusive) select days of the date partition (the UTC date of generated_at, else received_at); " +
                              $"by default the last {RunQuery.DefaultDays} days, at most {RunQuery.MaxDays}. commit keeps runs whose commit_sha starts with it. " +
                              $"limit is 1 to {RunQuery.MaxLimit} (default {RunQuery.DefaultLimit}); pass next_cursor as cursor for the next page.")
-            .Produces<RunListResponse>()
             .ProducesReadProblems();
 
         group.MapGet("/{run_id}", GetRunAsync)
@@ -51,72 +52,76 @@ public static class RunsApi
             .WithSummary("One run by id")
             .WithDescription("The run's envelope exactly as stored. ETag is its SHA-256; If-None-Match with it answers 304. " +
                              "Accept-Encoding: gzip is honoured.")
-            .ProducesEnvelope();
+            .ProducesReadProblems();
 
         return group;
     }
 
-    private static RouteHandlerBuilder ProducesEnvelope(this RouteHandlerBuilder endpoint) =>
-        endpoint.Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .Produces(StatusCodes.Status304NotModified)
-            .ProducesReadProblems();
-
+    /// <summary>Problems the handlers' unions do not show: they come from authentication and StorageFailureHandler.</summary>
     private static RouteHandlerBuilder ProducesReadProblems(this RouteHandlerBuilder endpoint) =>
-        endpoint.ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+        endpoint.ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    internal static async Task<IResult> GetLatestAsync(
+    internal static async Task<Results<StoredEnvelopeResult, Problem<Status400BadRequest>, Problem<Status403Forbidden>, Problem<Status404NotFound>>> GetLatestAsync(
         string organization, string project, string service, HttpContext context, [FromServices] ProjectAuthorization projects,
         [FromServices] RunQueries queries, CancellationToken cancellationToken)
     {
-        if ((ServiceOf(organization, project, service, out var identity) ?? await projects.CheckAsync(context, organization, project)) is { } refused)
+        if (!TryServiceOf(organization, project, service, out var identity, out var invalid))
         {
-            return refused.ToResult();
+            return invalid;
+        }
+        if (await projects.CheckAsync(context, organization, project) is { } forbidden)
+        {
+            return forbidden.As<Status403Forbidden>();
         }
         return await queries.GetLatestAsync(identity, cancellationToken) is var (runId, envelope)
             ? new StoredEnvelopeResult(envelope, RevalidateCaching, RunHref(identity, runId))
-            : ServiceNotFound(identity).ToResult();
+            : ServiceNotFound(identity);
     }
 
-    internal static async Task<IResult> GetRunAsync(
+    internal static async Task<Results<StoredEnvelopeResult, Problem<Status400BadRequest>, Problem<Status403Forbidden>, Problem<Status404NotFound>>> GetRunAsync(
         string organization, string project, string service, [FromRoute(Name = "run_id")] string runId,
         HttpContext context, [FromServices] ProjectAuthorization projects, [FromServices] RunQueries queries,
         CancellationToken cancellationToken)
     {
-        if ((ServiceOf(organization, project, service, out var identity) ?? await projects.CheckAsync(context, organization, project)) is { } refused)
+        if (!TryServiceOf(organization, project, service, out var identity, out var invalid))
         {
-            return refused.ToResult();
+            return invalid;
         }
-        if (IdentifierGrammar.Explain("run_id", runId) is { } why)
+        if (await projects.CheckAsync(context, organization, project) is { } forbidden)
         {
-            return RequestProblem.BadRequest("invalid-identifier", why, "run_id").ToResult();
+            return forbidden.As<Status403Forbidden>();
+        }
+        if (!identity.TryWithRun(runId, out var run, out var invalidRun))
+        {
+            return IdentifierProblem.From(invalidRun).As<Status400BadRequest>();
         }
         Activity.Current?.SetTag("stricture.run_id", runId);
-        return await queries.GetRunAsync(identity.WithRun(runId), cancellationToken) is { } envelope
+        return await queries.GetRunAsync(run, cancellationToken) is { } envelope
             ? new StoredEnvelopeResult(envelope, ImmutableCaching)
             : new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
-                $"No run '{runId}' is stored for {Describe(identity)}.").ToResult();
+                $"No run '{runId}' is stored for {Describe(identity)}.").As<Status404NotFound>();
     }
 
-    internal static async Task<IResult> ListAsync(
+    internal static async Task<Results<Ok<RunListResponse>, Problem<Status400BadRequest>, Problem<Status403Forbidden>, Problem<Status404NotFound>>> ListAsync(
         string organization, string project, string service, HttpContext context, [FromServices] ProjectAuthorization projects,
         [FromServices] RunQueries queries, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
-        if ((ServiceOf(organization, project, service, out var identity) ?? await projects.CheckAsync(context, organization, project)) is { } refused)
+        if (!TryServiceOf(organization, project, service, out var identity, out var invalid))
         {
-            return refused.ToResult();
+            return invalid;
         }
-        var (query, problem) = RunQueryParser.Parse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
-        if (query is null)
+        if (await projects.CheckAsync(context, organization, project) is { } forbidden)
         {
-            return problem!.ToResult();
+            return forbidden.As<Status403Forbidden>();
+        }
+        if (!RunQueryParser.TryParse(context.Request.Query, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), out var query, out var problem))
+        {
+            return problem.As<Status400BadRequest>();
         }
         if (!await queries.ServiceExistsAsync(identity, cancellationToken))
         {
-            return ServiceNotFound(identity).ToResult();
+            return ServiceNotFound(identity);
         }
         var page = await queries.ListAsync(identity, query, cancellationToken);
         return TypedResults.Ok(new RunListResponse(
@@ -126,26 +131,22 @@ public static class RunsApi
             page.Next?.Encode()));
     }
 
-    /// <summary>Validates the route's names; null when they are valid.</summary>
-    private static RequestProblem? ServiceOf(string organization, string project, string service, out ServiceIdentity identity)
+    /// <summary>The route's names as a service identity, or the 400 naming the first invalid one.</summary>
+    private static bool TryServiceOf(
+        string organization, string project, string service,
+        [NotNullWhen(true)] out ServiceIdentity? identity, [NotNullWhen(false)] out Problem<Status400BadRequest>? invalid)
     {
-        identity = new ServiceIdentity(organization, project, service);
         Activity.Current?.SetTag("stricture.organization", organization)
             .SetTag("stricture.project", project)
             .SetTag("stricture.service", service);
-        foreach (var (field, value) in new[] { ("organization", organization), ("project", project), ("service", service) })
-        {
-            if (IdentifierGrammar.Explain(field, value) is { } why)
-            {
-                return RequestProblem.BadRequest("invalid-identifier", why, field);
-            }
-        }
-        return null;
+        var valid = ServiceIdentity.TryCreate(organization, project, service, out identity, out var error);
+        invalid = valid ? null : IdentifierProblem.From(error!).As<Status400BadRequest>();
+        return valid;
     }
 
-    private static RequestProblem ServiceNotFound(ServiceIdentity service) =>
-        new(StatusCodes.Status404NotFound, "service-not-found", "No such service.",
-            $"No runs are stored for {Describe(service)}. Check the organization, project and service names.");
+    private static Problem<Status404NotFound> ServiceNotFound(ServiceIdentity service) =>
+        new RequestProblem(StatusCodes.Status404NotFound, "service-not-found", "No such service.",
+            $"No runs are stored for {Describe(service)}. Check the organization, project and service names.").As<Status404NotFound>();
 
     private static string Describe(ServiceIdentity service) =>
         $"organization '{service.Organization}', project '{service.Project}', service '{service.Service}'";

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 using Stricture.Storage.ObjectStore;
 
@@ -10,8 +12,16 @@ namespace Stricture.Ingest.Apis;
 /// gzip representation's tag is the weak form of the same tag (as nginx does): its bytes differ,
 /// but If-None-Match compares weakly, so either form revalidates either representation.
 /// </summary>
-internal sealed class StoredEnvelopeResult(StoredObject envelope, string cacheControl, string? contentLocation = null) : IResult
+internal sealed class StoredEnvelopeResult(StoredObject envelope, string cacheControl, string? contentLocation = null)
+    : IResult, IEndpointMetadataProvider
 {
+    /// <summary>200 with the envelope as stored, or 304 when If-None-Match matches.</summary>
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(void), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified, typeof(void)));
+    }
+
     public async Task ExecuteAsync(HttpContext context)
     {
         var response = context.Response;

@@ -24,8 +24,7 @@ internal sealed class BearerAuthenticationHandler(
     IOptions<AuthOptions> auth,
     SharedTokenMatcher sharedTokens,
     JwtAuthenticator jwts,
-    TimeProvider time,
-    IProblemDetailsService problemDetails)
+    TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -85,15 +84,6 @@ internal sealed class BearerAuthenticationHandler(
         }
         Context.Features.Get<IngestAuditFeature>()?.RejectAuthentication(failure.Code, failure.Principal);
 
-        var problem = failure.ToProblem();
-        await problemDetails.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = problem.Status, Title = problem.Title, Detail = problem.Detail,
-                Type = Problems.RequestProblem.TypePrefix + problem.Code, Extensions = { ["code"] = problem.Code },
-            },
-        });
+        await failure.ToProblem().ToResult().ExecuteAsync(Context);
     }
 }

@@ -9,7 +9,7 @@ namespace Stricture.Ingest.Problems;
 /// </summary>
 public sealed record RequestProblem(int Status, string Code, string Title, string Detail, string? Field = null)
 {
-    public const string TypePrefix = "urn:stricture:problem:";
+    public const string TypePrefix = ProblemDocument.TypePrefix;
 
     /// <summary>How long a client should wait after a 503 before retrying (the Retry-After header).</summary>
     public const string RetryAfterSeconds = "5";
@@ -18,13 +18,12 @@ public sealed record RequestProblem(int Status, string Code, string Title, strin
 
     public ProblemHttpResult ToResult()
     {
-        var extensions = new Dictionary<string, object?>(Extensions) { ["code"] = Code };
-        if (Field is not null)
-        {
-            extensions["field"] = Field;
-        }
-        return TypedResults.Problem(detail: Detail, statusCode: Status, title: Title, type: TypePrefix + Code, extensions: extensions);
+        var extensions = Field is null ? Extensions : new Dictionary<string, object?>(Extensions) { ["field"] = Field };
+        return TypedResults.Problem(ProblemDocument.Create(Status, Code, Title, Detail, extensions));
     }
+
+    /// <summary>This problem as a result whose type declares its status, for a handler's <c>Results&lt;...&gt;</c> union.</summary>
+    public Problem<TStatus> As<TStatus>() where TStatus : IProblemStatus => new(this);
 
     public static RequestProblem BadRequest(string code, string detail, string? field = null) =>
         new(StatusCodes.Status400BadRequest, code, "The request is invalid.", detail, field);

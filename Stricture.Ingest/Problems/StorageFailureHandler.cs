@@ -14,9 +14,6 @@ namespace Stricture.Ingest.Problems;
 /// </summary>
 internal sealed partial class StorageFailureHandler(ILogger<StorageFailureHandler> logger) : IExceptionHandler
 {
-    /// <summary>ENOSPC, as .NET reports it in an IOException's HResult on Linux.</summary>
-    private const int DiskFull = 28;
-
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is BadHttpRequestException or ConnectionResetException)
@@ -51,7 +48,7 @@ internal sealed partial class StorageFailureHandler(ILogger<StorageFailureHandle
     {
         ObjectStoreUnavailableException => RequestProblem.StorageUnavailable(
             "The storage backend is unreachable; the post was not acknowledged. Retry later: posting the same run_id again is safe."),
-        IOException { HResult: DiskFull } => new RequestProblem(StatusCodes.Status507InsufficientStorage, "insufficient-storage",
+        StorageFullException => new RequestProblem(StatusCodes.Status507InsufficientStorage, "insufficient-storage",
             "The server is out of storage.", "The data directory is full; the post was not acknowledged."),
         IOException or UnauthorizedAccessException => RequestProblem.StorageUnavailable(
             "The data directory could not be written; the post was not acknowledged. Retry later: posting the same run_id again is safe."),

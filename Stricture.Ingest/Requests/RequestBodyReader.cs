@@ -17,23 +17,23 @@ internal sealed class RequestBodyReader(IOptions<ServerOptions> options)
     // Deflate can carry empty blocks that inflate to nothing; cap the compressed bytes as well.
     private const long CompressedSlack = 64 * 1024;
 
-    public async Task<(PooledBuffer? Body, RequestProblem? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Validated<PooledBuffer>> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxBodyBytes;
         if (ContentTypeProblem(request.ContentType) is { } contentTypeProblem)
         {
-            return (null, contentTypeProblem);
+            return contentTypeProblem;
         }
         var encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
         var gzip = encoding == "gzip";
         if (!gzip && encoding is not ("" or "identity"))
         {
-            return (null, RequestProblem.UnsupportedMediaType("unsupported-encoding",
-                $"Content-Encoding '{encoding}' is not supported; send the body uncompressed or with Content-Encoding: gzip."));
+            return RequestProblem.UnsupportedMediaType("unsupported-encoding",
+                $"Content-Encoding '{encoding}' is not supported; send the body uncompressed or with Content-Encoding: gzip.");
         }
         if (!gzip && request.ContentLength > limit)
         {
-            return (null, RequestProblem.TooLarge(limit));
+            return RequestProblem.TooLarge(limit);
         }
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
@@ -56,31 +56,31 @@ internal sealed class RequestBodyReader(IOptions<ServerOptions> options)
                 if (buffer.Length > limit)
                 {
                     buffer.Dispose();
-                    return (null, RequestProblem.TooLarge(limit));
+                    return RequestProblem.TooLarge(limit);
                 }
             }
             if (buffer.Length == 0)
             {
                 buffer.Dispose();
-                return (null, RequestProblem.BadRequest("invalid-json", "The request body is empty; send a JSON object."));
+                return RequestProblem.BadRequest("invalid-json", "The request body is empty; send a JSON object.");
             }
-            return (buffer, null);
+            return buffer;
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             buffer.Dispose();
-            return (null, RequestProblem.TooLarge(limit));
+            return RequestProblem.TooLarge(limit);
         }
         catch (BadHttpRequestException exception)
         {
             // Kestrel's own verdict on the body, such as a body shorter than its Content-Length.
             buffer.Dispose();
-            return (null, new RequestProblem(exception.StatusCode, "invalid-body", "The request body could not be read.", exception.Message));
+            return new RequestProblem(exception.StatusCode, "invalid-body", "The request body could not be read.", exception.Message);
         }
         catch (InvalidDataException)
         {
             buffer.Dispose();
-            return (null, RequestProblem.BadRequest("invalid-gzip", "The body is marked Content-Encoding: gzip but is not valid gzip data."));
+            return RequestProblem.BadRequest("invalid-gzip", "The body is marked Content-Encoding: gzip but is not valid gzip data.");
         }
         catch
         {

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Stricture.Ingest.Problems;
+using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.Queries;
 
@@ -15,7 +17,14 @@ internal static class RunQueryParser
 {
     private static readonly HashSet<string> Known = new(["from", "to", "commit", "limit", "cursor"], StringComparer.Ordinal);
 
-    public static (RunQuery? Query, RequestProblem? Problem) Parse(IQueryCollection parameters, DateOnly today)
+    public static bool TryParse(
+        IQueryCollection parameters, DateOnly today, [NotNullWhen(true)] out RunQuery? query, [NotNullWhen(false)] out RequestProblem? problem)
+    {
+        (query, problem) = Parse(parameters, today);
+        return query is not null;
+    }
+
+    private static (RunQuery? Query, RequestProblem? Problem) Parse(IQueryCollection parameters, DateOnly today)
     {
         foreach (var (name, values) in parameters)
         {
@@ -55,7 +64,7 @@ internal static class RunQueryParser
         }
 
         var commit = Value(parameters, "commit");
-        if (commit is not null && (commit.Length is < 7 or > 64 || !commit.All(char.IsAsciiHexDigitLower)))
+        if (commit is not null && !CommitSha.IsValid(commit))
         {
             return Fail("invalid-commit", $"'commit' must be 7 to 64 lowercase hexadecimal characters (a full or abbreviated SHA), not '{commit}'.", "commit");
         }

@@ -1,6 +1,6 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Stricture.Ingest.Problems;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Records;
@@ -13,28 +13,28 @@ namespace Stricture.Ingest.Requests;
 /// costs its own bytes and no copy; object values are checked for duplicated properties and kept
 /// as slices of the body.
 /// </summary>
-internal static partial class SubmissionParser
+internal static class SubmissionParser
 {
     private static readonly string[] KnownFields =
         ["organization", "project", "service", "run_id", "commit_sha", "generated_at", "artifact", "diff", "summary", "metadata"];
 
-    [GeneratedRegex("^[0-9a-f]{7,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex CommitSha();
-
-    public static (RunSubmission? Submission, RequestProblem? Problem) Parse(ReadOnlySequence<byte> body)
+    public static bool TryParse(
+        ReadOnlySequence<byte> body, [NotNullWhen(true)] out RunSubmission? submission, [NotNullWhen(false)] out RequestProblem? problem)
     {
         if (!Utf8Validation.IsValid(body))
         {
-            return (null, RequestProblem.BadRequest("invalid-utf8", "The request body is not valid UTF-8."));
+            (submission, problem) = (null, RequestProblem.BadRequest("invalid-utf8", "The request body is not valid UTF-8."));
+            return false;
         }
         try
         {
-            return ParseJson(body);
+            (submission, problem) = ParseJson(body);
         }
         catch (JsonException exception)
         {
-            return (null, RequestProblem.BadRequest("invalid-json", $"The request body is not valid JSON: {exception.Message}"));
+            (submission, problem) = (null, RequestProblem.BadRequest("invalid-json", $"The request body is not valid JSON: {exception.Message}"));
         }
+        return submission is not null;
     }
 
     private static (RunSubmission?, RequestProblem?) ParseJson(ReadOnlySequence<byte> body)
@@ -76,6 +76,12 @@ internal static partial class SubmissionParser
                 return (null, RequestProblem.BadRequest("missing-field", $"The field '{name}' is required.", name));
             }
         }
+        // The identity is checked once, here, through its one factory; what it builds is valid.
+        if (!ServiceIdentity.TryCreate(fields.Organization!, fields.Project!, fields.Service!, out var service, out var invalid) ||
+            (fields.RunId is { } runId && !service.TryWithRun(runId, out _, out invalid)))
+        {
+            return (null, IdentifierProblem.From(invalid));
+        }
         if (fields.Artifact is not { } artifact)
         {
             return (null, RequestProblem.BadRequest("missing-field", "The field 'artifact' is required: the lineage-export JSON object.", "artifact"));
@@ -83,7 +89,7 @@ internal static partial class SubmissionParser
 
         return (new RunSubmission
         {
-            Service = new ServiceIdentity(fields.Organization!, fields.Project!, fields.Service!),
+            Service = service,
             RunId = fields.RunId,
             CommitSha = fields.CommitSha,
             GeneratedAtText = fields.GeneratedAtText,
@@ -115,15 +121,6 @@ internal static partial class SubmissionParser
             return WrongType(name, "a string", reader.TokenType);
         }
         var value = JsonStrings.Read(ref reader);
-        if (IdentifierGrammar.Explain(name, value) is { } why)
-        {
-            return RequestProblem.BadRequest("invalid-identifier", why, name);
-        }
-        if (name == "run_id" && value == IdentifierGrammar.ReservedRunId)
-        {
-            return RequestProblem.BadRequest("reserved-run-id",
-                $"'run_id' must not be '{IdentifierGrammar.ReservedRunId}': GET /v1/runs/{{organization}}/{{project}}/{{service}}/latest names the newest run.", name);
-        }
         switch (name)
         {
             case "organization": fields.Organization = value; break;
@@ -145,7 +142,7 @@ internal static partial class SubmissionParser
             return WrongType("commit_sha", "a string", reader.TokenType);
         }
         var value = JsonStrings.Read(ref reader);
-        if (!CommitSha().IsMatch(value))
+        if (!CommitSha.IsValid(value))
         {
             return RequestProblem.BadRequest("invalid-field", "'commit_sha' must be 7 to 64 lowercase hexadecimal characters.", "commit_sha");
         }

@@ -62,8 +62,17 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         return new StartupRecovery(restored, _staging.RemoveAll());
     }
 
-    public Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken) =>
-        _staging.StageAsync(writeContent, (file, sha256) => Posix.TrySetAttribute(file, Sha256Attribute, sha256), cancellationToken);
+    public async Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _staging.StageAsync(writeContent, (file, sha256) => Posix.TrySetAttribute(file, Sha256Attribute, sha256), cancellationToken);
+        }
+        catch (IOException exception) when (DiskFull.Is(exception))
+        {
+            throw DiskFull.Exception(exception);
+        }
+    }
 
     /// <summary>Creates the key's directory; not durably, as a lost one is recreated from the log after a crash.</summary>
     public Task PrepareKeyAsync(string key, CancellationToken cancellationToken)
@@ -84,12 +93,19 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 return CreateOutcome.AlreadyExists;
             }
-            using (await _log.AppendAsync(key, staged))
+            using (await AppendToLogAsync(key, staged))
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                if (!Posix.TryLink(staged.Path, target))
+                try
                 {
-                    return CreateOutcome.AlreadyExists;
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    if (!Posix.TryLink(staged.Path, target))
+                    {
+                        return CreateOutcome.AlreadyExists;
+                    }
+                }
+                catch (IOException exception) when (DiskFull.Is(exception))
+                {
+                    throw DiskFull.Exception(exception);
                 }
             }
             staged.CommittedETag = staged.Sha256;
@@ -119,9 +135,16 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 return ReplaceOutcome.PreconditionFailed;
             }
-            using (await _log.AppendAsync(key, staged))
+            using (await AppendToLogAsync(key, staged))
             {
-                File.Move(staged.Path, target, overwrite: true);
+                try
+                {
+                    File.Move(staged.Path, target, overwrite: true);
+                }
+                catch (IOException exception) when (DiskFull.Is(exception))
+                {
+                    throw DiskFull.Exception(exception);
+                }
             }
             staged.CommittedETag = staged.Sha256;
             return ReplaceOutcome.Replaced;
@@ -239,6 +262,19 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
 
     /// <summary>Checkpoints the commit log, so the next start has nothing to replay.</summary>
     public void Dispose() => _log.Dispose();
+
+    /// <summary>The commit's log record, durable on return; a full disk is a <see cref="StorageFullException"/>.</summary>
+    private async Task<IDisposable> AppendToLogAsync(string key, StagedObject staged)
+    {
+        try
+        {
+            return await _log.AppendAsync(key, staged);
+        }
+        catch (IOException exception) when (DiskFull.Is(exception))
+        {
+            throw DiskFull.Exception(exception);
+        }
+    }
 
     private SemaphoreSlim KeyLock(string key) => _keyLocks[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % LockStripes];
 

@@ -71,10 +71,14 @@ public sealed partial class RecordKeys
         {
             return false;
         }
-        var service = new ServiceIdentity(match.Groups["org"].Value, match.Groups["project"].Value, match.Groups["service"].Value);
-        run = service.WithRun(match.Groups["run"].Value);
-        return new[] { service.Organization, service.Project, service.Service, run.RunId }
-            .All(identifier => IdentifierGrammar.Explain("identifier", identifier) is null);
+        // A key written by anyone else may hold any names: only valid identities are runs.
+        if (!ServiceIdentity.TryCreate(match.Groups["org"].Value, match.Groups["project"].Value, match.Groups["service"].Value, out var service, out _) ||
+            !service.TryWithRun(match.Groups["run"].Value, out var parsed, out _))
+        {
+            return false;
+        }
+        run = parsed;
+        return true;
     }
 
     /// <summary>
@@ -96,7 +100,11 @@ public sealed partial class RecordKeys
         {
             return false;
         }
-        service = new ServiceIdentity(match.Groups["org"].Value, match.Groups["project"].Value, match.Groups["service"].Value);
+        if (!ServiceIdentity.TryCreate(match.Groups["org"].Value, match.Groups["project"].Value, match.Groups["service"].Value, out var parsed, out _))
+        {
+            return false;
+        }
+        service = parsed;
         manifestKey = Manifest(service, partitionDate);
         return true;
     }

@@ -1,3 +1,6 @@
+using Polly;
+using Polly.Retry;
+
 namespace Stricture.Storage.ObjectStore;
 
 /// <summary>
@@ -12,54 +15,81 @@ public static class CompareAndSwap
     public const int MaxAttempts = 64;
 
     /// <summary>
+    /// Starting over after a lost race, defined once: a short delay growing with each loss, with
+    /// jitter so racers spread out. A lost race is an outcome (null), not an exception, so a busy
+    /// object costs no throw per attempt.
+    /// </summary>
+    private static readonly ResiliencePipeline<bool?> LostRaceRetry = new ResiliencePipelineBuilder<bool?>
+        {
+            Name = "stricture-compare-and-swap",
+        }
+        .AddRetry(new RetryStrategyOptions<bool?>
+        {
+            ShouldHandle = static args => ValueTask.FromResult(args.Outcome is { Result: null, Exception: null }),
+            MaxRetryAttempts = MaxAttempts - 1,
+            BackoffType = DelayBackoffType.Linear,
+            Delay = TimeSpan.FromMilliseconds(5),
+            MaxDelay = TimeSpan.FromMilliseconds(100),
+            UseJitter = true,
+        })
+        .Build();
+
+    /// <summary>
     /// Applies <paramref name="update"/> to the object at <paramref name="key"/>: given the current
     /// content (null when the key does not exist), it returns the new content, or null when the
     /// current content already says what it should. Returns true when this call changed the object.
     /// With <paramref name="versions"/>, the first attempt starts from the version this process last
-    /// saw instead of reading it (a stale one costs one failed replace); <paramref name="lostRace"/>
-    /// is told of every commit another writer got in before.
+    /// saw instead of reading it (a stale one costs one failed replace, retried at once);
+    /// <paramref name="lostRace"/> is told of every commit another writer got in before.
     /// </summary>
     public static async Task<bool> UpdateAsync(
         this IObjectStore store, string key, Func<ReadOnlyMemory<byte>?, byte[]?> update, CancellationToken cancellationToken,
         ObjectVersions? versions = null, Action? lostRace = null)
     {
-        var remembered = versions?.Get(key);
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        var attempt = new Attempt(store, key, update, versions, lostRace);
+        if (versions?.Get(key) is { } remembered && await attempt.TryAsync(remembered, cancellationToken) is { } settled)
         {
-            var current = attempt == 1 && remembered is not null ? remembered : await store.ReadAsync(key, cancellationToken);
-            var next = update(current?.Content);
+            return settled;
+        }
+        var outcome = await LostRaceRetry.ExecuteAsync(
+            static async (attempt, token) => await attempt.TryAsync(await attempt.Store.ReadAsync(attempt.Key, token), token),
+            attempt, cancellationToken);
+        return outcome ?? throw new ObjectStoreUnavailableException($"'{key}' kept changing under {MaxAttempts} attempts to update it; retry later.");
+    }
+
+    private sealed record Attempt(
+        IObjectStore Store, string Key, Func<ReadOnlyMemory<byte>?, byte[]?> Update, ObjectVersions? Versions, Action? LostRace)
+    {
+        /// <returns>Whether this attempt changed the object, or null when another writer got in first.</returns>
+        public async ValueTask<bool?> TryAsync(StoredObject? current, CancellationToken cancellationToken)
+        {
+            var next = Update(current?.Content);
             if (next is null)
             {
                 if (current is not null)
                 {
-                    versions?.Set(current);
+                    Versions?.Set(current);
                 }
                 return false;
             }
-            await using var staged = await store.StageBytesAsync(next, cancellationToken);
+            await using var staged = await Store.StageBytesAsync(next, cancellationToken);
             var won = current is null
-                ? await store.CommitIfAbsentAsync(staged, key, cancellationToken) == CreateOutcome.Created
-                : await store.CommitIfMatchAsync(staged, key, current.ETag, cancellationToken) == ReplaceOutcome.Replaced;
-            if (won)
+                ? await Store.CommitIfAbsentAsync(staged, Key, cancellationToken) == CreateOutcome.Created
+                : await Store.CommitIfMatchAsync(staged, Key, current.ETag, cancellationToken) == ReplaceOutcome.Replaced;
+            if (!won)
             {
-                if (staged.CommittedETag is { } etag)
-                {
-                    versions?.Set(new StoredObject(key, next, etag, staged.Sha256));
-                }
-                else
-                {
-                    versions?.Forget(key);
-                }
-                return true;
+                LostRace?.Invoke();
+                return null;
             }
-            lostRace?.Invoke();
-            if (attempt == 1 && remembered is not null)
+            if (staged.CommittedETag is { } etag)
             {
-                continue; // only the remembered version was stale: read the current one at once
+                Versions?.Set(new StoredObject(Key, next, etag, staged.Sha256));
             }
-            // Lost a race with another writer: back off a little, with jitter so racers spread out.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + Math.Min(attempt, 20) * 5)), cancellationToken);
+            else
+            {
+                Versions?.Forget(Key);
+            }
+            return true;
         }
-        throw new ObjectStoreUnavailableException($"'{key}' kept changing under {MaxAttempts} attempts to update it; retry later.");
     }
 }

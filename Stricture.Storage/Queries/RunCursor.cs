@@ -39,7 +39,7 @@ public sealed record RunCursor(string OccurredAt, string RunId)
         var parts = Encoding.UTF8.GetString(bytes).Split(Separator);
         // Occurred-at text is always the server's own UTC format; anything else was not made here.
         if (parts.Length != 2 || !Records.Rfc3339.TryParse(parts[0], out var occurredAt) ||
-            Records.UtcTimestamp.Format(occurredAt) != parts[0] || IdentifierGrammar.Explain("run_id", parts[1]) is not null)
+            Records.UtcTimestamp.Format(occurredAt) != parts[0] || IdentifierError.CheckRunId(parts[1]) is not null)
         {
             return false;
         }

@@ -71,6 +71,33 @@ public sealed class ServiceEndpointTests(SharedIngestServer shared) : IClassFixt
             accepted.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet());
     }
 
+    [Theory]
+    [InlineData("/v1/runs/{organization}/{project}/{service}/latest", "200,304,400,401,403,404,503")]
+    [InlineData("/v1/runs/{organization}/{project}/{service}/{run_id}", "200,304,400,401,403,404,503")]
+    [InlineData("/v1/runs/{organization}/{project}/{service}", "200,400,401,403,404,503")]
+    public async Task The_openapi_document_lists_every_status_a_read_endpoint_answers(string path, string expected)
+    {
+        var document = JsonDocument.Parse(await _server.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var get = document.GetProperty("paths").GetProperty(path).GetProperty("get");
+        var statuses = get.GetProperty("responses").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+
+        Assert.True(string.Join(",", statuses) == expected, $"{path} must document {expected}, documents {string.Join(",", statuses)}");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_status_the_ingest_endpoint_answers()
+    {
+        var document = JsonDocument.Parse(await _server.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var responses = document.GetProperty("paths").GetProperty("/v1/artifacts").GetProperty("post").GetProperty("responses");
+        var statuses = string.Join(",", responses.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        Assert.True(statuses == "202,400,401,403,409,413,415,503,507", $"POST /v1/artifacts documents {statuses}");
+        Assert.True(responses.GetProperty("409").GetProperty("content").TryGetProperty("application/problem+json", out _),
+            "a conflict is documented as a problem body");
+    }
+
     private static JsonElement Resolve(JsonElement document, JsonElement schema)
     {
         if (!schema.TryGetProperty("$ref", out var reference))

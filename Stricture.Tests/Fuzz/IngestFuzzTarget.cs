@@ -26,7 +26,7 @@ public static class IngestFuzzTarget
     public static Outcome Run(ReadOnlySpan<byte> input)
     {
         var body = new ReadOnlySequence<byte>(input.ToArray());
-        var (submission, problem) = SubmissionParser.Parse(body);
+        SubmissionParser.TryParse(body, out var submission, out var problem);
         if (submission is not null)
         {
             CheckEnvelope(submission);

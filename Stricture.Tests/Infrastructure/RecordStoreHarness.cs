@@ -16,7 +16,10 @@ namespace Stricture.Tests.Infrastructure;
 /// <summary>The storage layer wired as the server wires it, on a given object store, without HTTP.</summary>
 public sealed class RecordStoreHarness
 {
-    public static readonly ServiceIdentity Service = new("acme", "p", "s");
+    public static readonly ServiceIdentity Service = ServiceIdentity.Create("acme", "p", "s");
+
+    /// <summary>Another service of the same project.</summary>
+    public static ServiceIdentity ServiceNamed(string service) => ServiceIdentity.Create(Service.Organization, Service.Project, service);
 
     /// <summary>The storage layer on <paramref name="store"/>; compactInBackground false when a test deletes or counts derived objects and must not race a background compaction.</summary>
     public RecordStoreHarness(IObjectStore store, FakeTimeProvider? clock = null, IAcceptedRunLog? acceptedRuns = null, bool compactInBackground = true)
@@ -57,9 +60,9 @@ public sealed class RecordStoreHarness
         {
             body["commit_sha"] = commitSha;
         }
-        var (submission, problem) = SubmissionParser.Parse(new System.Buffers.ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(body.ToJsonString())));
-        Assert.Null(problem);
-        return submission!;
+        Assert.True(SubmissionParser.TryParse(new System.Buffers.ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(body.ToJsonString())), out var submission, out var problem),
+            $"the harness's post must parse: {problem?.Detail}");
+        return submission;
     }
 
     public async Task<IngestResult> IngestAsync(string runId, string? generatedAt = null, string? commitSha = null, string service = "s")
@@ -70,9 +73,9 @@ public sealed class RecordStoreHarness
     }
 
     public async Task<List<ManifestEntry>> ManifestAsync(string date, string service = "s") =>
-        await Catalog.ReadManifestAsync(Service with { Service = service }, DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), default);
+        await Catalog.ReadManifestAsync(ServiceNamed(service), DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), default);
 
-    public Task<ManifestEntry?> LatestAsync(string service = "s") => Catalog.ReadLatestAsync(Service with { Service = service }, default);
+    public Task<ManifestEntry?> LatestAsync(string service = "s") => Catalog.ReadLatestAsync(ServiceNamed(service), default);
 
     /// <summary>The compacted manifests and latest pointers (the documented derived layout), key to bytes.</summary>
     public async Task<SortedDictionary<string, string>> SnapshotCatalogAsync()

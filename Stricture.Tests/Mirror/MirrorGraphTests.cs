@@ -103,7 +103,7 @@ public sealed class MirrorGraphTests
         foreach (var day in new[] { "2026-11-20", "2026-11-21", "2026-11-22" })
         {
             var manifest = await graph.CompactBucketDayAsync(
-                new ServiceIdentity("acme", "checkout", "api"), DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture));
+                ServiceIdentity.Create("acme", "checkout", "api"), DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture));
             manifestRuns.AddRange(System.Text.Encoding.UTF8.GetString(manifest ?? [])
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("run_id").GetString()!));

@@ -70,8 +70,8 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
         {
             foreach (var day in new[] { new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 21) })
             {
-                await _ingest.Catalog.CompactAsync(RecordStoreHarness.Service with { Service = service }, day, [], default);
-                await remoteCatalog.CompactAsync(RecordStoreHarness.Service with { Service = service }, day, [], default);
+                await _ingest.Catalog.CompactAsync(RecordStoreHarness.ServiceNamed(service), day, [], default);
+                await remoteCatalog.CompactAsync(RecordStoreHarness.ServiceNamed(service), day, [], default);
             }
         }
         static bool Documented(string key) => !key.Contains("/seg=", StringComparison.Ordinal) && !key.EndsWith("/compacted.json", StringComparison.Ordinal);

@@ -50,7 +50,7 @@ internal static class Generators
                 .Select(slashes => slashes.Item1 + string.Join('/', segments) + slashes.Item2));
 
     public static Gen<ServiceIdentity> Service { get; } =
-        Identifier.Three().Select(parts => new ServiceIdentity(parts.Item1, parts.Item2, parts.Item3));
+        Identifier.Three().Select(parts => ServiceIdentity.Create(parts.Item1, parts.Item2, parts.Item3));
 
     /// <summary>An instant between 2000 and 2099, to the tick, as the server formats it.</summary>
     public static Gen<string> Timestamp { get; } =

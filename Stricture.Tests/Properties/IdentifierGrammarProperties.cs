@@ -49,7 +49,7 @@ public sealed class IdentifierGrammarProperties
             post[input.field] = input.value;
             var body = JsonSerializer.SerializeToUtf8Bytes(post);
 
-            var (submission, problem) = SubmissionParser.Parse(new ReadOnlySequence<byte>(body));
+            SubmissionParser.TryParse(new ReadOnlySequence<byte>(body), out var submission, out var problem);
 
             var grammar = IdentifierGrammar.Explain(input.field, input.value);
             if (grammar is null && input.value != IdentifierGrammar.ReservedRunId)

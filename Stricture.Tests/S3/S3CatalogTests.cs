@@ -53,7 +53,7 @@ public sealed class S3CatalogTests : BucketTest
         var settings = S3.Settings(Bucket);
         using var store = new S3ObjectStore(S3ClientFactory.Create(settings), settings, NullLogger<S3ObjectStore>.Instance);
         var catalog = new RecordStoreHarness(store, compactInBackground: false).Catalog;
-        await catalog.CompactAsync(new ServiceIdentity("acme", "checkout", "api"), new DateOnly(2026, 11, 22), [], default);
+        await catalog.CompactAsync(ServiceIdentity.Create("acme", "checkout", "api"), new DateOnly(2026, 11, 22), [], default);
         var lines = Encoding.UTF8.GetString(await ReadObjectAsync(ManifestKey)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(runIds, lines.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("run_id").GetString()));
         var latest = JsonDocument.Parse(await ReadObjectAsync("stricture/v1/org=acme/project=checkout/service=api/latest.json")).RootElement;

@@ -31,7 +31,7 @@ internal sealed record SeededStore(string DataDirectory, int Runs, int Days, Dat
 /// </summary>
 internal static class RunSeeder
 {
-    public static readonly ServiceIdentity Service = new("acme", "bench", "api");
+    public static readonly ServiceIdentity Service = ServiceIdentity.Create("acme", "bench", "api");
 
     /// <summary>Posts in flight at once: enough to keep both cores and the disk busy, as concurrent clients would.</summary>
     private const int Concurrency = 32;

@@ -6,4 +6,8 @@ namespace Stricture.Ingest.Function.Lambda;
 [JsonSerializable(typeof(HttpApiRequest))]
 [JsonSerializable(typeof(HttpApiResponse))]
 [JsonSerializable(typeof(LambdaRuntimeError))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+// The types of problem extension values (the converter serializes them by their runtime type).
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(long))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext;

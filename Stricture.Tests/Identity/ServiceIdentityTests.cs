@@ -1,0 +1,62 @@
+using Stricture.Storage.Identity;
+using Stricture.Storage.Keys;
+
+namespace Stricture.Tests.Identity;
+
+/// <summary>
+/// A service or run identity exists only when every part satisfies the identifier grammar, so the
+/// code below the edge never checks a name again.
+/// </summary>
+public sealed class ServiceIdentityTests
+{
+    [Theory]
+    [InlineData("Acme", "checkout", "api", "organization")]
+    [InlineData("acme", "", "api", "project")]
+    [InlineData("acme", "checkout", "../api", "service")]
+    public void An_invalid_part_is_refused_and_named(string organization, string project, string service, string field)
+    {
+        Assert.False(ServiceIdentity.TryCreate(organization, project, service, out var identity, out var error),
+            $"'{organization}/{project}/{service}' must not make an identity");
+        Assert.Null(identity);
+        Assert.Equal(field, error.Field);
+        Assert.StartsWith($"'{field}'", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_throws_for_a_name_that_skipped_the_edge()
+    {
+        Assert.Throws<FormatException>(() => ServiceIdentity.Create("acme", "checkout", "API"));
+    }
+
+    [Fact]
+    public void The_reserved_run_id_is_refused_as_reserved()
+    {
+        var service = ServiceIdentity.Create("acme", "checkout", "api");
+
+        Assert.False(service.TryWithRun("latest", out _, out var error), "'latest' names the newest run, never a stored one");
+        Assert.True(error.IsReservedRunId, "the refusal must say the id is reserved, not malformed");
+        Assert.Equal("run_id", error.Field);
+    }
+
+    [Fact]
+    public void A_key_with_names_outside_the_grammar_is_not_a_run()
+    {
+        var keys = new RecordKeys("stricture");
+
+        Assert.False(keys.TryParsePayload("stricture/v1/org=Acme/project=checkout/service=api/date=2026-11-22/run=r1/payload.json", out _, out _),
+            "an upper-case organization is not an identity this server writes");
+        Assert.True(keys.TryParsePayload("stricture/v1/org=acme/project=checkout/service=api/date=2026-11-22/run=r1/payload.json", out var run, out _),
+            "a key this server writes parses");
+        Assert.Equal(ServiceIdentity.Create("acme", "checkout", "api").WithRun("r1"), run);
+    }
+
+    [Theory]
+    [InlineData("3f9a1c2", true)]
+    [InlineData("3f9a1c", false)]
+    [InlineData("3F9A1C2", false)]
+    [InlineData("3f9a1c2g", false)]
+    public void One_commit_sha_rule_serves_posts_and_queries(string value, bool valid)
+    {
+        Assert.Equal(valid, CommitSha.IsValid(value));
+    }
+}
