@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.Mirror;
@@ -94,13 +95,14 @@ public sealed partial class RecordStore(
                              ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
                 VerifyHash(claim.Key, staged.Sha256, stored.Sha256);
             }
-            await RecordInCatalogAsync(submission, claim, staged, cancellationToken);
+            var drift = submission.Diff is { } diff ? DriftSummary.FromDiff(diff) : null;
+            await RecordInCatalogAsync(submission, claim, staged, drift, cancellationToken);
             if (acceptedRuns is not null)
             {
                 await acceptedRuns.AppendAsync(claim.Key, cancellationToken);
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
-            return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created);
+            return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created) with { Drift = drift };
         }
         finally
         {
@@ -108,7 +110,8 @@ public sealed partial class RecordStore(
         }
     }
 
-    private Task RecordInCatalogAsync(RunSubmission submission, RunIndexEntry claim, StagedObject staged, CancellationToken cancellationToken)
+    private Task RecordInCatalogAsync(
+        RunSubmission submission, RunIndexEntry claim, StagedObject staged, DriftSummary? drift, CancellationToken cancellationToken)
     {
         if (!keys.TryParsePayload(claim.Key, out var run, out var partitionDate))
         {
@@ -117,7 +120,7 @@ public sealed partial class RecordStore(
         var entry = new ManifestEntry(
             claim.RunId, claim.Key, staged.Sha256, staged.Length, claim.ReceivedAt,
             submission.GeneratedAt is { } generatedAt ? UtcTimestamp.Format(generatedAt) : null,
-            submission.CommitSha);
+            submission.CommitSha, drift);
         return catalog.RecordAsync(run.Service, partitionDate, entry, cancellationToken);
     }
 
