@@ -36,9 +36,9 @@ public sealed class RecordStoreHarness
     public RecordStore Records { get; }
     public CatalogReconciler Reconciler { get; }
 
-    /// <summary>A post of <see cref="Service"/> (or another service name), parsed as the API parses it.</summary>
+    /// <summary>A post of <see cref="Service"/> (or another service name), parsed as the API parses it; <paramref name="diff"/> names a Drift/Fixtures file.</summary>
     public static RunSubmission Submission(
-        string runId, string summary = "same", string? generatedAt = null, string? commitSha = null, string service = "s")
+        string runId, string summary = "same", string? generatedAt = null, string? commitSha = null, string service = "s", string? diff = null)
     {
         var body = new JsonObject
         {
@@ -57,14 +57,18 @@ public sealed class RecordStoreHarness
         {
             body["commit_sha"] = commitSha;
         }
+        if (diff is not null)
+        {
+            body["diff"] = JsonNode.Parse(File.ReadAllText(Repository.Path("Stricture.Tests", "Drift", "Fixtures", diff)));
+        }
         var (submission, problem) = SubmissionParser.Parse(new System.Buffers.ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(body.ToJsonString())));
         Assert.Null(problem);
         return submission!;
     }
 
-    public async Task<IngestResult> IngestAsync(string runId, string? generatedAt = null, string? commitSha = null, string service = "s")
+    public async Task<IngestResult> IngestAsync(string runId, string? generatedAt = null, string? commitSha = null, string service = "s", string? diff = null)
     {
-        var result = await Records.IngestAsync(Submission(runId, generatedAt: generatedAt, commitSha: commitSha, service: service), default);
+        var result = await Records.IngestAsync(Submission(runId, generatedAt: generatedAt, commitSha: commitSha, service: service, diff: diff), default);
         Assert.Equal(IngestStatus.Accepted, result.Status);
         return result;
     }
