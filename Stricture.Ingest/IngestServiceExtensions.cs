@@ -55,6 +55,7 @@ public static class IngestServiceExtensions
         app.MapHealthzApi();
         app.MapArtifactsApi();
         app.MapRunsApi();
+        app.MapOrgsApi();
         return app;
     }
 }

@@ -11,6 +11,9 @@
 #   bench/run.sh --scenario query    read API: latest, a 7-day range and a run by id on stores of
 #                                    1k, 10k and 100k runs at 100 runs a day (about 6 minutes);
 #                                    not part of `all`
+#   bench/run.sh --scenario discovery the organization-wide services listing and drift feed on stores of
+#                                    20k and 100k runs across 1,000 services (--discovery-sizes);
+#                                    not part of `all`
 #   bench/run.sh --scenario mirror   mirror mode: the real Stricture.Replicator copying 3,000 spooled
 #                                    runs against raw PUTs of the same records in alternating slices,
 #                                    then replication lag under a steady load of half that rate
@@ -70,6 +73,7 @@ mkdir -p bench/results
 case "$scenario" in
   fs) name=ingest ;;
   query) name=query ;;
+  discovery) name=discovery ;;
   mirror) name=mirror ;;
   replicas) name=replicas ;;
   *) name="ingest-$scenario" ;;

@@ -86,7 +86,8 @@ public static class ArtifactsApi
                 return RequestProblem.Conflict(result).As<Status409Conflict>();
             }
             return TypedResults.Accepted((string?)null,
-                new IngestResponse(true, result.RunId, result.Location, result.Sha256, result.Size, result.Created));
+                new IngestResponse(true, result.RunId, result.Location, result.Sha256, result.Size, result.Created,
+                    DriftResponse.FromNullable(result.Drift)));
         }
     }
 

@@ -3,14 +3,15 @@ using System.Text.Json.Serialization;
 
 namespace Stricture.Ingest.Apis;
 
-/// <summary>The 202 body of POST /v1/artifacts.</summary>
+/// <summary>The 202 body of POST /v1/artifacts; drift is the run's drift summary, null when the post had no diff.</summary>
 public sealed record IngestResponse(
     [property: JsonPropertyName("accepted")] bool Accepted,
     [property: JsonPropertyName("run_id")] string RunId,
     [property: JsonPropertyName("location")] string Location,
     [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("size")] long Size,
-    [property: JsonPropertyName("created")] bool Created);
+    [property: JsonPropertyName("created")] bool Created,
+    [property: JsonPropertyName("drift")] DriftResponse? Drift);
 
 /// <summary>
 /// The body of POST /v1/artifacts, for the OpenAPI document only: the endpoint reads the body with

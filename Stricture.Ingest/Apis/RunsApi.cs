@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
+using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.Queries;
@@ -36,7 +37,8 @@ public static class RunsApi
             .WithName("GetLatestRun")
             .WithSummary("The service's latest run")
             .WithDescription("The envelope of the service's newest run, by generated_at (else received_at), ties by run_id. " +
-                             "Content-Location names the run. ETag and If-None-Match work as for a run by id.")
+                             "Content-Location names the run; the Stricture-Drift header carries its drift counts when it has a diff. " +
+                             "ETag and If-None-Match work as for a run by id.")
             .ProducesReadProblems();
 
         group.MapGet("/", ListAsync)
@@ -51,7 +53,7 @@ public static class RunsApi
             .WithName("GetRun")
             .WithSummary("One run by id")
             .WithDescription("The run's envelope exactly as stored. ETag is its SHA-256; If-None-Match with it answers 304. " +
-                             "Accept-Encoding: gzip is honoured.")
+                             "Accept-Encoding: gzip is honoured. The Stricture-Drift header carries the run's drift counts when it has a diff.")
             .ProducesReadProblems();
 
         return group;
@@ -74,8 +76,8 @@ public static class RunsApi
         {
             return forbidden.As<Status403Forbidden>();
         }
-        return await queries.GetLatestAsync(identity, cancellationToken) is var (runId, envelope)
-            ? new StoredEnvelopeResult(envelope, RevalidateCaching, RunHref(identity, runId))
+        return await queries.GetLatestAsync(identity, cancellationToken) is var (runId, envelope, drift)
+            ? new StoredEnvelopeResult(envelope, RevalidateCaching, RunHref(identity, runId), drift)
             : ServiceNotFound(identity);
     }
 
@@ -98,7 +100,7 @@ public static class RunsApi
         }
         Activity.Current?.SetTag("stricture.run_id", runId);
         return await queries.GetRunAsync(run, cancellationToken) is { } envelope
-            ? new StoredEnvelopeResult(envelope, ImmutableCaching)
+            ? new StoredEnvelopeResult(envelope, ImmutableCaching, drift: EnvelopeReader.ToManifestEntry(envelope).Drift)
             : new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
                 $"No run '{runId}' is stored for {Describe(identity)}.").As<Status404NotFound>();
     }

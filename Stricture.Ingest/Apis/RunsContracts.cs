@@ -3,7 +3,7 @@ using Stricture.Storage.Catalog;
 
 namespace Stricture.Ingest.Apis;
 
-/// <summary>One run in a listing: its manifest entry, and where to fetch its envelope.</summary>
+/// <summary>One run in a listing: its manifest entry (its drift summary included, null without a diff), and where to fetch its envelope.</summary>
 public sealed record RunSummary(
     [property: JsonPropertyName("run_id")] string RunId,
     [property: JsonPropertyName("key")] string Key,
@@ -12,10 +12,12 @@ public sealed record RunSummary(
     [property: JsonPropertyName("received_at")] string ReceivedAt,
     [property: JsonPropertyName("generated_at")] string? GeneratedAt,
     [property: JsonPropertyName("commit_sha")] string? CommitSha,
-    [property: JsonPropertyName("href")] string Href)
+    [property: JsonPropertyName("href")] string Href,
+    [property: JsonPropertyName("drift")] DriftResponse? Drift)
 {
     public static RunSummary From(ManifestEntry entry, string href) =>
-        new(entry.RunId, entry.Key, entry.Sha256, entry.Size, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, href);
+        new(entry.RunId, entry.Key, entry.Sha256, entry.Size, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, href,
+            DriftResponse.FromNullable(entry.Drift));
 }
 
 /// <summary>The 200 body of GET /v1/runs/{organization}/{project}/{service}: one page, newest first.</summary>

@@ -10,11 +10,15 @@ namespace Stricture.Ingest.Apis;
 /// Sends a stored run envelope exactly as stored, with its SHA-256 as the entity tag. A matching
 /// If-None-Match answers 304 with no body; a client that accepts gzip gets it compressed. The
 /// gzip representation's tag is the weak form of the same tag (as nginx does): its bytes differ,
-/// but If-None-Match compares weakly, so either form revalidates either representation.
+/// but If-None-Match compares weakly, so either form revalidates either representation. The run's
+/// drift counts, which the stored bytes cannot carry, go in the <c>Stricture-Drift</c> header.
 /// </summary>
-internal sealed class StoredEnvelopeResult(StoredObject envelope, string cacheControl, string? contentLocation = null)
+internal sealed class StoredEnvelopeResult(
+    StoredObject envelope, string cacheControl, string? contentLocation = null, Stricture.Storage.Drift.DriftSummary? drift = null)
     : IResult, IEndpointMetadataProvider
 {
+    public const string DriftHeader = "Stricture-Drift";
+
     /// <summary>200 with the envelope as stored, or 304 when If-None-Match matches.</summary>
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {
@@ -33,6 +37,10 @@ internal sealed class StoredEnvelopeResult(StoredObject envelope, string cacheCo
         if (contentLocation is not null)
         {
             response.Headers.ContentLocation = contentLocation;
+        }
+        if (drift is not null)
+        {
+            response.Headers[DriftHeader] = DriftResponse.Header(drift);
         }
         if (Matches(context.Request, tag))
         {

@@ -42,6 +42,7 @@ internal static class AuthRegistration
         services.AddAuthorization();
         services.AddSingleton<IAuthorizationHandler, ProjectScopeHandler>();
         services.AddSingleton<ProjectAuthorization>();
+        services.AddSingleton<OrganizationReadScope>();
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>
         {
             foreach (var name in new[] { AuthorizationPolicies.WriteRuns, AuthorizationPolicies.ReadRuns })

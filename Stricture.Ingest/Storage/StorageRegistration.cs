@@ -3,6 +3,7 @@ using Polly;
 using Stricture.Ingest.Health;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
+using Stricture.Storage.Discovery;
 using Stricture.Storage.Filesystem;
 using Stricture.Storage.Keys;
 using Stricture.Storage.Mirror;
@@ -36,6 +37,7 @@ internal static class StorageRegistration
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageTelemetry>(), sp.GetRequiredService<ILogger<RecordStore>>(),
             Options(sp).Driver == StorageOptions.MirrorDriver ? sp.GetRequiredService<ReplicationSpool>() : null));
         services.AddSingleton<RunQueries>();
+        services.AddSingleton<OrgQueries>();
         services.AddSingleton<CatalogReconciler>();
 
         services.AddSingleton<IObjectStore>(sp => Options(sp).UsesObjectStore

@@ -4,8 +4,9 @@ namespace Stricture.Storage.Catalog;
 
 /// <summary>
 /// Serialization of the derived objects. Null fields are left out, and properties are written in
-/// declaration order, so equal entries always serialize to equal bytes.
+/// declaration order, so equal entries always serialize to equal bytes. Types without explicit
+/// names (the drift summary) get snake_case ones, like the rest of the stored documents.
 /// </summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ManifestEntry))]
 internal sealed partial class CatalogJsonContext : JsonSerializerContext;

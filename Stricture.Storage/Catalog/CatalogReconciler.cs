@@ -9,7 +9,8 @@ namespace Stricture.Storage.Catalog;
 
 /// <summary>
 /// Rebuilds the catalog from the payloads: every stored payload ends up in its day's compacted
-/// manifest (with the day's segments folded in), and every service's latest pointer at its newest run. It is what repairs a crash between a payload's
+/// manifest (with the day's segments folded in), every service's latest pointer at its newest run, and
+/// the organization-level objects (the service directory and each day's drift index) hold them. It is what repairs a crash between a payload's
 /// write and its catalog update, and run on a store with no manifests at all it writes exactly what
 /// ingest would have. It only adds and moves forward, through the same compare-and-swap updates as
 /// ingest, so it is safe while servers are writing.
@@ -88,6 +89,7 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
             LogEntriesAdded(logger, entries.Count, keys.Manifest(day.Service, day.Date));
             manifest = ManifestDocument.Merge(manifest, entries)!;
         }
+        await catalog.Organizations.AddAsync(day.Service, day.Date, manifest, isNewestOfService && manifest.Count > 0 ? manifest[^1] : null, cancellationToken);
         if (isNewestOfService)
         {
             report.Services++;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Stricture.Storage.Drift;
 using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Records;
 
@@ -13,6 +14,7 @@ public static class EnvelopeReader
     public static ManifestEntry ToManifestEntry(StoredObject payload)
     {
         string? runId = null, receivedAt = null, generatedAt = null, commitSha = null;
+        DriftSummary? drift = null;
         var reader = new Utf8JsonReader(payload.Content.Span);
         Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, payload.Key, "is not a JSON object");
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -25,6 +27,7 @@ public static class EnvelopeReader
                 case "received_at": receivedAt = reader.GetString(); break;
                 case "generated_at": generatedAt = reader.GetString(); break;
                 case "commit_sha": commitSha = reader.GetString(); break;
+                case "diff": drift = ReadDrift(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
@@ -35,7 +38,14 @@ public static class EnvelopeReader
             Expect(Rfc3339.TryParse(generatedAt, out var parsed), payload.Key, "has an invalid generated_at");
             normalizedGeneratedAt = UtcTimestamp.Format(parsed);
         }
-        return new ManifestEntry(runId!, payload.Key, payload.Sha256, payload.Content.Length, receivedAt!, normalizedGeneratedAt, commitSha);
+        return new ManifestEntry(runId!, payload.Key, payload.Sha256, payload.Content.Length, receivedAt!, normalizedGeneratedAt, commitSha, drift);
+    }
+
+    /// <summary>The drift of the envelope's diff: the same summary ingest derived from the posted diff, which the envelope holds compacted (same values).</summary>
+    private static DriftSummary ReadDrift(ref Utf8JsonReader reader)
+    {
+        using var diff = JsonDocument.ParseValue(ref reader);
+        return DriftSummary.FromDiff(diff.RootElement);
     }
 
     private static void Expect(bool condition, string key, string problem)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Stricture.Storage.Drift;
 
 namespace Stricture.Storage.Catalog;
 
@@ -7,6 +8,8 @@ namespace Stricture.Storage.Catalog;
 /// <c>latest.json</c>. Every field comes from the stored payload (its key, its bytes' SHA-256 and
 /// size, and its envelope), so a rebuild from payloads writes exactly what ingest wrote.
 /// Timestamps are UTC RFC 3339 with a fixed 7-digit fraction, so they order as text.
+/// <see cref="Drift"/> is the run's drift summary (null when the post had no diff); manifests
+/// written before it existed lack the field and read as null.
 /// </summary>
 public sealed record ManifestEntry(
     [property: JsonPropertyName("run_id")] string RunId,
@@ -15,7 +18,8 @@ public sealed record ManifestEntry(
     [property: JsonPropertyName("size")] long Size,
     [property: JsonPropertyName("received_at")] string ReceivedAt,
     [property: JsonPropertyName("generated_at")] string? GeneratedAt,
-    [property: JsonPropertyName("commit_sha")] string? CommitSha)
+    [property: JsonPropertyName("commit_sha")] string? CommitSha,
+    [property: JsonPropertyName("drift")] DriftSummary? Drift = null)
 {
     /// <summary>When the run happened, for ordering: generated_at when the producer gave it, else received_at.</summary>
     [JsonIgnore]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Stricture.Storage.Discovery;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
@@ -28,7 +29,8 @@ namespace Stricture.Storage.Catalog;
 /// crash at any point leaves segments a later compaction (or reconcile) folds in; readers never
 /// depend on it. An entry is only ever added; the latest pointer only moves forward in
 /// <see cref="RunOrder"/>; all of it is derived from the payloads, and <see cref="CatalogReconciler"/>
-/// rebuilds it.
+/// rebuilds it. Each append also records the runs in the organization-level objects
+/// (<see cref="Organizations"/>: the service directory and the drift index), at the same time.
 /// </summary>
 public sealed partial class RunCatalog
 {
@@ -66,6 +68,7 @@ public sealed partial class RunCatalog
         _logger = logger ?? NullLogger<RunCatalog>.Instance;
         _segments = new ManifestSegments(store, keys, telemetry);
         _days = new DayManifestReader(store, keys);
+        Organizations = new OrgCatalog(store, keys, telemetry, _logger, compactInBackground);
         // The batches are applied without the submitters' cancellation: a batch serves many requests.
         _segmentAppends = new(async (_, batch) =>
             await AppendAsync(batch[0].Service, batch[0].Day, batch.Select(item => item.Entry).ToList(), CancellationToken.None) > 0);
@@ -82,6 +85,9 @@ public sealed partial class RunCatalog
         });
     }
 
+    /// <summary>The organization-level objects: the service directory and the drift index.</summary>
+    public OrgCatalog Organizations { get; }
+
     /// <summary>
     /// Adds a stored run to its day's log and, when it is the newest, to the service's latest
     /// pointer; completes once both are durable, so a query made afterwards sees the run.
@@ -93,12 +99,14 @@ public sealed partial class RunCatalog
             .WaitAsync(cancellationToken);
 
     /// <summary>
-    /// Appends runs of one day as one new segment, durable on return, and schedules the day's
-    /// compaction; returns how many segment numbers other writers took first.
+    /// Appends runs of one day as one new segment, and to the organization-level objects, durable on
+    /// return, and schedules the day's compaction; returns how many segment numbers other writers took first.
     /// </summary>
     public async Task<int> AppendAsync(ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken)
     {
-        var (_, racesLost) = await _segments.AppendAsync(service, partitionDate, entries, () => _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken), cancellationToken);
+        var segment = _segments.AppendAsync(service, partitionDate, entries, () => _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken), cancellationToken);
+        await Task.WhenAll(segment, Organizations.AppendAsync(service, partitionDate, entries, cancellationToken));
+        var (_, racesLost) = segment.Result;
         _telemetry.RecordCatalogUpdate("segment", changed: true);
         if (!_compactInBackground)
         {

@@ -1,4 +1,5 @@
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
@@ -14,11 +15,11 @@ namespace Stricture.Storage.Queries;
 /// </summary>
 public sealed class RunQueries(IObjectStore store, RecordKeys keys, RunCatalog catalog)
 {
-    /// <summary>The newest run's id and stored envelope, or null when the service has no runs.</summary>
-    public async Task<(string RunId, StoredObject Envelope)?> GetLatestAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
+    /// <summary>The newest run's id, stored envelope and drift summary (from the latest pointer), or null when the service has no runs.</summary>
+    public async Task<(string RunId, StoredObject Envelope, DriftSummary? Drift)?> GetLatestAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
         await catalog.ReadLatestAsync(service, cancellationToken) is { } latest &&
         await store.ReadAsync(latest.Key, cancellationToken) is { } envelope
-            ? (latest.RunId, envelope)
+            ? (latest.RunId, envelope, latest.Drift)
             : null;
 
     /// <summary>A run's stored envelope, or null when no such run was stored.</summary>

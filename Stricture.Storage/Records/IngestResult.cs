@@ -8,9 +8,14 @@ public enum IngestStatus
     Conflict,
 }
 
-/// <summary>What became of one post. <see cref="Location"/> is the payload's canonical key.</summary>
+/// <summary>
+/// What became of one post. <see cref="Location"/> is the payload's canonical key; <see cref="Drift"/>
+/// is the accepted run's drift summary (null without a diff, or for a conflict).
+/// </summary>
 public sealed record IngestResult(IngestStatus Status, string RunId, string Location, string Sha256, long Size, bool Created)
 {
+    public Drift.DriftSummary? Drift { get; init; }
+
     public static IngestResult Accepted(RunIndexEntry entry, string sha256, long size, bool created) =>
         new(IngestStatus.Accepted, entry.RunId, entry.Key, sha256, size, created);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.Mirror;
@@ -99,13 +100,14 @@ public sealed partial class RecordStore(
                              ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
                 VerifyHash(claim.Key, staged.Sha256, stored.Sha256);
             }
-            await RecordInCatalogAsync(submission, claim, staged, finishing);
+            var drift = submission.Diff is { } diff ? DriftSummary.FromDiff(diff) : null;
+            await RecordInCatalogAsync(submission, claim, staged, drift, finishing);
             if (acceptedRuns is not null)
             {
                 await acceptedRuns.AppendAsync(claim.Key, finishing);
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
-            return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created);
+            return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created) with { Drift = drift };
         }
         finally
         {
@@ -113,7 +115,8 @@ public sealed partial class RecordStore(
         }
     }
 
-    private Task RecordInCatalogAsync(RunSubmission submission, RunIndexEntry claim, StagedObject staged, CancellationToken cancellationToken)
+    private Task RecordInCatalogAsync(
+        RunSubmission submission, RunIndexEntry claim, StagedObject staged, DriftSummary? drift, CancellationToken cancellationToken)
     {
         if (!keys.TryParsePayload(claim.Key, out var run, out var partitionDate))
         {
@@ -122,7 +125,7 @@ public sealed partial class RecordStore(
         var entry = new ManifestEntry(
             claim.RunId, claim.Key, staged.Sha256, staged.Length, claim.ReceivedAt,
             submission.GeneratedAt is { } generatedAt ? UtcTimestamp.Format(generatedAt) : null,
-            submission.CommitSha);
+            submission.CommitSha, drift);
         return catalog.RecordAsync(run.Service, partitionDate, entry, cancellationToken);
     }
 

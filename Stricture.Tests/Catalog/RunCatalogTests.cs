@@ -62,21 +62,24 @@ public sealed class RunCatalogTests : IDisposable
     public async Task A_rebuild_from_the_payloads_alone_writes_exactly_what_ingest_and_compaction_wrote()
     {
         var harness = new RecordStoreHarness(new FileSystemObjectStore(_directory.Path), compactInBackground: false);
-        var posts = new (string RunId, string? GeneratedAt, string Service)[]
+        // Drift summaries too: from changes[], from a summary alone, zeros, and none.
+        var posts = new (string RunId, string? GeneratedAt, string Service, string? Diff)[]
         {
-            ("r1", "2026-11-20T23:59:59.123456789+00:00", "s"), ("r2", "2026-11-21T01:00:00-03:00", "s"),
-            ("r3", null, "s"), ("r4", "2026-11-21T04:00:00Z", "s"), ("r5", "2026-11-19T10:00:00Z", "other"),
-            ("r6", null, "other"),
+            ("r1", "2026-11-20T23:59:59.123456789+00:00", "s", "diff-high.json"), ("r2", "2026-11-21T01:00:00-03:00", "s", "diff-summary-only.json"),
+            ("r3", null, "s", "diff-none.json"), ("r4", "2026-11-21T04:00:00Z", "s", null), ("r5", "2026-11-19T10:00:00Z", "other", "diff-high.json"),
+            ("r6", null, "other", null),
         };
-        foreach (var (runId, generatedAt, service) in posts)
+        foreach (var (runId, generatedAt, service, diff) in posts)
         {
-            await harness.IngestAsync(runId, generatedAt, commitSha: "abcdef0123456", service: service);
+            await harness.IngestAsync(runId, generatedAt, commitSha: "abcdef0123456", service: service, diff: diff);
             harness.Clock.Advance(TimeSpan.FromMinutes(7));
         }
         var folded = await harness.Reconciler.ReconcileAsync(default);
         Assert.True(folded.EntriesAdded == 0, "every run was already in its day's segments; compaction only folds them in");
         var incremental = await harness.SnapshotCatalogAsync();
         Assert.Equal(7, incremental.Count); // 5 compacted day manifests and 2 latest pointers
+        Assert.True(incremental.Values.Count(text => text.Contains("\"drift\":", StringComparison.Ordinal)) >= 4,
+            "the manifests of runs with a diff carry their drift summaries");
 
         foreach (var key in await harness.ListDerivedAsync())
         {

@@ -39,9 +39,9 @@ public sealed class RecordStoreHarness
     public RecordStore Records { get; }
     public CatalogReconciler Reconciler { get; }
 
-    /// <summary>A post of <see cref="Service"/> (or another service name), parsed as the API parses it.</summary>
+    /// <summary>A post of <see cref="Service"/> (or another service name), parsed as the API parses it; <paramref name="diff"/> names a Drift/Fixtures file.</summary>
     public static RunSubmission Submission(
-        string runId, string summary = "same", string? generatedAt = null, string? commitSha = null, string service = "s")
+        string runId, string summary = "same", string? generatedAt = null, string? commitSha = null, string service = "s", string? diff = null)
     {
         var body = new JsonObject
         {
@@ -60,14 +60,18 @@ public sealed class RecordStoreHarness
         {
             body["commit_sha"] = commitSha;
         }
+        if (diff is not null)
+        {
+            body["diff"] = JsonNode.Parse(File.ReadAllText(Repository.Path("Stricture.Tests", "Drift", "Fixtures", diff)));
+        }
         Assert.True(SubmissionParser.TryParse(new System.Buffers.ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(body.ToJsonString())), out var submission, out var problem),
             $"the harness's post must parse: {problem?.Detail}");
         return submission;
     }
 
-    public async Task<IngestResult> IngestAsync(string runId, string? generatedAt = null, string? commitSha = null, string service = "s")
+    public async Task<IngestResult> IngestAsync(string runId, string? generatedAt = null, string? commitSha = null, string service = "s", string? diff = null)
     {
-        var result = await Records.IngestAsync(Submission(runId, generatedAt: generatedAt, commitSha: commitSha, service: service), default);
+        var result = await Records.IngestAsync(Submission(runId, generatedAt: generatedAt, commitSha: commitSha, service: service, diff: diff), default);
         Assert.Equal(IngestStatus.Accepted, result.Status);
         return result;
     }

@@ -14,6 +14,7 @@ internal enum BenchScenario
     S3,
     All,
     Query,
+    Discovery,
     Mirror,
     Replicas,
 }
@@ -37,6 +38,11 @@ internal sealed record BenchOptions
     public bool RunsS3 => Scenario is BenchScenario.S3 or BenchScenario.All;
 
     public bool RunsQuery => Scenario is BenchScenario.Query;
+
+    public bool RunsDiscovery => Scenario is BenchScenario.Discovery;
+
+    /// <summary>Discovery scenario: runs in each store (multiples of 1,000: one run per service a day), smallest first.</summary>
+    public IReadOnlyList<int> DiscoverySizes { get; init; } = [20_000, 100_000];
 
     public bool RunsMirror => Scenario is BenchScenario.Mirror;
 
@@ -123,6 +129,7 @@ internal sealed record BenchOptions
                 "--large-posts" => options with { LargePosts = Positive(args[i], value) },
                 "--large-rounds" => options with { LargeRounds = Positive(args[i], value, max: 99) },
                 "--query-sizes" => options with { QuerySizes = Sizes(args[i], value) },
+                "--discovery-sizes" => options with { DiscoverySizes = Sizes(args[i], value) },
                 "--runs-per-day" => options with { RunsPerDay = Positive(args[i], value, max: 10_000) },
                 "--query-count" => options with { QueryCount = Positive(args[i], value) },
                 "--query-concurrency" => options with { QueryConcurrency = Positive(args[i], value, max: 256) },
@@ -134,8 +141,8 @@ internal sealed record BenchOptions
                 "--server-cwd" => options with { ServerWorkingDirectory = value },
                 "--work-dir" => options with { WorkDirectory = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|mirror|replicas, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
-                    "--large-rounds N, --query-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
+                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|discovery|mirror|replicas, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
+                    "--large-rounds N, --query-sizes N,N,..., --discovery-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
                     "--mirror-runs N, --mirror-lag-seconds S, --phase-timeout SECONDS, --server PATH.dll, --replicator PATH.dll, " +
                     "--server-cwd DIR, --work-dir DIR."),
             };
@@ -151,6 +158,10 @@ internal sealed record BenchOptions
             throw new ArgumentException($"--query-count ({options.QueryCount}) must be at least 4 × --slices ({4 * options.Slices}).");
         }
         // A store's newest seven days must be full, so every store's range query returns the same runs.
+        if (options.DiscoverySizes.FirstOrDefault(size => size % 1_000 != 0 || size < 7_000) is var badDiscovery and > 0)
+        {
+            throw new ArgumentException($"--discovery-sizes: {badDiscovery} is not a multiple of 1,000 (one run per service a day) of at least seven days (7,000).");
+        }
         if (options.QuerySizes.FirstOrDefault(size => size % options.RunsPerDay != 0 || size < 7 * options.RunsPerDay) is var bad and > 0)
         {
             throw new ArgumentException(
@@ -173,9 +184,10 @@ internal sealed record BenchOptions
         "s3" => BenchScenario.S3,
         "all" => BenchScenario.All,
         "query" => BenchScenario.Query,
+        "discovery" => BenchScenario.Discovery,
         "mirror" => BenchScenario.Mirror,
         "replicas" => BenchScenario.Replicas,
-        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query, mirror or replicas, not '{value}'."),
+        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query, discovery, mirror or replicas, not '{value}'."),
     };
 
     // Run ids are fixed-width (bodies of a phase must have equal sizes), so slice and round numbers stay below 100.

@@ -176,6 +176,10 @@ try
         Console.Out.Write(report.ToMarkdown());
         errors.AddRange(report.Errors);
     }
+    if (options.RunsDiscovery)
+    {
+        Console.Out.Write(await DiscoveryBench.RunAsync(options, runDirectory, command, Progress, cancel.Token));
+    }
     if (options.RunsQuery)
     {
         Console.Out.Write((await RunQueryAsync()).ToMarkdown());

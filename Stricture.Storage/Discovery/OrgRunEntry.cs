@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+using Stricture.Storage.Catalog;
+using Stricture.Storage.Drift;
+using Stricture.Storage.Identity;
+
+namespace Stricture.Storage.Discovery;
+
+/// <summary>
+/// A run as the organization-level objects describe it: which project and service it belongs to,
+/// its id, times, commit and drift summary, all copied from its <see cref="ManifestEntry"/> and so
+/// derived from its payload. The service directory keeps each service's newest one without the
+/// first changes (<see cref="WithoutChanges"/>); the drift index keeps them whole.
+/// </summary>
+public sealed record OrgRunEntry(
+    [property: JsonPropertyName("project")] string Project,
+    [property: JsonPropertyName("service")] string Service,
+    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("received_at")] string ReceivedAt,
+    [property: JsonPropertyName("generated_at")] string? GeneratedAt,
+    [property: JsonPropertyName("commit_sha")] string? CommitSha,
+    [property: JsonPropertyName("drift")] DriftSummary? Drift)
+{
+    /// <summary>When the run happened, as <see cref="RunOrder"/> orders runs.</summary>
+    [JsonIgnore]
+    public string OccurredAt => GeneratedAt ?? ReceivedAt;
+
+    public static OrgRunEntry From(ServiceIdentity service, ManifestEntry entry) =>
+        new(service.Project, service.Service, entry.RunId, entry.Key, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, entry.Drift);
+
+    public OrgRunEntry WithoutChanges() => Drift is { FirstChanges.Count: > 0 } drift ? this with { Drift = drift with { FirstChanges = [] } } : this;
+}

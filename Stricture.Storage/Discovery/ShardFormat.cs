@@ -1,0 +1,49 @@
+using Stricture.Storage.Catalog;
+
+namespace Stricture.Storage.Discovery;
+
+/// <summary>
+/// What one kind of organization-level object keeps: entries are the same run or service when their
+/// <see cref="Identity"/> is equal, and then the one that <see cref="Replaces"/> the other wins; the
+/// compacted document lists them in its order (<see cref="Sort"/>). Merging is therefore order-independent, and
+/// a rebuild from payloads gives the same entries.
+/// </summary>
+public sealed class ShardFormat(Func<OrgRunEntry, string> identity, Func<OrgRunEntry, OrgRunEntry, bool> replaces, Comparison<OrgRunEntry> order)
+{
+    /// <summary>The service directory: one entry per project and service, its newest run in <see cref="RunOrder"/>.</summary>
+    public static readonly ShardFormat Directory = new(
+        entry => $"{entry.Project}/{entry.Service}",
+        (candidate, current) => RunOrder.Compare(candidate.OccurredAt, candidate.RunId, current.OccurredAt, current.RunId) > 0,
+        ByService);
+
+    /// <summary>A day's drift index: one entry per run (a service's run id is unique), oldest first.</summary>
+    public static readonly ShardFormat DriftIndex = new(
+        entry => $"{entry.Project}/{entry.Service}/{entry.RunId}",
+        (_, _) => false,
+        ByOccurrence);
+
+    public string Identity(OrgRunEntry entry) => identity(entry);
+
+    public bool Replaces(OrgRunEntry candidate, OrgRunEntry current) => replaces(candidate, current);
+
+    public void Sort(List<OrgRunEntry> entries) => entries.Sort(order);
+
+    /// <summary>By project, then service (ordinal), the order of the services listing.</summary>
+    public static int ByService(OrgRunEntry x, OrgRunEntry y)
+    {
+        var byProject = string.CompareOrdinal(x.Project, y.Project);
+        return byProject != 0 ? byProject : string.CompareOrdinal(x.Service, y.Service);
+    }
+
+    /// <summary>By when the run happened, then project, service and run id: the feed's order, read backwards.</summary>
+    public static int ByOccurrence(OrgRunEntry x, OrgRunEntry y)
+    {
+        var byTime = string.CompareOrdinal(x.OccurredAt, y.OccurredAt);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+        var byService = ByService(x, y);
+        return byService != 0 ? byService : string.CompareOrdinal(x.RunId, y.RunId);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Telemetry;
+
+namespace Stricture.Storage.Discovery;
+
+/// <summary>
+/// One shard of an organization-level object as an append-only log, the way a day's manifest is
+/// kept (<see cref="Catalog.ManifestSegments"/>): each append creates one new immutable segment,
+/// numbered densely from 1 with a conditional create, so it costs the same however much the shard
+/// holds; a compaction folds the segments into the compacted document by compare-and-swap. The
+/// compacted document carries its own mark in its header line (<see cref="ShardDocument"/>), so a
+/// reader reads it, then the segments after its mark up to the first missing number, and has seen
+/// every segment whose create completed before it began. A crash leaves segments a later compaction
+/// or a reconcile folds in; readers never depend on compaction.
+/// </summary>
+public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
+{
+    /// <summary>Segments read at once after the first, when reading a shard forward.</summary>
+    private const int ReadWindow = 8;
+
+    /// <summary>Bounds the appends other writers can make this one lose before it gives up as unavailable.</summary>
+    private const int MaxAttempts = 1024;
+
+    /// <summary>Shards whose last segment number is remembered; past this the hints are forgotten (they are only hints).</summary>
+    private const int MaxRememberedShards = 16_384;
+
+    private readonly ConcurrentDictionary<string, long> _tips = new(StringComparer.Ordinal);
+
+    /// <summary>Appends <paramref name="entries"/> as the shard's next segment, durable on return.</summary>
+    public async Task AppendAsync(string shardKey, IReadOnlyList<OrgRunEntry> entries, ShardFormat format, CancellationToken cancellationToken)
+    {
+        var ordered = entries.ToList();
+        format.Sort(ordered);
+        await using var staged = await store.StageBytesAsync(ShardDocument.Serialize(through: null, ordered), cancellationToken);
+        var known = _tips.TryGetValue(shardKey, out var hint) ? hint : await FindTipAsync(shardKey, await ReadMarkAsync(shardKey, cancellationToken), cancellationToken);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var number = known + 1;
+            if (await store.CommitIfAbsentAsync(staged, OrgKeys.Segment(shardKey, number), cancellationToken) == CreateOutcome.Created)
+            {
+                Remember(shardKey, number);
+                return;
+            }
+            telemetry.RecordLostRace("org_segment");
+            // Segment `number` exists; another writer is ahead: search for the tip rather than walk to it.
+            known = attempt % 4 == 0 ? await FindTipAsync(shardKey, number, cancellationToken) : number;
+        }
+        throw new ObjectStoreUnavailableException($"'{shardKey}' gained {MaxAttempts} segments from other writers while this one tried to append; retry later.");
+    }
+
+    /// <summary>The shard's entries, merged by the format: the compacted document and every segment after its mark.</summary>
+    public async Task<List<OrgRunEntry>> ReadAsync(string shardKey, ShardFormat format, CancellationToken cancellationToken)
+    {
+        var (through, entries) = await ReadCompactedAsync(shardKey, cancellationToken);
+        var segments = await ReadSegmentsAfterAsync(shardKey, through, cancellationToken);
+        return segments.Count == 0 ? entries : ShardDocument.Merge(entries, segments.SelectMany(segment => segment.Entries), format) ?? entries;
+    }
+
+    /// <summary>
+    /// Folds the segments after the mark, and <paramref name="additions"/>, into the compacted
+    /// document and moves its mark to the last segment folded, in one compare-and-swap. Idempotent and
+    /// safe beside other writers and compactions; true when the document changed.
+    /// </summary>
+    public async Task<bool> CompactAsync(string shardKey, IReadOnlyCollection<OrgRunEntry> additions, ShardFormat format, CancellationToken cancellationToken)
+    {
+        var (through, _) = await ReadCompactedAsync(shardKey, cancellationToken);
+        var segments = await ReadSegmentsAfterAsync(shardKey, through, cancellationToken);
+        if (segments.Count == 0 && additions.Count == 0)
+        {
+            return false;
+        }
+        var changed = await store.UpdateAsync(OrgKeys.Compacted(shardKey), current =>
+        {
+            var (currentThrough, entries) = current is { } content ? ShardDocument.Parse(content.Span, withHeader: true) : (0, []);
+            // Another compaction may have folded some of what was read: only what lies after its mark is new.
+            var fresh = segments.Where(segment => segment.Number > currentThrough).ToList();
+            var newThrough = fresh.Count > 0 ? fresh[^1].Number : currentThrough;
+            var merged = ShardDocument.Merge(entries, additions.Concat(fresh.SelectMany(segment => segment.Entries)), format);
+            return merged is null && newThrough == currentThrough ? null : ShardDocument.Serialize(newThrough, merged ?? entries);
+        }, cancellationToken, lostRace: () => telemetry.RecordLostRace("org_compaction"));
+        telemetry.RecordCatalogUpdate("org_compaction", changed);
+        return changed;
+    }
+
+    private async Task<(long Through, List<OrgRunEntry> Entries)> ReadCompactedAsync(string shardKey, CancellationToken cancellationToken) =>
+        await store.ReadAsync(OrgKeys.Compacted(shardKey), cancellationToken) is { } stored
+            ? ShardDocument.Parse(stored.Content.Span, withHeader: true)
+            : (0, []);
+
+    private async Task<long> ReadMarkAsync(string shardKey, CancellationToken cancellationToken) =>
+        (await ReadCompactedAsync(shardKey, cancellationToken)).Through;
+
+    private async Task<List<(long Number, List<OrgRunEntry> Entries)>> ReadSegmentsAfterAsync(string shardKey, long after, CancellationToken cancellationToken)
+    {
+        var segments = new List<(long, List<OrgRunEntry>)>();
+        // One first: a shard freshly compacted costs one read that finds nothing.
+        var start = after + 1;
+        for (var size = 1; ; start += size, size = ReadWindow)
+        {
+            var window = await Task.WhenAll(Enumerable.Range(0, size).Select(offset =>
+                store.ReadAsync(OrgKeys.Segment(shardKey, start + offset), cancellationToken)));
+            foreach (var (segment, offset) in window.Select((segment, offset) => (segment, offset)))
+            {
+                if (segment is null)
+                {
+                    return segments;
+                }
+                segments.Add((start + offset, ShardDocument.Parse(segment.Content.Span, withHeader: false).Entries));
+            }
+        }
+    }
+
+    /// <summary>The shard's last segment number at or above <paramref name="known"/>: gallop while segments exist, then bisect (numbering is dense).</summary>
+    private async Task<long> FindTipAsync(string shardKey, long known, CancellationToken cancellationToken)
+    {
+        async Task<bool> ExistsAsync(long number) => await store.GetInfoAsync(OrgKeys.Segment(shardKey, number), cancellationToken) is not null;
+
+        var low = known;
+        long high;
+        for (var step = 1L; ; step *= 2)
+        {
+            if (!await ExistsAsync(low + step))
+            {
+                high = low + step;
+                break;
+            }
+            low += step;
+        }
+        while (high - low > 1)
+        {
+            var middle = low + (high - low) / 2;
+            if (await ExistsAsync(middle))
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    private void Remember(string shardKey, long number)
+    {
+        if (_tips.Count >= MaxRememberedShards)
+        {
+            _tips.Clear();
+        }
+        _tips.AddOrUpdate(shardKey, number, (_, current) => Math.Max(current, number));
+    }
+}
