@@ -76,10 +76,12 @@ internal static class WebhookSetup
             : [];
     }
 
-    public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    public static Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => WaitUntilAsync(() => Task.FromResult(condition()), timeout);
+
+    public static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
