@@ -7,6 +7,7 @@ using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Storage;
 using Stricture.Ingest.Telemetry;
+using Stricture.Ingest.Webhooks;
 
 namespace Stricture.Ingest;
 
@@ -28,6 +29,8 @@ public static class IngestServiceExtensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<RequestBodyReader>();
+        // A function has no life between invocations: it enqueues, and the webhooks command delivers (docs/operations.md).
+        services.AddWebhooks(dispatch: !functionMode);
 
         services.AddStrictureAuth();
 

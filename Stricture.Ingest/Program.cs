@@ -1,10 +1,15 @@
 using Stricture.Ingest;
 using Stricture.Ingest.Function;
 using Stricture.Ingest.Storage;
+using Stricture.Ingest.Webhooks;
 
 if (args is [ReconcileCommand.Name, .. var settings])
 {
     return await ReconcileCommand.RunAsync(settings);
+}
+if (args is [WebhooksCommand.Name, .. var webhookArgs])
+{
+    return await WebhooksCommand.RunAsync(webhookArgs);
 }
 
 var builder = ServiceHost.CreateBuilder(args);

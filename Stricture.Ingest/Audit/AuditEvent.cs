@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Stricture.Ingest.Audit;
 
-/// <summary>One line of the audit log: one ingest request, accepted or not. Never holds a secret.</summary>
+/// <summary>
+/// One line of the audit log: one ingest request, accepted or not; or one webhook delivery enqueued
+/// or come to its final outcome (<see cref="Webhook"/>, <see cref="DeliveryId"/>). Never holds a secret.
+/// </summary>
 public sealed record AuditEvent(
     [property: JsonPropertyName("time")] string Time,
     [property: JsonPropertyName("event")] string Event,
@@ -21,7 +24,14 @@ public sealed record AuditEvent(
     [property: JsonPropertyName("request_bytes")] long? RequestBytes,
     [property: JsonPropertyName("stored_bytes")] long? StoredBytes,
     [property: JsonPropertyName("sha256")] string? Sha256,
-    [property: JsonPropertyName("trace_id")] string? TraceId);
+    [property: JsonPropertyName("trace_id")] string? TraceId)
+{
+    [JsonPropertyName("webhook")]
+    public string? Webhook { get; init; }
+
+    [JsonPropertyName("delivery_id")]
+    public string? DeliveryId { get; init; }
+}
 
 [JsonSerializable(typeof(AuditEvent))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

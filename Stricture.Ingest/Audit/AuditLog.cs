@@ -21,8 +21,9 @@ internal sealed partial class AuditLog(IOptions<AuditOptions> options, IngestMet
 
     public void Write(AuditEvent auditEvent)
     {
-        LogAuditEvent(logger, auditEvent.Outcome, auditEvent.Status, auditEvent.Reason, auditEvent.Principal,
-            auditEvent.Organization, auditEvent.Project, auditEvent.Service, auditEvent.RunId, auditEvent.ScopeDecision, auditEvent.Sha256);
+        LogAuditEvent(logger, auditEvent.Event, auditEvent.Outcome, auditEvent.Status, auditEvent.Reason, auditEvent.Principal,
+            auditEvent.Organization, auditEvent.Project, auditEvent.Service, auditEvent.RunId, auditEvent.ScopeDecision, auditEvent.Sha256,
+            auditEvent.Webhook, auditEvent.DeliveryId);
 
         if (options.Value.FilePath is not { Length: > 0 } path)
         {
@@ -64,9 +65,10 @@ internal sealed partial class AuditLog(IOptions<AuditOptions> options, IngestMet
     }
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information,
-        Message = "Audit: ingest {Outcome} {Status} {Reason} principal={Principal} org={Organization} project={Project} service={Service} run={RunId} scope={ScopeDecision} sha256={Sha256}")]
-    private static partial void LogAuditEvent(ILogger logger, string outcome, int status, string reason, string principal,
-        string? organization, string? project, string? service, string? runId, string? scopeDecision, string? sha256);
+        Message = "Audit: {Event} {Outcome} {Status} {Reason} principal={Principal} org={Organization} project={Project} service={Service} run={RunId} scope={ScopeDecision} sha256={Sha256} webhook={Webhook} delivery={DeliveryId}")]
+    private static partial void LogAuditEvent(ILogger logger, string @event, string outcome, int status, string reason, string principal,
+        string? organization, string? project, string? service, string? runId, string? scopeDecision, string? sha256,
+        string? webhook, string? deliveryId);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "The audit file could not be written; the event went to the log only")]
     private static partial void LogAuditFileFailure(ILogger logger, Exception exception);

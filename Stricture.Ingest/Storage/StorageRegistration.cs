@@ -35,7 +35,8 @@ internal static class StorageRegistration
         services.AddSingleton(sp => new RecordStore(
             sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<RunCatalog>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageTelemetry>(), sp.GetRequiredService<ILogger<RecordStore>>(),
-            Options(sp).Driver == StorageOptions.MirrorDriver ? sp.GetRequiredService<ReplicationSpool>() : null));
+            Options(sp).Driver == StorageOptions.MirrorDriver ? sp.GetRequiredService<ReplicationSpool>() : null,
+            sp.GetService<IAcceptedRunHook>()));
         services.AddSingleton<RunQueries>();
         services.AddSingleton<OrgQueries>();
         services.AddSingleton<CatalogReconciler>();

@@ -30,11 +30,12 @@ namespace Stricture.Storage.Records;
 /// run is visible to queries. Everything from the payload's commit on runs to its end even when the
 /// caller cancels (its client went away). A crash before that leaves a payload the catalog lacks; the retry, or
 /// <see cref="CatalogReconciler"/>, adds it. Last, when an <see cref="IAcceptedRunLog"/> is given
-/// (mirror mode's replication spool), the run is appended to it, also before this returns.
+/// (mirror mode's replication spool), the run is appended to it, also before this returns, and so
+/// is an <see cref="IAcceptedRunHook"/>'s work (the webhook outbox).
 /// </summary>
 public sealed partial class RecordStore(
     IObjectStore store, RecordKeys keys, RunCatalog catalog, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger,
-    IAcceptedRunLog? acceptedRuns = null)
+    IAcceptedRunLog? acceptedRuns = null, IAcceptedRunHook? acceptedRunHook = null)
 {
     public async Task<IngestResult> IngestAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
@@ -105,6 +106,10 @@ public sealed partial class RecordStore(
             if (acceptedRuns is not null)
             {
                 await acceptedRuns.AppendAsync(claim.Key, finishing);
+            }
+            if (acceptedRunHook is not null)
+            {
+                await acceptedRunHook.OnAcceptedAsync(new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission), cancellationToken);
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
             return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created) with { Drift = drift };

@@ -81,6 +81,11 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     public static Task<(int ExitCode, string Output)> RunCommandAsync(string dataDirectory, params string[] arguments) =>
         RunToExitAsync(dataDirectory, null, arguments);
 
+    /// <summary>Runs a command of the ingest binary with the server's settings (webhooks): returns its exit code and everything it printed.</summary>
+    public static Task<(int ExitCode, string Output)> RunCommandAsync(
+        string dataDirectory, IDictionary<string, string> environment, params string[] arguments) =>
+        RunToExitAsync(dataDirectory, environment, arguments);
+
     /// <summary>Starts the replicator expecting it to refuse: returns its exit code and everything it printed.</summary>
     public static Task<(int ExitCode, string Output)> RunReplicatorAsync(string dataDirectory, IDictionary<string, string> environment) =>
         RunToExitAsync(dataDirectory, environment, [], ReplicatorDll);

@@ -1,0 +1,17 @@
+using Stricture.Storage.Identity;
+
+namespace Stricture.Storage.Records;
+
+/// <summary>
+/// Work that must be durable before a post is acknowledged and that follows from the accepted run
+/// (the webhook outbox). Called for every accepted post, a first write or an identical retry, after
+/// the run is in the catalog; a retry must find its work already done and add nothing. An exception
+/// fails the post, whose retry calls the hook again.
+/// </summary>
+public interface IAcceptedRunHook
+{
+    Task OnAcceptedAsync(AcceptedRun run, CancellationToken cancellationToken);
+}
+
+/// <summary>An accepted run: its identity, its payload key, the received_at its claim fixed, and the post as validated.</summary>
+public sealed record AcceptedRun(RunIdentity Run, string Location, string ReceivedAt, RunSubmission Submission);
