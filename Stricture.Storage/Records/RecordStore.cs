@@ -109,7 +109,7 @@ public sealed partial class RecordStore(
             }
             if (acceptedRunHook is not null)
             {
-                await acceptedRunHook.OnAcceptedAsync(new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission), cancellationToken);
+                await acceptedRunHook.OnAcceptedAsync(new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission), finishing);
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
             return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created) with { Drift = drift };
