@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Stricture.Storage.Catalog;
 
 /// <summary>
@@ -8,16 +10,18 @@ namespace Stricture.Storage.Catalog;
 /// holds its item is applied, or fails with that batch's exception.
 ///
 /// When applying a batch lost a race with another writer (another process sharing the store moved
-/// the same object), the next batch of that key waits a short, jittered pause first: it then carries
-/// more items, so replicas contending for one object make fewer, larger updates of it and lose
-/// fewer races, instead of retrying in lockstep.
+/// the same object), the next batch of that key first waits about as long as that batch took
+/// (jittered between half and one and a half times, within bounds): it then carries more items, so
+/// replicas contending for one object make fewer, larger updates of it and lose fewer races,
+/// instead of retrying in lockstep. The pause follows the store's own speed, so it means the same
+/// on a fast local gateway and on a distant bucket.
 /// </summary>
 internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task<bool>> apply)
 {
     /// <summary>Bounds of the pause before the next batch of a key whose last batch lost a race.</summary>
     public static readonly TimeSpan MinContentionPause = TimeSpan.FromMilliseconds(5);
 
-    public static readonly TimeSpan MaxContentionPause = TimeSpan.FromMilliseconds(25);
+    public static readonly TimeSpan MaxContentionPause = TimeSpan.FromMilliseconds(250);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<Pending>> _queues = new(StringComparer.Ordinal);
@@ -60,6 +64,7 @@ internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task<bool>>
                 _queues[key] = [];
             }
             var contended = false;
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 contended = await apply(key, batch.ConvertAll(pending => pending.Item));
@@ -71,11 +76,13 @@ internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task<bool>>
             }
             if (contended)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(
-                    Random.Shared.Next((int)MinContentionPause.TotalMilliseconds, (int)MaxContentionPause.TotalMilliseconds + 1)));
+                await Task.Delay(ContentionPause(Stopwatch.GetElapsedTime(started)));
             }
         }
     }
+
+    private static TimeSpan ContentionPause(TimeSpan lastBatch) =>
+        TimeSpan.FromTicks(Math.Clamp((long)(lastBatch.Ticks * (0.5 + Random.Shared.NextDouble())), MinContentionPause.Ticks, MaxContentionPause.Ticks));
 
     private sealed record Pending(T Item, TaskCompletionSource Completion);
 }
