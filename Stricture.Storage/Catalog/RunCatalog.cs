@@ -29,8 +29,9 @@ namespace Stricture.Storage.Catalog;
 /// crash at any point leaves segments a later compaction (or reconcile) folds in; readers never
 /// depend on it. An entry is only ever added; the latest pointer only moves forward in
 /// <see cref="RunOrder"/>; all of it is derived from the payloads, and <see cref="CatalogReconciler"/>
-/// rebuilds it. Each append also records the runs in the organization-level objects
+/// rebuilds it. Recording a run also records it in the organization-level objects
 /// (<see cref="Organizations"/>: the service directory and the drift index), at the same time.
+/// The replicator's appends to a bucket do not: there they are built by reconcile.
 /// </summary>
 public sealed partial class RunCatalog
 {
@@ -95,18 +96,17 @@ public sealed partial class RunCatalog
     public Task RecordAsync(ServiceIdentity service, DateOnly partitionDate, ManifestEntry entry, CancellationToken cancellationToken) =>
         Task.WhenAll(
                 _segmentAppends.SubmitAsync(_keys.Manifest(service, partitionDate), new DayEntry(service, partitionDate, entry)),
-                _latestUpdates.SubmitAsync(_keys.Latest(service), entry))
+                _latestUpdates.SubmitAsync(_keys.Latest(service), entry),
+                Organizations.AppendAsync(service, partitionDate, [entry], cancellationToken))
             .WaitAsync(cancellationToken);
 
     /// <summary>
-    /// Appends runs of one day as one new segment, and to the organization-level objects, durable on
-    /// return, and schedules the day's compaction; returns how many segment numbers other writers took first.
+    /// Appends runs of one day as one new segment, durable on return, and schedules the day's
+    /// compaction; returns how many segment numbers other writers took first.
     /// </summary>
     public async Task<int> AppendAsync(ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken)
     {
-        var segment = _segments.AppendAsync(service, partitionDate, entries, () => _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken), cancellationToken);
-        await Task.WhenAll(segment, Organizations.AppendAsync(service, partitionDate, entries, cancellationToken));
-        var (_, racesLost) = segment.Result;
+        var (_, racesLost) = await _segments.AppendAsync(service, partitionDate, entries, () => _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken), cancellationToken);
         _telemetry.RecordCatalogUpdate("segment", changed: true);
         if (!_compactInBackground)
         {

@@ -11,7 +11,7 @@ namespace Stricture.Storage.Discovery;
 
 /// <summary>
 /// The organization-level derived objects, kept beside each service's manifests and maintained by
-/// the same steps (<see cref="RunCatalog.AppendAsync"/> calls <see cref="AppendAsync"/>):
+/// the same steps (<see cref="RunCatalog.RecordAsync"/> calls <see cref="AppendAsync"/>):
 /// <list type="bullet">
 /// <item>the <b>service directory</b>: every project and service with its newest run (id, times,
 /// commit, drift counts);</item>

@@ -26,6 +26,21 @@ public sealed class OrgKeys(RecordKeys keys)
     public string DriftShard(string organization, DateOnly day, int shard) =>
         $"{keys.Root}org={organization}/drift/date={RecordKeys.FormatDate(day)}/shard={shard.ToString("D2", CultureInfo.InvariantCulture)}";
 
+    /// <summary>
+    /// True for any key of an organization-level object (a compacted shard or a segment): derived,
+    /// kept by each store on its own, like a day's manifest segments.
+    /// </summary>
+    public bool IsOrgObject(string key)
+    {
+        if (!key.StartsWith(keys.Root + "org=", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var rest = key.AsSpan(keys.Root.Length + "org=".Length);
+        var slash = rest.IndexOf('/');
+        return slash > 0 && (rest[(slash + 1)..].StartsWith("services/", StringComparison.Ordinal) || rest[(slash + 1)..].StartsWith("drift/", StringComparison.Ordinal));
+    }
+
     /// <summary>A shard's compacted document.</summary>
     public static string Compacted(string shardKey) => shardKey + ".jsonl";
 

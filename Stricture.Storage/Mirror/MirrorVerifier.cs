@@ -12,7 +12,9 @@ namespace Stricture.Storage.Mirror;
 /// payloads and run index entries must be in the bucket with the same SHA-256; each local day's
 /// runs (its compacted manifest and segments, read as queries read them) must be among the bucket's
 /// runs of that day (which may hold more, from other servers; each side segments and compacts on its
-/// own, so only the runs compare); the bucket's latest pointer must not be older than the local one. It also finds the
+/// own, so only the runs compare); the bucket's latest pointer must not be older than the local one.
+/// The organization-level objects (service directory, drift index) are left out: the replicator does
+/// not maintain them in the bucket, where reconcile builds them. It also finds the
 /// runs the bucket lacks, so the replicator can spool them again after a crash left them out.
 ///
 /// A bucket's listing can lag what it stores (Ceph RGW, for one, completes an object's bucket-index
@@ -30,8 +32,10 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
         var differences = new ConcurrentBag<MirrorDifference>();
         var checkedKeys = 0;
         var unlisted = 0;
+        var org = new Discovery.OrgKeys(keys);
         var joined = OrderedListing.LeftJoinAsync(
-            DaysAsOneKey(local.KeysAsync(keys.Root, cancellationToken)), DaysAsOneKey(remote.KeysAsync(keys.Root, cancellationToken)), cancellationToken);
+            DaysAsOneKey(local.KeysAsync(keys.Root, cancellationToken).Where(key => !org.IsOrgObject(key))),
+            DaysAsOneKey(remote.KeysAsync(keys.Root, cancellationToken).Where(key => !org.IsOrgObject(key))), cancellationToken);
         await Parallel.ForEachAsync(joined,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelChecks, CancellationToken = cancellationToken },
             async (item, ct) =>

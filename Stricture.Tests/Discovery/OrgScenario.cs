@@ -37,7 +37,9 @@ public static class OrgScenario
             new JsonObject { ["severity"] = "info", ["change_type"] = "note_changed", ["field_id"] = "ledger_entry_memo", ["message"] = "note changed" },
             new JsonObject
             {
-                ["severity"] = "medium", ["change_type"] = "field_added", ["field_id"] = "ledger_entry_currency",
+                ["severity"] = "medium",
+                ["change_type"] = "field_added",
+                ["field_id"] = "ledger_entry_currency",
                 ["message"] = "New field added to lineage artifact",
             }),
     };

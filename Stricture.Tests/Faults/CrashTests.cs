@@ -114,8 +114,9 @@ public sealed class CrashTests
         foreach (var file in Directory.EnumerateFiles(recordsTree, "*", SearchOption.AllDirectories))
         {
             Assert.True(file.EndsWith("payload.json", StringComparison.Ordinal) || file.Contains("/runs/run=", StringComparison.Ordinal) ||
-                        file.Contains("/manifests/date=", StringComparison.Ordinal) || file.EndsWith("/latest.json", StringComparison.Ordinal),
-                $"only records, run index entries, manifests and latest pointers may live in the records tree, found {file}");
+                        file.Contains("/manifests/date=", StringComparison.Ordinal) || file.EndsWith("/latest.json", StringComparison.Ordinal) ||
+                        file.Contains("/services/shard=", StringComparison.Ordinal) || file.Contains("/drift/date=", StringComparison.Ordinal),
+                $"only records, run index entries, manifests, latest pointers and organization objects may live in the records tree, found {file}");
             foreach (var line in (await File.ReadAllTextAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 using var document = JsonDocument.Parse(line); // throws if torn

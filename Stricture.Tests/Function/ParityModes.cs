@@ -78,8 +78,8 @@ public sealed class ParityModes : IAsyncLifetime
         do
         {
             page = await _client.ListObjectsV2Async(request);
-            // A day's compacted manifest and compaction mark are written in the background, when each
-            // process gets to it; the segments written before the 202 are compared instead.
+            // A day's compacted manifest and compaction mark (and the organization's compacted shards) are
+            // written in the background, when each process gets to it; the segments written before the 202 are compared instead.
             foreach (var entry in (page.S3Objects ?? []).Where(entry => !IsWrittenByCompaction(entry.Key)))
             {
                 using var stored = await _client.GetObjectAsync(_buckets[mode], entry.Key);
@@ -95,7 +95,9 @@ public sealed class ParityModes : IAsyncLifetime
 
     private static bool IsWrittenByCompaction(string key) =>
         key.EndsWith("/compacted.json", StringComparison.Ordinal) ||
-        key.Contains("/manifests/", StringComparison.Ordinal) && key.EndsWith(".jsonl", StringComparison.Ordinal) && !key.Contains("/seg=", StringComparison.Ordinal);
+        (key.Contains("/manifests/", StringComparison.Ordinal) || key.Contains("/services/shard=", StringComparison.Ordinal) ||
+         key.Contains("/drift/date=", StringComparison.Ordinal)) &&
+        key.EndsWith(".jsonl", StringComparison.Ordinal) && !key.Contains("/seg=", StringComparison.Ordinal);
 
     private static async Task<CapturedResponse> CaptureAsync(HttpResponseMessage response)
     {
