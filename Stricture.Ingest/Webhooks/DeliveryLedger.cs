@@ -21,8 +21,12 @@ internal sealed class DeliveryLedger(IObjectStore store, DeliveryKeys keys)
     /// </summary>
     public static readonly TimeSpan SettleTime = TimeSpan.FromHours(1);
 
-    /// <summary>How many days before today a dispatcher scans when no checkpoint exists yet.</summary>
-    public const int FirstScanDays = 2;
+    /// <summary>
+    /// How many days before today a dispatcher scans when no checkpoint exists yet (the first pass
+    /// ever on this store, which then writes one): deliveries enqueued before any dispatcher ran,
+    /// say by a function whose schedule was not set up yet, are found if they are younger than this.
+    /// </summary>
+    public const int FirstScanDays = 30;
 
     private const int ListPage = 1_000;
 

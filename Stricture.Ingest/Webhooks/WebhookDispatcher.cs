@@ -41,7 +41,8 @@ internal sealed partial class WebhookDispatcher(
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var from = await ledger.ReadCheckpointAsync(cancellationToken) ?? today.AddDays(-DeliveryLedger.FirstScanDays);
 
-        var pending = new List<(DateOnly ListedIn, DeliveryRecord Record)>();
+        // By delivery id: a delivery enqueued late is listed in its own day and, through its pointer, in a later one.
+        var pendingById = new Dictionary<string, (DateOnly ListedIn, DeliveryRecord Record)>(StringComparer.Ordinal);
         for (var day = from; day <= today; day = day.AddDays(1))
         {
             foreach (var record in await ledger.ReadDayAsync(day, cancellationToken))
@@ -54,11 +55,12 @@ internal sealed partial class WebhookDispatcher(
                     }
                     else
                     {
-                        pending.Add((day, record));
+                        pendingById.TryAdd(record.Id, (day, record));
                     }
                 }
             }
         }
+        var pending = pendingById.Values.ToList();
 
         var due = new ConcurrentBag<(DeliveryRecord Record, WebhookDelivery Delivery)>();
         DateTimeOffset? oldest = null;
