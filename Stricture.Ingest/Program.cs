@@ -1,6 +1,6 @@
 using Stricture.Ingest;
 using Stricture.Ingest.Function;
-using Stricture.Ingest.Storage;
+using Stricture.Ingest.Startup;
 
 if (args is [ReconcileCommand.Name, .. var settings])
 {

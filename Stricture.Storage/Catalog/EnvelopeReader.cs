@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Stricture.Storage.ObjectStore;
-using Stricture.Storage.Records;
+using Stricture.Storage.Time;
 
 namespace Stricture.Storage.Catalog;
 
