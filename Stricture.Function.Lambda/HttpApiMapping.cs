@@ -5,7 +5,7 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// Turns an HTTP API (payload format 2.0) event into the features an ASP.NET Core HttpContext is

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// An HTTP request as API Gateway HTTP APIs and Lambda function URLs deliver it: the event of

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// The structured response of payload format 2.0 that API Gateway and function URLs turn back into

@@ -1,4 +1,4 @@
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// Ends a request shortly before Lambda's deadline for its invocation. Lambda would otherwise stop

@@ -1,4 +1,4 @@
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// One invocation as the Lambda Runtime API hands it out (GET /runtime/invocation/next): the event

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>Source-generated serializers for the adapter's documents: no reflection on the cold-start path.</summary>
 [JsonSerializable(typeof(HttpApiRequest))]

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// Lambda's limit on a synchronous invocation's response ("6 MB"; the exact figure is the one

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Stricture.Ingest.Problems;
 
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// A problem response that the adapter itself sends, for the few failures that happen around the

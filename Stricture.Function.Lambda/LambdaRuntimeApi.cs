@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// The Lambda Runtime API (version 2018-06-01) at AWS_LAMBDA_RUNTIME_API: the four calls a custom

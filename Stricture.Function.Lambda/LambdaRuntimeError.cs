@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Stricture.Ingest.Function.Lambda;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// The error document the Runtime API takes on /runtime/init/error and /runtime/invocation/{id}/error.

@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Mvc;
 
-namespace Stricture.Ingest.Problems;
+namespace Stricture.Function.Lambda;
 
 /// <summary>
 /// The one shape of every problem body (RFC 9457) this server sends, whoever sends it (an endpoint,
 /// the authentication handler, the Lambda adapter): <c>type</c> is <c>urn:stricture:problem:&lt;code&gt;</c>,
 /// then title, status and detail, then <c>code</c> and any extensions. HTTP answers write it with
 /// ASP.NET Core's problem-details service; the Lambda adapter serializes it into its response.
-/// Kept free of the rest of the application: bench/Stricture.BareFunction compiles it with the adapter.
+/// It lives with the adapter, the lowest project that sends problems, so the application and the
+/// cold-start baseline (bench/Stricture.BareFunction, which has none of the application) share it.
 /// </summary>
 public static class ProblemDocument
 {

@@ -5,7 +5,7 @@ using Stricture.Ingest.Configuration;
 using Stricture.Ingest.Function;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
-using Stricture.Ingest.Storage;
+using Stricture.Ingest.Startup;
 using Stricture.Ingest.Telemetry;
 using Stricture.Ingest.Webhooks;
 

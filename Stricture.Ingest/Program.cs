@@ -1,6 +1,6 @@
 using Stricture.Ingest;
 using Stricture.Ingest.Function;
-using Stricture.Ingest.Storage;
+using Stricture.Ingest.Startup;
 using Stricture.Ingest.Webhooks;
 
 if (args is [ReconcileCommand.Name, .. var settings])

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Telemetry;
-using Stricture.Storage.Records;
+using Stricture.Storage.Time;
 
 namespace Stricture.Ingest.Audit;
 

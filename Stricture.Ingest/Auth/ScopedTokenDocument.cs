@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Stricture.Storage.Identity;
-using Stricture.Storage.Records;
+using Stricture.Storage.Time;
 
 namespace Stricture.Ingest.Auth;
 

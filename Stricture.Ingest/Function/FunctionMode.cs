@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
-using Stricture.Ingest.Function.Lambda;
+using Stricture.Function.Lambda;
 using Stricture.Storage.Configuration;
 
 namespace Stricture.Ingest.Function;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Stricture.Ingest.Function.Lambda;
+using Stricture.Function.Lambda;
 using Stricture.Storage.Configuration;
 using Stricture.Storage.S3;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Stricture.Function.Lambda;
 
 namespace Stricture.Ingest.Problems;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Stricture.Ingest.Problems;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Records;
+using Stricture.Storage.Time;
 
 namespace Stricture.Ingest.Requests;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Stricture.Storage.Drift;
 using Stricture.Storage.ObjectStore;
-using Stricture.Storage.Records;
+using Stricture.Storage.Time;
 
 namespace Stricture.Storage.Catalog;
 

@@ -20,9 +20,9 @@ public static class CompareAndSwap
     /// object costs no throw per attempt.
     /// </summary>
     private static readonly ResiliencePipeline<bool?> LostRaceRetry = new ResiliencePipelineBuilder<bool?>
-        {
-            Name = "stricture-compare-and-swap",
-        }
+    {
+        Name = "stricture-compare-and-swap",
+    }
         .AddRetry(new RetryStrategyOptions<bool?>
         {
             ShouldHandle = static args => ValueTask.FromResult(args.Outcome is { Result: null, Exception: null }),

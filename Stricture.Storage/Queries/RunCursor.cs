@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
+using Stricture.Storage.Time;
 
 namespace Stricture.Storage.Queries;
 
@@ -38,8 +39,8 @@ public sealed record RunCursor(string OccurredAt, string RunId)
         }
         var parts = Encoding.UTF8.GetString(bytes).Split(Separator);
         // Occurred-at text is always the server's own UTC format; anything else was not made here.
-        if (parts.Length != 2 || !Records.Rfc3339.TryParse(parts[0], out var occurredAt) ||
-            Records.UtcTimestamp.Format(occurredAt) != parts[0] || IdentifierError.CheckRunId(parts[1]) is not null)
+        if (parts.Length != 2 || !Rfc3339.TryParse(parts[0], out var occurredAt) ||
+            UtcTimestamp.Format(occurredAt) != parts[0] || IdentifierError.CheckRunId(parts[1]) is not null)
         {
             return false;
         }

@@ -7,6 +7,7 @@ using Stricture.Storage.Keys;
 using Stricture.Storage.Mirror;
 using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Telemetry;
+using Stricture.Storage.Time;
 
 namespace Stricture.Storage.Records;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Stricture.Ingest.Function.Lambda;
+using Stricture.Function.Lambda;
 
 namespace Stricture.Tests.Function;
 

@@ -1,4 +1,4 @@
-using Stricture.Ingest.Function.Lambda;
+using Stricture.Function.Lambda;
 
 namespace Stricture.Tests.Function;
 

@@ -3,7 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
-using Stricture.Storage.Records;
+using Stricture.Storage.Time;
 
 namespace Stricture.Tests.Properties;
 

@@ -1,5 +1,5 @@
 using Stricture.BareFunction;
-using Stricture.Ingest.Function.Lambda;
+using Stricture.Function.Lambda;
 
 // The template's app: CreateBuilder, one endpoint, nothing else. Under the Lambda runtime it
 // serves invocations through the adapter Stricture.Ingest uses; otherwise it listens (Kestrel).

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Stricture.Storage.Records;
+namespace Stricture.Storage.Time;
 
 /// <summary>
 /// Strict RFC 3339 date-time (section 5.6): <c>2026-11-22T09:30:00Z</c>, <c>2026-11-22T09:30:00.123+01:00</c>.

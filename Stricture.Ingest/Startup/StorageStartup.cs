@@ -4,7 +4,7 @@ using Stricture.Storage.Filesystem;
 using Stricture.Storage.Mirror;
 using Stricture.Storage.S3;
 
-namespace Stricture.Ingest.Storage;
+namespace Stricture.Ingest.Startup;
 
 /// <summary>
 /// Storage work before the server listens. Filesystem (and mirror): take the data directory's lock

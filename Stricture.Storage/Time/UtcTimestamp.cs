@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Stricture.Storage.Records;
+namespace Stricture.Storage.Time;
 
 /// <summary>The server's timestamp text: RFC 3339 in UTC with a fixed 7-digit fraction, so timestamps sort as text.</summary>
 public static class UtcTimestamp

@@ -13,7 +13,7 @@ using Stricture.Storage.Records;
 using Stricture.Storage.S3;
 using Stricture.Storage.Telemetry;
 
-namespace Stricture.Ingest.Storage;
+namespace Stricture.Ingest.Startup;
 
 /// <summary>
 /// Chooses the storage driver from STRICTURE_SERVER_STORAGE_DRIVER and registers the record store on

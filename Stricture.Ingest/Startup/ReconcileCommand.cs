@@ -2,7 +2,7 @@ using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
 using Stricture.Storage.ObjectStore;
 
-namespace Stricture.Ingest.Storage;
+namespace Stricture.Ingest.Startup;
 
 /// <summary>
 /// <c>Stricture.Ingest reconcile</c>: rebuilds manifests and latest pointers from the payloads with

@@ -7,7 +7,7 @@ using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
 using Stricture.Storage.ObjectStore;
 
-namespace Stricture.Ingest.Storage;
+namespace Stricture.Ingest.Startup;
 
 /// <summary>
 /// Reconciles the catalog with the payloads once the server has started, in the background: a
