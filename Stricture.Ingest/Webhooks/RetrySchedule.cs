@@ -1,4 +1,4 @@
-using Stricture.Storage.Records;
+using Stricture.Storage.Time;
 
 namespace Stricture.Ingest.Webhooks;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Stricture.Storage.Records;
+using Stricture.Storage.Time;
 
 namespace Stricture.Ingest.Webhooks;
 

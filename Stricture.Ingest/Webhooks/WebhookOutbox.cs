@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Stricture.Storage.Time;
 using Stricture.Storage.Drift;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
@@ -30,11 +31,10 @@ internal sealed class WebhookOutbox(
     public async Task OnAcceptedAsync(AcceptedRun run, CancellationToken cancellationToken)
     {
         var webhooks = options.Value.Webhooks;
-        if (webhooks.Count == 0 || run.Submission.Diff is not { } diff)
+        if (webhooks.Count == 0 || run.Drift is not { } drift)
         {
             return;
         }
-        var drift = DriftSummary.FromDiff(diff);
         var service = run.Run.Service;
         var wanted = webhooks.Where(webhook => webhook.Wants(service.Organization, service.Project, drift)).ToList();
         if (wanted.Count == 0)

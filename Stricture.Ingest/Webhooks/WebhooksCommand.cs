@@ -1,6 +1,6 @@
 using Stricture.Ingest.Audit;
 using Stricture.Ingest.Configuration;
-using Stricture.Ingest.Storage;
+using Stricture.Ingest.Startup;
 using Stricture.Ingest.Telemetry;
 using Stricture.Storage.ObjectStore;
 

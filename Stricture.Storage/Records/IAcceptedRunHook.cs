@@ -1,3 +1,4 @@
+using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
 
 namespace Stricture.Storage.Records;
@@ -13,5 +14,8 @@ public interface IAcceptedRunHook
     Task OnAcceptedAsync(AcceptedRun run, CancellationToken cancellationToken);
 }
 
-/// <summary>An accepted run: its identity, its payload key, the received_at its claim fixed, and the post as validated.</summary>
-public sealed record AcceptedRun(RunIdentity Run, string Location, string ReceivedAt, RunSubmission Submission);
+/// <summary>
+/// An accepted run: its identity, its payload key, the received_at its claim fixed, the post as
+/// validated, and its drift summary (null without a diff), the one the catalog records.
+/// </summary>
+public sealed record AcceptedRun(RunIdentity Run, string Location, string ReceivedAt, RunSubmission Submission, DriftSummary? Drift);

@@ -110,7 +110,7 @@ public sealed partial class RecordStore(
             }
             if (acceptedRunHook is not null)
             {
-                await acceptedRunHook.OnAcceptedAsync(new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission), finishing);
+                await acceptedRunHook.OnAcceptedAsync(new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission, drift), finishing);
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
             return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created) with { Drift = drift };

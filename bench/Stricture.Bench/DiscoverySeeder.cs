@@ -34,7 +34,7 @@ internal static class DiscoverySeeder
         {"severity":"low","change_type":"owner_changed","field_id":"response_user_locale","message":"owner changed from team.identity to team.growth"}]}
         """);
 
-    public static ServiceIdentity ServiceOf(int index) => new(Organization, $"proj-{index % 10}", $"svc-{index:D4}");
+    public static ServiceIdentity ServiceOf(int index) => ServiceIdentity.Create(Organization, $"proj-{index % 10}", $"svc-{index:D4}");
 
     /// <summary>Seeds <paramref name="runs"/> runs (a multiple of <see cref="Services"/>: that many days) and returns how long it took.</summary>
     public static async Task<TimeSpan> SeedAsync(string dataDirectory, int runs, DateOnly newestDay, byte[] artifact, Action<string> progress, CancellationToken cancellationToken)
