@@ -1,5 +1,5 @@
-using Stricture.Storage.Time;
 using Stricture.Ingest.Audit;
+using Stricture.Storage.Time;
 
 namespace Stricture.Ingest.Webhooks;
 

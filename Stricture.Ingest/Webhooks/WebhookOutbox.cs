@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Stricture.Storage.Time;
 using Stricture.Storage.Drift;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Records;
+using Stricture.Storage.Time;
 
 namespace Stricture.Ingest.Webhooks;
 

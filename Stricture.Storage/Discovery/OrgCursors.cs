@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
-using Stricture.Storage.Time;
 using Stricture.Storage.Identity;
+using Stricture.Storage.Time;
 
 namespace Stricture.Storage.Discovery;
 
