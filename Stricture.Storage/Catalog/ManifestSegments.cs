@@ -74,35 +74,8 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
     /// number known to exist): double the step while segments exist, then bisect. Existence is
     /// monotone because numbering is dense.
     /// </summary>
-    private async Task<long> FindTipAsync(ServiceIdentity service, DateOnly day, long known, CancellationToken cancellationToken)
-    {
-        async Task<bool> ExistsAsync(long number) => await store.GetInfoAsync(keys.ManifestSegment(service, day, number), cancellationToken) is not null;
-
-        var low = known;
-        long high;
-        for (var step = 1L; ; step *= 2)
-        {
-            if (!await ExistsAsync(low + step))
-            {
-                high = low + step;
-                break;
-            }
-            low += step;
-        }
-        while (high - low > 1)
-        {
-            var middle = low + (high - low) / 2;
-            if (await ExistsAsync(middle))
-            {
-                low = middle;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-        return low;
-    }
+    private Task<long> FindTipAsync(ServiceIdentity service, DateOnly day, long known, CancellationToken cancellationToken) =>
+        DenseSequence.FindTipAsync(known, async number => await store.GetInfoAsync(keys.ManifestSegment(service, day, number), cancellationToken) is not null);
 
     private void Remember(string dayKey, long number)
     {

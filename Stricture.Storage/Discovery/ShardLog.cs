@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Stricture.Storage.Catalog;
 using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Telemetry;
 
@@ -112,35 +113,8 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     }
 
     /// <summary>The shard's last segment number at or above <paramref name="known"/>: gallop while segments exist, then bisect (numbering is dense).</summary>
-    private async Task<long> FindTipAsync(string shardKey, long known, CancellationToken cancellationToken)
-    {
-        async Task<bool> ExistsAsync(long number) => await store.GetInfoAsync(OrgKeys.Segment(shardKey, number), cancellationToken) is not null;
-
-        var low = known;
-        long high;
-        for (var step = 1L; ; step *= 2)
-        {
-            if (!await ExistsAsync(low + step))
-            {
-                high = low + step;
-                break;
-            }
-            low += step;
-        }
-        while (high - low > 1)
-        {
-            var middle = low + (high - low) / 2;
-            if (await ExistsAsync(middle))
-            {
-                low = middle;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-        return low;
-    }
+    private Task<long> FindTipAsync(string shardKey, long known, CancellationToken cancellationToken) =>
+        DenseSequence.FindTipAsync(known, async number => await store.GetInfoAsync(OrgKeys.Segment(shardKey, number), cancellationToken) is not null);
 
     private void Remember(string shardKey, long number)
     {
