@@ -26,7 +26,18 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     /// <summary>Shards whose last segment number is remembered; past this the hints are forgotten (they are only hints).</summary>
     private const int MaxRememberedShards = 16_384;
 
+    /// <summary>Compacted documents whose parse is kept; past this the cache is emptied (it is only a cache).</summary>
+    private const int MaxParsedDocuments = 1_024;
+
     private readonly ConcurrentDictionary<string, long> _tips = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Compacted documents as parsed, with the SHA-256 of the bytes they were parsed from. A read asks
+    /// the store for the object's recorded SHA-256 (no content read) and reads and parses again only
+    /// when it changed, so listing an organization's services does not re-parse its whole directory
+    /// each time. A document with the same SHA-256 is the same bytes, so the answer is unchanged.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, ParsedDocument> _parsed = new(StringComparer.Ordinal);
 
     /// <summary>Appends <paramref name="entries"/> as the shard's next segment, durable on return.</summary>
     public async Task AppendAsync(string shardKey, IReadOnlyList<OrgRunEntry> entries, ShardFormat format, CancellationToken cancellationToken)
@@ -84,10 +95,26 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
         return changed;
     }
 
-    private async Task<(long Through, List<OrgRunEntry> Entries)> ReadCompactedAsync(string shardKey, CancellationToken cancellationToken) =>
-        await store.ReadAsync(OrgKeys.Compacted(shardKey), cancellationToken) is { } stored
-            ? ShardDocument.Parse(stored.Content.Span, withHeader: true)
-            : (0, []);
+    private async Task<(long Through, List<OrgRunEntry> Entries)> ReadCompactedAsync(string shardKey, CancellationToken cancellationToken)
+    {
+        var key = OrgKeys.Compacted(shardKey);
+        if (_parsed.TryGetValue(key, out var cached)
+            && await store.GetInfoAsync(key, cancellationToken) is { Sha256: { } sha256 } && sha256 == cached.Sha256)
+        {
+            return (cached.Through, [.. cached.Entries]);
+        }
+        if (await store.ReadAsync(key, cancellationToken) is not { } stored)
+        {
+            return (0, []);
+        }
+        var (through, entries) = ShardDocument.Parse(stored.Content.Span, withHeader: true);
+        if (_parsed.Count >= MaxParsedDocuments)
+        {
+            _parsed.Clear();
+        }
+        _parsed[key] = new ParsedDocument(stored.Sha256, through, [.. entries]);
+        return (through, entries);
+    }
 
     private async Task<long> ReadMarkAsync(string shardKey, CancellationToken cancellationToken) =>
         (await ReadCompactedAsync(shardKey, cancellationToken)).Through;
@@ -124,4 +151,6 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
         }
         _tips.AddOrUpdate(shardKey, number, (_, current) => Math.Max(current, number));
     }
+
+    private sealed record ParsedDocument(string Sha256, long Through, OrgRunEntry[] Entries);
 }

@@ -91,6 +91,26 @@ public sealed class DriftCatalogTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_reader_that_kept_a_parsed_directory_sees_what_another_process_compacted_into_it_since()
+    {
+        var reader = new RecordStoreHarness(new FileSystemObjectStore(_directory.Path), compactInBackground: false);
+        var writer = new RecordStoreHarness(new FileSystemObjectStore(_directory.Path), compactInBackground: false);
+        await writer.IngestAsync("first", "2026-11-22T10:00:00Z", service: "svc-a");
+        await writer.Catalog.Organizations.CompactAllAsync("acme", [Day], default);
+        Assert.Equal(["svc-a"], (await reader.Catalog.Organizations.ReadServicesAsync("acme", default)).Select(entry => entry.Service));
+
+        // Every service lands in one of 8 shards: 16 new ones change the compacted documents the reader has parsed.
+        foreach (var i in Enumerable.Range(0, 16))
+        {
+            await writer.IngestAsync($"later-{i:D2}", "2026-11-22T11:00:00Z", service: $"svc-{i:D2}");
+        }
+        await writer.Catalog.Organizations.CompactAllAsync("acme", [Day], default);
+
+        var services = (await reader.Catalog.Organizations.ReadServicesAsync("acme", default)).Select(entry => entry.Service).ToList();
+        Assert.True(services.Count == 17, $"the reader must see all 17 services after the compaction, saw {services.Count}");
+    }
+
     private static async Task<List<string>> OrgObjectsAsync(RecordStoreHarness harness) =>
         (await OrgScenario.DerivedKeysAsync(harness.Store))
         .Where(key => key.Contains("/services/", StringComparison.Ordinal) || key.Contains("/drift/", StringComparison.Ordinal))
