@@ -75,8 +75,15 @@ internal sealed class CommitLog : IDisposable
             var offset = file.Length;
             try
             {
-                RandomAccess.Write(file.Handle, header, offset);
-                CopyContent(staged, file.Handle, offset + header.Length);
+                if (staged.Content is { } content)
+                {
+                    RandomAccess.Write(file.Handle, [header, content], offset);
+                }
+                else
+                {
+                    RandomAccess.Write(file.Handle, header, offset);
+                    CopyContent(staged, file.Handle, offset + header.Length);
+                }
             }
             catch
             {
@@ -251,7 +258,9 @@ internal sealed class CommitLog : IDisposable
 
     private static void CopyContent(StagedObject staged, SafeFileHandle log, long offset)
     {
-        using var source = File.OpenHandle(staged.Path, FileMode.Open, FileAccess.Read);
+        // Content not kept in memory is in the staged file (it spilled there).
+        using var source = File.OpenHandle(staged.Path ?? throw new InvalidOperationException("Staged content is neither in memory nor in a file."),
+            FileMode.Open, FileAccess.Read);
         var buffer = new byte[(int)Math.Min(CopyChunk, Math.Max(staged.Length, 1))];
         for (long copied = 0; copied < staged.Length;)
         {

@@ -45,7 +45,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     internal FileSystemObjectStore(string dataDirectory, long commitLogRotateBytes)
     {
         _root = Path.GetFullPath(dataDirectory);
-        _staging = new StagingArea(Path.Combine(_root, StagingDirectoryName));
+        _staging = new StagingArea(Path.Combine(_root, StagingDirectoryName), smallContentInFiles: true);
         _log = new CommitLog(_root, commitLogRotateBytes);
     }
 
@@ -97,8 +97,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 try
                 {
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    if (!Posix.TryLink(staged.Path, target))
+                    if (!LinkCreatingDirectory(FileOf(staged), target))
                     {
                         return CreateOutcome.AlreadyExists;
                     }
@@ -139,7 +138,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 try
                 {
-                    File.Move(staged.Path, target, overwrite: true);
+                    File.Move(FileOf(staged), target, overwrite: true);
                 }
                 catch (IOException exception) when (DiskFull.Is(exception))
                 {
@@ -275,6 +274,24 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             throw DiskFull.Exception(exception);
         }
     }
+
+    /// <summary>Links the staged file at <paramref name="target"/>; false when it exists. The directory is made only when missing (most are, by <see cref="PrepareKeyAsync"/>).</summary>
+    private static bool LinkCreatingDirectory(string staged, string target)
+    {
+        try
+        {
+            return Posix.TryLink(staged, target);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            return Posix.TryLink(staged, target);
+        }
+    }
+
+    /// <summary>This driver stages every object in a file (its commit is a link).</summary>
+    private static string FileOf(StagedObject staged) =>
+        staged.Path ?? throw new InvalidOperationException("The filesystem driver commits only content it staged itself, which has a file.");
 
     private SemaphoreSlim KeyLock(string key) => _keyLocks[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % LockStripes];
 

@@ -10,6 +10,7 @@ namespace Stricture.Storage.Filesystem;
 /// </summary>
 internal static partial class Posix
 {
+    private const int ENOENT = 2;
     private const int EEXIST = 17;
     private const int EINTR = 4;
     private const int ENODATA = 61;
@@ -80,6 +81,10 @@ internal static partial class Posix
             if (errno == EEXIST)
             {
                 return false;
+            }
+            if (errno == ENOENT)
+            {
+                throw new DirectoryNotFoundException($"link '{newPath}' failed: {new Win32Exception(errno).Message}");
             }
             if (errno != EINTR)
             {

@@ -1,21 +1,26 @@
 namespace Stricture.Storage.ObjectStore;
 
 /// <summary>
-/// Content written by <see cref="IObjectStore.StageAsync"/> into a <see cref="StagingArea"/>: a temp
-/// file, hashed, invisible at any key until committed. Every driver stages the same way, so a commit
+/// Content written by <see cref="IObjectStore.StageAsync"/> into a <see cref="StagingArea"/>: hashed,
+/// in memory when small, in a temp file when large or when the driver wants one, invisible at any
+/// key until committed. Every driver stages the same way, so a commit
 /// needs nothing but this. Disposing it discards whatever was not committed.
 /// </summary>
 public sealed class StagedObject : IAsyncDisposable
 {
-    internal StagedObject(string path, string sha256, long length)
+    internal StagedObject(string? path, string sha256, long length, ReadOnlyMemory<byte>? content)
     {
         Path = path;
         Sha256 = sha256;
         Length = length;
+        Content = content;
     }
 
-    /// <summary>The temp file holding the content (a driver links it into place or uploads it).</summary>
-    public string Path { get; }
+    /// <summary>The temp file holding the content (a driver links it into place or uploads it), when there is one.</summary>
+    public string? Path { get; }
+
+    /// <summary>The content itself, when it is small enough to be kept in memory (whether or not it also has a file).</summary>
+    public ReadOnlyMemory<byte>? Content { get; }
 
     /// <summary>Lowercase hex SHA-256 of the staged bytes.</summary>
     public string Sha256 { get; }
@@ -30,7 +35,10 @@ public sealed class StagedObject : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        File.Delete(Path);
+        if (Path is not null)
+        {
+            File.Delete(Path);
+        }
         return ValueTask.CompletedTask;
     }
 }

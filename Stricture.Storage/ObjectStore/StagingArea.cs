@@ -3,28 +3,34 @@ using Microsoft.Win32.SafeHandles;
 namespace Stricture.Storage.ObjectStore;
 
 /// <summary>
-/// The one way content is staged, for every driver: written as a temp file in a folder that no key
-/// reaches, hashed while it is written, never held whole in memory (a payload can be 10 MB). A
-/// driver decides what else a staged file needs (the filesystem driver records its hash on it) and
-/// how a commit makes it visible (a link, an upload). A staged file is not fsynced here: the
-/// filesystem driver makes content durable when it commits it (<see cref="Filesystem.CommitLog"/>)
-/// and an upload is durable when the PUT succeeds.
+/// The one way content is staged, for every driver: hashed while it is written, kept in memory when
+/// small (<see cref="SpillingContent"/>), else written to a temp file in a folder that no key reaches,
+/// never held whole in memory (a payload can be 10 MB). A driver decides whether small content needs
+/// a temp file too (the filesystem links one into place; an upload does not), what else a staged
+/// file needs (the filesystem driver records its hash on it), and how a commit makes it visible. A
+/// staged file is not fsynced here: the filesystem driver makes content durable when it commits it
+/// (<see cref="Filesystem.CommitLog"/>) and an upload is durable when the PUT succeeds.
 /// </summary>
 public sealed class StagingArea
 {
     private const string TempSuffix = ".tmp";
 
-    public StagingArea(string directory)
+    private readonly bool _smallContentInFiles;
+
+    /// <param name="directory">The folder for temp files.</param>
+    /// <param name="smallContentInFiles">Whether content small enough to stay in memory gets a temp file too.</param>
+    public StagingArea(string directory, bool smallContentInFiles)
     {
         Directory = directory;
+        _smallContentInFiles = smallContentInFiles;
         System.IO.Directory.CreateDirectory(directory);
     }
 
     public string Directory { get; }
 
     /// <summary>
-    /// Writes content to a new temp file; <paramref name="sealFile"/>, when given, is called with the
-    /// open file and its SHA-256 once every byte is written.
+    /// Stages content; <paramref name="sealFile"/>, when given, is called with the open temp file and
+    /// its SHA-256 once every byte is written (when there is a temp file).
     /// </summary>
     public async Task<StagedObject> StageAsync(
         Func<Stream, CancellationToken, Task> writeContent, Action<SafeFileHandle, string>? sealFile, CancellationToken cancellationToken)
@@ -32,13 +38,28 @@ public sealed class StagingArea
         var path = Path.Combine(Directory, Guid.NewGuid().ToString("N") + TempSuffix);
         try
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
-            await using var hashing = new HashingWriteStream(file);
-            await writeContent(hashing, cancellationToken);
-            await hashing.FlushAsync(cancellationToken);
-            var sha256 = hashing.FinishSha256();
-            sealFile?.Invoke(file.SafeFileHandle, sha256);
-            return new StagedObject(path, sha256, hashing.BytesWritten);
+            using var content = new SpillingContent(path);
+            string sha256;
+            long length;
+            using (var hashing = new HashingWriteStream(content))
+            {
+                await writeContent(hashing, cancellationToken);
+                await hashing.FlushAsync(cancellationToken);
+                sha256 = hashing.FinishSha256();
+                length = hashing.BytesWritten;
+            }
+            if (content.Spilled)
+            {
+                sealFile?.Invoke(content.WriteFile(), sha256);
+                return new StagedObject(path, sha256, length, content: null);
+            }
+            if (_smallContentInFiles)
+            {
+                var file = content.WriteFile();
+                sealFile?.Invoke(file, sha256);
+                return new StagedObject(path, sha256, length, content.Memory);
+            }
+            return new StagedObject(path: null, sha256, length, content.Memory);
         }
         catch
         {

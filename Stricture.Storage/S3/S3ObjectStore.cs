@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net;
 using System.Security.Cryptography;
 using Amazon.Runtime;
@@ -36,7 +37,8 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         _settings = settings;
         _logger = logger;
         RemoveStagingOfDeadProcesses(settings.StagingDirectory);
-        _staging = new StagingArea(Path.Combine(settings.StagingDirectory, $"{StagingPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"));
+        _staging = new StagingArea(
+            Path.Combine(settings.StagingDirectory, $"{StagingPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"), smallContentInFiles: false);
         // AWS answers 409 ConditionalRequestConflict when two conditional writes of one key race:
         // the loser must retry to learn the outcome (usually 412 once the winner has landed).
         _conflictRetry = new ResiliencePipelineBuilder()
@@ -255,13 +257,25 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
         {
             BucketName = Bucket,
             Key = key,
-            FilePath = staged.Path,
             ContentType = "application/json",
             // One plain signed body, never aws-chunked: R2 rejects streaming signatures and
             // S3-compatible stores differ on them. R2 also needs the payload left unsigned.
             UseChunkEncoding = false,
             DisablePayloadSigning = _settings.Flavor == S3Flavor.R2 ? true : null,
         };
+        if (staged.Content is { } content)
+        {
+            // Small content is sent from memory. The stream is rewound for every attempt (the SDK's
+            // own retries and the conflict retry above them) and left open between them.
+            var bytes = MemoryMarshal.TryGetArray(content, out var array) ? array : new ArraySegment<byte>(content.ToArray());
+            request.InputStream = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
+            request.AutoResetStreamPosition = true;
+            request.AutoCloseStream = false;
+        }
+        else
+        {
+            request.FilePath = staged.Path;
+        }
         request.Metadata[Sha256MetadataKey] = staged.Sha256;
         return request;
     }

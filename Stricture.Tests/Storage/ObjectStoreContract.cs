@@ -182,6 +182,31 @@ public abstract class ObjectStoreContract : IAsyncLifetime
         Assert.Equal(content, (await Store.ReadAsync("big/object.bin", default))!.Content.ToArray());
     }
 
+    [Theory]
+    [InlineData(SpillingContent.InMemoryLimit, 1)]
+    [InlineData(SpillingContent.InMemoryLimit, 1000)]
+    [InlineData(SpillingContent.InMemoryLimit + 1, 1)]
+    [InlineData(SpillingContent.InMemoryLimit + 1, 1000)]
+    [InlineData(SpillingContent.InMemoryLimit + 1, SpillingContent.InMemoryLimit + 1)]
+    public async Task Content_at_and_just_past_what_staging_keeps_in_memory_round_trips(int length, int pieceLength)
+    {
+        // Staging keeps small content in memory and moves it to a file once it outgrows that: the
+        // move may happen inside a write, and a commit must not care which one it got.
+        var content = new byte[length];
+        new Random(length + pieceLength).NextBytes(content);
+        await using var staged = await Store.StageAsync(async (stream, ct) =>
+        {
+            for (var offset = 0; offset < content.Length; offset += pieceLength)
+            {
+                await stream.WriteAsync(content.AsMemory(offset, Math.Min(pieceLength, content.Length - offset)), ct);
+            }
+        }, default);
+
+        Assert.Equal(length, staged.Length);
+        Assert.Equal(CreateOutcome.Created, await Store.CommitIfAbsentAsync(staged, $"edge/{length}-{pieceLength}.bin", default));
+        Assert.Equal(content, (await Store.ReadAsync($"edge/{length}-{pieceLength}.bin", default))!.Content.ToArray());
+    }
+
     [Fact]
     public async Task A_corrupted_object_is_detected_and_never_returned_as_good()
     {
