@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Amazon.Runtime;
 using Amazon.S3;
