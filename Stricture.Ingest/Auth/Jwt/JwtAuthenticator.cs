@@ -22,13 +22,13 @@ internal sealed class JwtAuthenticator
 
     private readonly Dictionary<string, TrustedIssuer> _issuers;
 
-    public JwtAuthenticator(IOptions<AuthOptions> options, IHttpClientFactory http, TimeProvider time, ILoggerFactory loggers)
+    public JwtAuthenticator(IOptions<AuthOptions> options, IHttpClientFactory http, ILoggerFactory loggers)
     {
         var auth = options.Value;
         var documents = new IssuerDocumentRetriever(http.CreateClient(HttpClientName));
         _issuers = auth.AcceptsJwts
             ? auth.JwtIssuers.ToDictionary(issuer => issuer.Issuer!, issuer => new TrustedIssuer(issuer,
-                new SigningKeySource(issuer, documents, time, auth.JwtKeyRefreshInterval, loggers.CreateLogger<SigningKeySource>()),
+                new SigningKeySource(issuer, documents, auth.JwtKeyRefreshInterval, loggers.CreateLogger<SigningKeySource>()),
                 auth.JwtClockSkew), StringComparer.Ordinal)
             : [];
         ReadsAccessHeader = _issuers.Values.Any(issuer => issuer.SendsAccessHeader);
