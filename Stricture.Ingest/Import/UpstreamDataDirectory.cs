@@ -15,20 +15,16 @@ internal static class UpstreamDataDirectory
 
     public static IReadOnlyList<UpstreamRunFile> ListRuns(string root)
     {
-        var runs = new List<UpstreamRunFile>();
-        foreach (var organization in Sorted(Directory.EnumerateDirectories(root)))
-        foreach (var project in Sorted(Directory.EnumerateDirectories(organization)))
-        foreach (var service in Sorted(Directory.EnumerateDirectories(project)))
-        foreach (var run in Sorted(Directory.EnumerateDirectories(service)))
+        // Exactly four directory levels: organization, project, service, run.
+        IEnumerable<string> level = [root];
+        for (var depth = 0; depth < 4; depth++)
         {
-            var payload = Path.Combine(run, PayloadFile);
-            if (File.Exists(payload))
-            {
-                runs.Add(new UpstreamRunFile(payload, Path.GetRelativePath(root, payload), Path.GetFileName(run)));
-            }
+            level = level.SelectMany(directory => Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal));
         }
-        return runs;
+        return level
+            .Select(run => (Run: run, Payload: Path.Combine(run, PayloadFile)))
+            .Where(run => File.Exists(run.Payload))
+            .Select(run => new UpstreamRunFile(run.Payload, Path.GetRelativePath(root, run.Payload), Path.GetFileName(run.Run)))
+            .ToList();
     }
-
-    private static IEnumerable<string> Sorted(IEnumerable<string> paths) => paths.Order(StringComparer.Ordinal);
 }

@@ -115,7 +115,7 @@ internal static class SubmissionParser
         }, asSent, null);
     }
 
-        /// <summary>Renames the identifiers by the upstream rule; returns them as sent when any changed.</summary>
+    /// <summary>Renames the identifiers by the upstream rule; returns them as sent when any changed.</summary>
     private static IdentifiersAsSent? Normalize(Fields fields)
     {
         var sent = new IdentifiersAsSent(fields.Organization!, fields.Project!, fields.Service!, fields.RunId);
