@@ -38,7 +38,7 @@ public static class IngestServiceExtensions
         // Every problem, the framework's own (404, 405) included, also carries the upstream server's error member.
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context => ProblemDocument.AddErrorMember(context.ProblemDetails));
         services.AddExceptionHandler<StorageFailureHandler>();
-        services.AddOpenApi(openApi => openApi.AddOperationTransformer<IngestRequestBodyTransformer>());
+        services.AddOpenApi(openApi => openApi.AddOperationTransformer<IngestRequestBodyTransformer>().AddDocumentTransformer<HeadOperationsTransformer>());
 
         if (functionMode)
         {
