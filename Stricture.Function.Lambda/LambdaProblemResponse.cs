@@ -11,8 +11,8 @@ internal static class LambdaProblemResponse
 {
     public static HttpApiResponse Create(int status, string code, string title, string detail, string? limitName = null, long limit = 0)
     {
-        var problem = ProblemDocument.Create(status, code, title, detail,
-            limitName is null ? null : [new KeyValuePair<string, object?>(limitName, limit)]);
+        var problem = ProblemDocument.AddErrorMember(ProblemDocument.Create(status, code, title, detail,
+            limitName is null ? null : [new KeyValuePair<string, object?>(limitName, limit)]));
         return new HttpApiResponse
         {
             StatusCode = status,

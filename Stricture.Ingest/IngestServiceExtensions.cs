@@ -1,3 +1,4 @@
+using Stricture.Function.Lambda;
 using Stricture.Ingest.Apis;
 using Stricture.Ingest.Audit;
 using Stricture.Ingest.Auth;
@@ -34,9 +35,10 @@ public static class IngestServiceExtensions
 
         services.AddStrictureAuth();
 
-        services.AddProblemDetails();
+        // Every problem, the framework's own (404, 405) included, also carries the upstream server's error member.
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context => ProblemDocument.AddErrorMember(context.ProblemDetails));
         services.AddExceptionHandler<StorageFailureHandler>();
-        services.AddOpenApi(openApi => openApi.AddOperationTransformer<IngestRequestBodyTransformer>());
+        services.AddOpenApi(openApi => openApi.AddOperationTransformer<IngestRequestBodyTransformer>().AddDocumentTransformer<HeadOperationsTransformer>());
 
         if (functionMode)
         {
@@ -54,11 +56,13 @@ public static class IngestServiceExtensions
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapOpenApi();
-        app.MapHealthzApi();
-        app.MapArtifactsApi();
-        app.MapRunsApi();
-        app.MapOrgsApi();
+        // One group for every API, so that each GET endpoint, present or future, also answers HEAD.
+        var api = app.MapGroup("").AnswerHeadLikeGet();
+        api.MapOpenApi();
+        api.MapHealthzApi();
+        api.MapArtifactsApi();
+        api.MapRunsApi();
+        api.MapOrgsApi();
         return app;
     }
 }

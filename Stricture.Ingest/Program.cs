@@ -1,5 +1,6 @@
 using Stricture.Ingest;
 using Stricture.Ingest.Function;
+using Stricture.Ingest.Import;
 using Stricture.Ingest.Startup;
 using Stricture.Ingest.Webhooks;
 
@@ -10,6 +11,10 @@ if (args is [ReconcileCommand.Name, .. var settings])
 if (args is [WebhooksCommand.Name, .. var webhookArgs])
 {
     return await WebhooksCommand.RunAsync(webhookArgs);
+}
+if (args is [ImportCommand.Name, .. var importArgs])
+{
+    return await ImportCommand.RunAsync(importArgs);
 }
 
 var builder = ServiceHost.CreateBuilder(args);

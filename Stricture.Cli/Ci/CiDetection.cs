@@ -63,10 +63,10 @@ public static class CiDetection
         return null;
     }
 
-    /// <summary>A commit the server accepts (7 to 64 lowercase hex characters), or none: "HEAD" and the like are left out.</summary>
+    /// <summary>A commit the server accepts (4 to 64 hex characters, sent lower case), or none: "HEAD" and the like are left out.</summary>
     private static string? Commit(string? value)
     {
         var lower = value?.Trim().ToLowerInvariant();
-        return lower is { Length: >= 7 and <= 64 } && lower.All(char.IsAsciiHexDigitLower) ? lower : null;
+        return lower is { Length: >= 4 and <= 64 } && lower.All(char.IsAsciiHexDigitLower) ? lower : null;
     }
 }

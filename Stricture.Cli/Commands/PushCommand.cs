@@ -90,9 +90,9 @@ public static class PushCommand
     }
 
     private static string? CheckCommit(string value) =>
-        value.ToLowerInvariant() is { Length: >= 7 and <= 64 } lower && lower.All(char.IsAsciiHexDigitLower)
+        value is { Length: >= 4 and <= 64 } && value.All(char.IsAsciiHexDigit)
             ? null
-            : $"'{value}' is not a commit SHA (7 to 64 hexadecimal characters).";
+            : $"'{value}' is not a commit SHA (4 to 64 hexadecimal characters).";
 
     private static string? CheckTimestamp(string value) =>
         Rfc3339.IsValid(value) ? null : $"'{value}' is not an RFC 3339 date-time with a time zone, such as 2026-11-22T09:30:00Z.";

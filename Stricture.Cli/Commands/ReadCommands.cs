@@ -38,7 +38,7 @@ public static class ReadCommands
         var (command, connection, service) = Create("runs", "List runs of a service, newest first: a date range, a commit, a page at a time.");
         var from = new Option<string?>("--from") { Description = "First day, YYYY-MM-DD (UTC) [default: 7 days before --to]" };
         var to = new Option<string?>("--to") { Description = "Last day, YYYY-MM-DD (UTC) [default: today]" };
-        var commit = new Option<string?>("--commit") { Description = "Only runs of this commit (a full SHA or at least 7 characters of one)" };
+        var commit = new Option<string?>("--commit") { Description = "Only runs of this commit (a full SHA or at least 4 characters of one, either case)" };
         var limit = new Option<int?>("--limit") { Description = "Runs per page, 1 to 1000 [default: 100]" };
         var cursor = new Option<string?>("--cursor") { Description = "The next_cursor a previous page returned" };
         foreach (var option in new Option[] { from, to, commit, limit, cursor })

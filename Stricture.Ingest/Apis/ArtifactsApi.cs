@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Stricture.Ingest.Audit;
 using Stricture.Ingest.Auth;
+using Stricture.Ingest.Configuration;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Telemetry;
@@ -47,7 +49,7 @@ public static class ArtifactsApi
     /// </summary>
     internal sealed record IngestServices(
         [FromServices] RequestBodyReader BodyReader, [FromServices] ProjectAuthorization Projects, [FromServices] RecordStore Records,
-        [FromServices] IngestMetrics Metrics);
+        [FromServices] IngestMetrics Metrics, [FromServices] IOptions<IdentifierOptions> Identifiers);
 
     internal static async Task<IngestAnswer> PostArtifactAsync(
         HttpContext context, [AsParameters] IngestServices services, CancellationToken cancellationToken)
@@ -63,11 +65,11 @@ public static class ArtifactsApi
             audit.Received(body.Length);
             services.Metrics.RecordReceivedBytes(body.Length);
 
-            if (!SubmissionParser.TryParse(body.Sequence, out var submission, out var parseProblem))
+            if (!SubmissionParser.TryParse(body.Sequence, services.Identifiers.Value.Normalizes, out var submission, out var asSent, out var parseProblem))
             {
                 return Reject(audit, parseProblem);
             }
-            audit.Identify(submission.Service, submission.RunId);
+            audit.Identify(submission.Service, submission.RunId, asSent);
             if (await services.Projects.CheckAsync(context, submission.Service.Organization, submission.Service.Project) is { } forbidden)
             {
                 return Reject(audit, forbidden);
@@ -86,8 +88,8 @@ public static class ArtifactsApi
                 return RequestProblem.Conflict(result).As<Status409Conflict>();
             }
             return TypedResults.Accepted((string?)null,
-                new IngestResponse(true, result.RunId, result.Location, result.Sha256, result.Size, result.Created,
-                    DriftResponse.FromNullable(result.Drift)));
+                new IngestResponse(true, submission.Service.Organization, submission.Service.Project, submission.Service.Service,
+                    result.RunId, result.Location, result.Sha256, result.Size, result.Created, DriftResponse.FromNullable(result.Drift)));
         }
     }
 

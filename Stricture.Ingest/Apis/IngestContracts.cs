@@ -3,9 +3,16 @@ using System.Text.Json.Serialization;
 
 namespace Stricture.Ingest.Apis;
 
-/// <summary>The 202 body of POST /v1/artifacts; drift is the run's drift summary, null when the post had no diff.</summary>
+/// <summary>
+/// The 202 body of POST /v1/artifacts: the identifiers as stored (renamed from what was sent when
+/// STRICTURE_SERVER_IDENTIFIERS=normalize), the run's location and hash; drift is the run's drift
+/// summary, null when the post had no diff.
+/// </summary>
 public sealed record IngestResponse(
     [property: JsonPropertyName("accepted")] bool Accepted,
+    [property: JsonPropertyName("organization")] string Organization,
+    [property: JsonPropertyName("project")] string Project,
+    [property: JsonPropertyName("service")] string Service,
     [property: JsonPropertyName("run_id")] string RunId,
     [property: JsonPropertyName("location")] string Location,
     [property: JsonPropertyName("sha256")] string Sha256,
@@ -31,7 +38,7 @@ public sealed class IngestRequestDocument
     /// <summary>Identifier; generated (time-sortable) when absent. Posting the same run_id again is idempotent.</summary>
     [JsonPropertyName("run_id")] public string? RunId { get; init; }
 
-    /// <summary>7 to 64 lowercase hexadecimal characters.</summary>
+    /// <summary>4 to 64 hexadecimal characters, either case; stored lower case.</summary>
     [JsonPropertyName("commit_sha")] public string? CommitSha { get; init; }
 
     /// <summary>RFC 3339 date-time with a time zone; its UTC date is the record's date partition.</summary>

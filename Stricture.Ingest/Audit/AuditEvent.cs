@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Stricture.Ingest.Requests;
 
 namespace Stricture.Ingest.Audit;
 
@@ -31,6 +32,13 @@ public sealed record AuditEvent(
 
     [JsonPropertyName("delivery_id")]
     public string? DeliveryId { get; init; }
+
+    /// <summary>
+    /// The identifiers as the post sent them, when STRICTURE_SERVER_IDENTIFIERS=normalize renamed any;
+    /// <see cref="Organization"/>, <see cref="Project"/>, <see cref="Service"/> and <see cref="RunId"/> are as stored.
+    /// </summary>
+    [JsonPropertyName("sent_as")]
+    public IdentifiersAsSent? SentAs { get; init; }
 }
 
 [JsonSerializable(typeof(AuditEvent))]

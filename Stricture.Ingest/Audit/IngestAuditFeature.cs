@@ -1,3 +1,4 @@
+using Stricture.Ingest.Requests;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Records;
 
@@ -12,6 +13,9 @@ public sealed class IngestAuditFeature
     public string? Reason { get; private set; }
     public ServiceIdentity? Service { get; private set; }
     public string? RunId { get; private set; }
+
+    /// <summary>The identifiers as sent, when normalization renamed any (STRICTURE_SERVER_IDENTIFIERS=normalize).</summary>
+    public IdentifiersAsSent? SentAs { get; private set; }
     public string? Location { get; private set; }
     public string? Sha256 { get; private set; }
     public long? StoredBytes { get; private set; }
@@ -42,10 +46,11 @@ public sealed class IngestAuditFeature
         ScopeDecision = decision;
     }
 
-    public void Identify(ServiceIdentity service, string? runId)
+    public void Identify(ServiceIdentity service, string? runId, IdentifiersAsSent? sentAs = null)
     {
         Service = service;
         RunId = runId;
+        SentAs = sentAs;
     }
 
     public void Stored(IngestResult result)

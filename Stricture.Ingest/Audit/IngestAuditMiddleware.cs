@@ -39,7 +39,10 @@ internal sealed class IngestAuditMiddleware(RequestDelegate next, AuditLog audit
                 PrincipalOf(context, feature), context.Connection.RemoteIpAddress?.ToString(),
                 feature.Service?.Organization, feature.Service?.Project, feature.Service?.Service, feature.RunId,
                 feature.Scope, feature.ScopeDecision,
-                feature.Location, requestBytes, feature.StoredBytes, feature.Sha256, Activity.Current?.TraceId.ToString()));
+                feature.Location, requestBytes, feature.StoredBytes, feature.Sha256, Activity.Current?.TraceId.ToString())
+            {
+                SentAs = feature.SentAs,
+            });
             metrics.RecordRequest(outcome, status, Stopwatch.GetElapsedTime(started));
         }
     }

@@ -15,6 +15,9 @@ internal static class OptionsRegistration
 
         services.AddStorageOptions();
 
+        services.AddOptions<IdentifierOptions>().BindSettings();
+        services.AddSingleton<IValidateOptions<IdentifierOptions>, IdentifierOptionsValidator>();
+
         services.AddOptions<AuthOptions>().BindSettings().PostConfigure(auth =>
         {
             foreach (var (name, issuer) in auth.Issuers)

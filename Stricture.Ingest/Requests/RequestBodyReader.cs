@@ -89,8 +89,16 @@ internal sealed class RequestBodyReader(IOptions<ServerOptions> options)
         }
     }
 
+    /// <summary>
+    /// JSON is the only body this endpoint takes, so a post that declares no Content-Type is read as
+    /// JSON (as the upstream Go server and its clients do); a declared type other than JSON stays a 415.
+    /// </summary>
     private static RequestProblem? ContentTypeProblem(string? contentType)
     {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return null;
+        }
         if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
         {
             return RequestProblem.UnsupportedMediaType("unsupported-media-type",

@@ -41,10 +41,10 @@ internal static class RunQueryParser
             return (null, badRange);
         }
 
-        var commit = QueryParameters.Value(parameters, "commit");
-        if (commit is not null && !CommitSha.IsValid(commit))
+        string? commit = null;
+        if (QueryParameters.Value(parameters, "commit") is { } commitText && !CommitSha.TryNormalize(commitText, out commit))
         {
-            return Fail("invalid-commit", $"'commit' must be 7 to 64 lowercase hexadecimal characters (a full or abbreviated SHA), not '{commit}'.", "commit");
+            return Fail("invalid-commit", $"'commit' must be {CommitSha.Description}, not '{commitText}'.", "commit");
         }
 
         var limit = RunQuery.DefaultLimit;

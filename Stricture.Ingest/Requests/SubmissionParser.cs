@@ -19,9 +19,21 @@ internal static class SubmissionParser
     private static readonly string[] KnownFields =
         ["organization", "project", "service", "run_id", "commit_sha", "generated_at", "artifact", "diff", "summary", "metadata"];
 
+    /// <summary>Parses with strict identifiers: a name outside the grammar is a 400.</summary>
     public static bool TryParse(
-        ReadOnlySequence<byte> body, [NotNullWhen(true)] out RunSubmission? submission, [NotNullWhen(false)] out RequestProblem? problem)
+        ReadOnlySequence<byte> body, [NotNullWhen(true)] out RunSubmission? submission, [NotNullWhen(false)] out RequestProblem? problem) =>
+        TryParse(body, normalizeIdentifiers: false, out submission, out _, out problem);
+
+    /// <summary>
+    /// Parses; with <paramref name="normalizeIdentifiers"/>, each identifier is first renamed by the
+    /// upstream server's rule (<see cref="UpstreamIdentifier"/>), then checked against the grammar, and
+    /// <paramref name="asSent"/> keeps them as the post sent them when that changed any (else null).
+    /// </summary>
+    public static bool TryParse(
+        ReadOnlySequence<byte> body, bool normalizeIdentifiers,
+        [NotNullWhen(true)] out RunSubmission? submission, out IdentifiersAsSent? asSent, [NotNullWhen(false)] out RequestProblem? problem)
     {
+        asSent = null;
         if (!Utf8Validation.IsValid(body))
         {
             (submission, problem) = (null, RequestProblem.BadRequest("invalid-utf8", "The request body is not valid UTF-8."));
@@ -29,7 +41,7 @@ internal static class SubmissionParser
         }
         try
         {
-            (submission, problem) = ParseJson(body);
+            (submission, asSent, problem) = ParseJson(body, normalizeIdentifiers);
         }
         catch (JsonException exception)
         {
@@ -38,12 +50,12 @@ internal static class SubmissionParser
         return submission is not null;
     }
 
-    private static (RunSubmission?, RequestProblem?) ParseJson(ReadOnlySequence<byte> body)
+    private static (RunSubmission?, IdentifiersAsSent?, RequestProblem?) ParseJson(ReadOnlySequence<byte> body, bool normalizeIdentifiers)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = JsonLimits.MaxDepth });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return (null, RequestProblem.BadRequest("invalid-json", "The request body must be a JSON object."));
+            return (null, null, RequestProblem.BadRequest("invalid-json", "The request body must be a JSON object."));
         }
 
         var fields = new Fields();
@@ -53,18 +65,18 @@ internal static class SubmissionParser
             var name = JsonStrings.Read(ref reader);
             if (!seen.Add(name))
             {
-                return (null, RequestProblem.BadRequest("duplicate-property", $"The field '{name}' appears more than once.", name));
+                return (null, null, RequestProblem.BadRequest("duplicate-property", $"The field '{name}' appears more than once.", name));
             }
             if (Array.IndexOf(KnownFields, name) < 0)
             {
-                return (null, RequestProblem.BadRequest("unknown-field",
+                return (null, null, RequestProblem.BadRequest("unknown-field",
                     $"'{name}' is not a field of an artifact post; the fields are: {string.Join(", ", KnownFields)}.", name));
             }
             reader.Read();
             var problem = ReadField(ref reader, body, name, fields);
             if (problem is not null)
             {
-                return (null, problem);
+                return (null, null, problem);
             }
         }
         // Reading past the end makes the reader reject anything after the object.
@@ -74,18 +86,19 @@ internal static class SubmissionParser
         {
             if (value is null)
             {
-                return (null, RequestProblem.BadRequest("missing-field", $"The field '{name}' is required.", name));
+                return (null, null, RequestProblem.BadRequest("missing-field", $"The field '{name}' is required.", name));
             }
         }
+        var asSent = normalizeIdentifiers ? Normalize(fields) : null;
         // The identity is checked once, here, through its one factory; what it builds is valid.
         if (!ServiceIdentity.TryCreate(fields.Organization!, fields.Project!, fields.Service!, out var service, out var invalid) ||
             (fields.RunId is { } runId && !service.TryWithRun(runId, out _, out invalid)))
         {
-            return (null, IdentifierProblem.From(invalid));
+            return (null, null, IdentifierProblem.From(invalid));
         }
         if (fields.Artifact is not { } artifact)
         {
-            return (null, RequestProblem.BadRequest("missing-field", "The field 'artifact' is required: the lineage-export JSON object.", "artifact"));
+            return (null, null, RequestProblem.BadRequest("missing-field", "The field 'artifact' is required: the lineage-export JSON object.", "artifact"));
         }
 
         return (new RunSubmission
@@ -99,7 +112,18 @@ internal static class SubmissionParser
             Diff = fields.Diff,
             Metadata = fields.Metadata,
             Summary = fields.Summary,
-        }, null);
+        }, asSent, null);
+    }
+
+    /// <summary>Renames the identifiers by the upstream rule; returns them as sent when any changed.</summary>
+    private static IdentifiersAsSent? Normalize(Fields fields)
+    {
+        var sent = new IdentifiersAsSent(fields.Organization!, fields.Project!, fields.Service!, fields.RunId);
+        fields.Organization = UpstreamIdentifier.Normalize(sent.Organization);
+        fields.Project = UpstreamIdentifier.Normalize(sent.Project);
+        fields.Service = UpstreamIdentifier.Normalize(sent.Service);
+        fields.RunId = sent.RunId is null ? null : UpstreamIdentifier.Normalize(sent.RunId);
+        return sent == new IdentifiersAsSent(fields.Organization, fields.Project, fields.Service, fields.RunId) ? null : sent;
     }
 
     private static RequestProblem? ReadField(ref Utf8JsonReader reader, ReadOnlySequence<byte> body, string name, Fields fields) => name switch
@@ -143,11 +167,11 @@ internal static class SubmissionParser
             return WrongType("commit_sha", "a string", reader.TokenType);
         }
         var value = JsonStrings.Read(ref reader);
-        if (!CommitSha.IsValid(value))
+        if (!CommitSha.TryNormalize(value, out var normalized))
         {
-            return RequestProblem.BadRequest("invalid-field", "'commit_sha' must be 7 to 64 lowercase hexadecimal characters.", "commit_sha");
+            return RequestProblem.BadRequest("invalid-field", $"'commit_sha' must be {CommitSha.Description}.", "commit_sha");
         }
-        fields.CommitSha = value;
+        fields.CommitSha = normalized;
         return null;
     }
 

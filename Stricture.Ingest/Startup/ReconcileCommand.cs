@@ -1,6 +1,4 @@
 using Stricture.Storage.Catalog;
-using Stricture.Storage.Configuration;
-using Stricture.Storage.ObjectStore;
 
 namespace Stricture.Ingest.Startup;
 
@@ -15,41 +13,13 @@ internal static class ReconcileCommand
 {
     public const string Name = "reconcile";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => StorageCommandHost.RunAsync(Name, args, async services =>
     {
-        var builder = ServiceHost.CreateBuilder(args);
-        builder.Services.AddStorageOptions();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddRecordStore(startupWork: false); // the command runs StorageStartup itself, below
-        await using var app = builder.Build();
-        if (ServiceHost.ReportRefusedSettings(app.Services, Name))
-        {
-            return 1;
-        }
-        try
-        {
-            // Made directly rather than found among the hosted services, which would construct them all (the web host's included).
-            var startup = ActivatorUtilities.CreateInstance<StorageStartup>(app.Services);
-            await startup.StartAsync(CancellationToken.None);
-            try
-            {
-                var report = await app.Services.GetRequiredService<CatalogReconciler>().ReconcileAsync(CancellationToken.None);
-                Console.WriteLine(
-                    $"Reconciled {report.Runs} runs of {report.Services} services over {report.Days} days in {report.Elapsed.TotalSeconds:F1} s: " +
-                    $"added {report.EntriesAdded} manifest entries, moved {report.PointersMoved} latest pointers, " +
-                    $"skipped {report.Unreadable} unreadable payloads.");
-                return report.Unreadable > 0 ? 2 : 0;
-            }
-            finally
-            {
-                await startup.StopAsync(CancellationToken.None);
-                startup.Dispose();
-            }
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or ObjectStoreUnavailableException or IOException)
-        {
-            Console.Error.WriteLine($"{Name}: {exception.Message}");
-            return 1;
-        }
-    }
+        var report = await services.GetRequiredService<CatalogReconciler>().ReconcileAsync(CancellationToken.None);
+        Console.WriteLine(
+            $"Reconciled {report.Runs} runs of {report.Services} services over {report.Days} days in {report.Elapsed.TotalSeconds:F1} s: " +
+            $"added {report.EntriesAdded} manifest entries, moved {report.PointersMoved} latest pointers, " +
+            $"skipped {report.Unreadable} unreadable payloads.");
+        return report.Unreadable > 0 ? 2 : 0;
+    });
 }

@@ -41,7 +41,7 @@ public sealed partial class RecordStore(
     public async Task<IngestResult> IngestAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var receivedAt = time.GetUtcNow();
+        var receivedAt = submission.ReceivedAt ?? time.GetUtcNow();
         var run = submission.Service.WithRun(submission.RunId ?? RunIdGenerator.Next(receivedAt));
         using var activity = StorageTelemetry.ActivitySource.StartActivity("stricture.record.store");
         activity?.SetTag("stricture.run_id", run.RunId);

@@ -34,4 +34,10 @@ public sealed class RunSubmission
 
     /// <summary>A JSON string token (quotes included), or null when absent.</summary>
     public ReadOnlySequence<byte>? Summary { get; init; }
+
+    /// <summary>
+    /// When another server already received this run (an import of its data directory): kept as the
+    /// record's received_at. Null, as for every post, means now, by the record store's clock.
+    /// </summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
 }

@@ -169,7 +169,7 @@ public sealed class ValidationTests(SharedIngestServer shared) : IClassFixture<S
 
     [Theory]
     [InlineData("abc")]
-    [InlineData("0123456789ABCDEF0123")]
+    [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0")]
     [InlineData("not-a-sha")]
     public async Task A_malformed_commit_sha_is_a_400(string value)
     {

@@ -19,6 +19,7 @@ public sealed partial class RefusedStartTests
         { "STRICTURE_SERVER_MAX_BODY_BYTES=lots", "STRICTURE_SERVER_MAX_BODY_BYTES", "a number that is not a number" },
         { "STRICTURE_SERVER_OBJECT_TIMEOUT_SECONDS=0", "STRICTURE_SERVER_OBJECT_TIMEOUT_SECONDS", "a number out of its range" },
         { "STRICTURE_SERVER_AUTH_MODE=token", "STRICTURE_SERVER_INGEST_TOKEN", "token mode without a token" },
+        { "STRICTURE_SERVER_IDENTIFIERS=loose", "STRICTURE_SERVER_IDENTIFIERS", "an unknown identifier mode" },
         { $"STRICTURE_SERVER_AUTH_MODE=jwt;{Issuer0}ISSUER=https://login.example.com;{Issuer0}SCOPES=acme/*", $"{Issuer0}AUDIENCE", "a JWT issuer without its audience" },
         { $"{Webhook}URL=http://hooks.example.com/stricture;{Webhook}SECRET=0123456789abcdef0123", $"{Webhook}ALLOW_PLAIN_HTTP", "a plain-http webhook beyond loopback" },
         { $"{Webhook}URL=https://hooks.example.com/stricture;{Webhook}SECRET=0123456789abcdef0123;{Webhook}MIN_SEVERITY=urgent", $"{Webhook}MIN_SEVERITY", "an unknown webhook severity" },

@@ -16,8 +16,8 @@ public sealed class LambdaProblemResponseTests
                 "{\"type\":\"urn:stricture:problem:response-too-large\",\"title\":\"The response is too large for a Lambda function.\",\"status\":500,\"detail\":\"The response is 7,000,000 bytes",
                 StringComparison.Ordinal),
             $"the body must start with type, title, status and detail, in that order: {response.Body}");
-        Assert.True(response.Body.EndsWith("\"code\":\"response-too-large\",\"limit\":6291556}", StringComparison.Ordinal),
-            $"the body must end with the code and the limit: {response.Body}");
+        Assert.True(response.Body.Contains("\"code\":\"response-too-large\",\"limit\":6291556,\"error\":\"The response is 7,000,000 bytes", StringComparison.Ordinal),
+            $"the body must end with the code, the limit and the upstream server's error member (the detail): {response.Body}");
     }
 
     [Fact]
@@ -28,5 +28,8 @@ public sealed class LambdaProblemResponseTests
         Assert.Equal(503, response.StatusCode);
         Assert.Equal("5", response.Headers["Retry-After"]);
         Assert.Contains("\"code\":\"function-timeout\"", response.Body, StringComparison.Ordinal);
+        var problem = System.Text.Json.JsonDocument.Parse(response.Body!).RootElement;
+        Assert.True(problem.GetProperty("error").GetString() == problem.GetProperty("detail").GetString(),
+            $"the adapter's own problems carry the error member too: {response.Body}");
     }
 }

@@ -11,7 +11,9 @@ namespace Stricture.Tests.Function;
 /// Ingest (valid, generated run id, gzip), every validation error, auth failures in token mode
 /// (missing, wrong, other scheme, outside a scoped token's scope), idempotent retry, conflict, and
 /// each read endpoint (latest, list with range, commit, paging and a bad query, run by id) with
-/// ETag revalidation (304) and gzip, plus the health endpoints and routing misses.
+/// ETag revalidation (304) and gzip, plus the health endpoints and routing misses; what upstream
+/// clients send (no Content-Type, short or upper-case commit SHAs, HEAD); and, in
+/// <see cref="NormalizedIdentifiers"/>, the cases of STRICTURE_SERVER_IDENTIFIERS=normalize.
 /// </summary>
 public static class ParityCases
 {
@@ -93,9 +95,34 @@ public static class ParityCases
         Case("health (storage probe)", "s-health", 200, _ => Get("/health", token: null)),
         Case("unknown route", "s-unknown", 404, _ => Get("/v1/nothing-here")),
         Case("wrong method", "s-method", 405, _ => Get("/v1/artifacts")),
+
+        // What upstream clients send.
+        Case("post without a content type", "u-no-type", 202, _ => WithoutContentType(Post(Body("u-no-type", "run-1")))),
+        Case("short upper-case commit sha", "u-short-sha", 202, _ => Post(With(Body("u-short-sha", "run-1"), "commit_sha", "ABC123"))),
+        Case("list by an upper-case abbreviated commit", "u-sha-query", 200,
+            _ => Get("/v1/runs/acme/checkout/u-sha-query?from=2026-11-20&to=2026-11-23&commit=ABCD"),
+            _ => Post(With(Body("u-sha-query", "run-1"), "commit_sha", "ABCDEF0"))),
+        Case("HEAD healthz", "u-head-healthz", 200, _ => Head("/healthz", token: null)),
+        Case("HEAD latest", "u-head-latest", 200, _ => Head("/v1/runs/acme/checkout/u-head-latest/latest"), _ => Post(Body("u-head-latest", "run-1"))),
+        Case("HEAD list", "u-head-list", 200, _ => Head("/v1/runs/acme/checkout/u-head-list?from=2026-11-20&to=2026-11-23"),
+            _ => Post(Body("u-head-list", "run-1"))),
+        Case("HEAD run not found", "u-head-404", 404, _ => Head("/v1/runs/acme/checkout/u-head-404/run-9")),
+        Case("HEAD organization services", "u-head-services", 200, _ => Head("/v1/orgs/acme/services")),
     ];
 
     public static TheoryData<string> Names => [.. All.Select(c => c.Name)];
+
+    /// <summary>The cases run with STRICTURE_SERVER_IDENTIFIERS=normalize in both modes (NormalizingParityModes).</summary>
+    public static readonly IReadOnlyList<ParityCase> NormalizedIdentifiers =
+    [
+        Case("upstream names are stored renamed", "n-renamed", 202, _ => Post(Renamed(Body("n-renamed", "Run.1"), "ACME", "Checkout", "N Renamed"))),
+        Case("a renamed retry is the same run", "n-retry", 202, _ => Post(Renamed(Body("n-retry", "run-1"), "Acme", "checkout", "N_Retry")),
+            _ => Post(Body("n-retry", "run-1"))),
+        Case("a name empty once renamed", "n-empty", 400, _ => Post(Renamed(Body("n-empty", "run-1"), "!!!", "checkout", "n-empty"))),
+        Case("a strict name is unchanged", "n-strict", 202, _ => Post(Body("n-strict", "run-1"))),
+    ];
+
+    public static TheoryData<string> NormalizedNames => [.. NormalizedIdentifiers.Select(c => c.Name)];
 
     private static ParityCase Case(string name, string service, int status, Func<ParityScene, HttpRequestMessage> request,
         params Func<ParityScene, HttpRequestMessage>[] setup) => new(name, service, status, request, setup);
@@ -116,6 +143,17 @@ public static class ParityCases
     }
 
     private static JsonObject Changed(JsonObject body) => With(body, "summary", "different");
+
+    private static JsonObject Renamed(JsonObject body, string organization, string project, string service) =>
+        With(With(With(body, "organization", organization), "project", project), "service", service);
+
+    private static HttpRequestMessage WithoutContentType(HttpRequestMessage request)
+    {
+        request.Content!.Headers.ContentType = null;
+        return request;
+    }
+
+    private static HttpRequestMessage Head(string path, string? token = Token) => Authorized(new HttpRequestMessage(HttpMethod.Head, path), token);
 
     private static byte[] InvalidUtf8(string service) =>
         [.. Encoding.UTF8.GetBytes($"{{\"organization\":\"acme\",\"project\":\"checkout\",\"service\":\"{service}\",\"artifact\":{{\"k\":\""),

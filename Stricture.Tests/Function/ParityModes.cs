@@ -14,9 +14,10 @@ public enum Mode
 /// <summary>
 /// The same built binary with the same settings, twice: a listening server process (real HTTP)
 /// and a function process (a Runtime API on loopback, payload-2.0 events), each with a bucket of
-/// its own on the real S3 server, so what each stored can be compared key by key.
+/// its own on the real S3 server, so what each stored can be compared key by key. A subclass adds
+/// settings to both (<see cref="NormalizingParityModes"/>).
 /// </summary>
-public sealed class ParityModes : IAsyncLifetime
+public class ParityModes : IAsyncLifetime
 {
     private readonly TestDirectory _data = new();
     private S3TestServer _s3 = null!;
@@ -45,13 +46,24 @@ public sealed class ParityModes : IAsyncLifetime
         _function = FunctionProcess.Start(_runtime, Settings(Mode.Function));
     }
 
-    private Dictionary<string, string> Settings(Mode mode) => new(_s3.IngestEnvironment(_buckets[mode]))
+    /// <summary>Settings both modes run with besides the table's own.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings => new Dictionary<string, string>();
+
+    private Dictionary<string, string> Settings(Mode mode)
     {
-        ["STRICTURE_SERVER_AUTH_MODE"] = "token",
-        ["STRICTURE_SERVER_INGEST_TOKEN"] = ParityCases.Token,
-        ["STRICTURE_SERVER_TOKEN_FILE"] = _tokens.Path,
-        ["STRICTURE_SERVER_MAX_BODY_BYTES"] = ParityCases.MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+        var settings = new Dictionary<string, string>(_s3.IngestEnvironment(_buckets[mode]))
+        {
+            ["STRICTURE_SERVER_AUTH_MODE"] = "token",
+            ["STRICTURE_SERVER_INGEST_TOKEN"] = ParityCases.Token,
+            ["STRICTURE_SERVER_TOKEN_FILE"] = _tokens.Path,
+            ["STRICTURE_SERVER_MAX_BODY_BYTES"] = ParityCases.MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (name, value) in ExtraSettings)
+        {
+            settings[name] = value;
+        }
+        return settings;
+    }
 
     public async Task<CapturedResponse> SendAsync(Mode mode, HttpRequestMessage request)
     {
@@ -127,4 +139,11 @@ public sealed class ParityModes : IAsyncLifetime
         _tokens.Dispose();
         _data.Dispose();
     }
+}
+
+/// <summary>Both modes with STRICTURE_SERVER_IDENTIFIERS=normalize.</summary>
+public sealed class NormalizingParityModes : ParityModes
+{
+    protected override IReadOnlyDictionary<string, string> ExtraSettings =>
+        new Dictionary<string, string> { ["STRICTURE_SERVER_IDENTIFIERS"] = "normalize" };
 }

@@ -18,12 +18,14 @@ public sealed partial class ParityTests(ParityModes modes) : IClassFixture<Parit
 
     [Theory]
     [MemberData(nameof(ParityCases.Names), MemberType = typeof(ParityCases))]
-    public async Task Function_mode_answers_like_the_server(string name)
-    {
-        var parity = ParityCases.All.Single(c => c.Name == name);
+    public Task Function_mode_answers_like_the_server(string name) =>
+        AnswerAlikeAsync(modes, ParityCases.All.Single(c => c.Name == name));
 
-        var server = await RunAsync(Mode.Server, parity);
-        var function = await RunAsync(Mode.Function, parity);
+    /// <summary>Runs one case in both modes and compares what a client sees and what each stored.</summary>
+    internal static async Task AnswerAlikeAsync(ParityModes modes, ParityCase parity)
+    {
+        var server = await RunAsync(modes, Mode.Server, parity);
+        var function = await RunAsync(modes, Mode.Function, parity);
 
         Assert.True(parity.Status == server.Status, $"server mode answered {server.Status}, not {parity.Status}: {Encoding.UTF8.GetString(server.Body)}");
         Assert.True(parity.Status == function.Status, $"function mode answered {function.Status}, not {parity.Status}: {Encoding.UTF8.GetString(function.Body)}");
@@ -48,7 +50,7 @@ public sealed partial class ParityTests(ParityModes modes) : IClassFixture<Parit
         }
     }
 
-    private async Task<CapturedResponse> RunAsync(Mode mode, ParityCase parity)
+    private static async Task<CapturedResponse> RunAsync(ParityModes modes, Mode mode, ParityCase parity)
     {
         var scene = new ParityScene(modes.OtherOrganization.Secret);
         foreach (var setup in parity.Setup)

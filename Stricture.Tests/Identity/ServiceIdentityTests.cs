@@ -51,12 +51,14 @@ public sealed class ServiceIdentityTests
     }
 
     [Theory]
-    [InlineData("3f9a1c2", true)]
-    [InlineData("3f9a1c", false)]
-    [InlineData("3F9A1C2", false)]
-    [InlineData("3f9a1c2g", false)]
-    public void One_commit_sha_rule_serves_posts_and_queries(string value, bool valid)
+    [InlineData("3f9a1c2", "3f9a1c2")]
+    [InlineData("abc1", "abc1")]
+    [InlineData("3F9A1C2", "3f9a1c2")]
+    [InlineData("abc", null)]
+    [InlineData("3f9a1c2g", null)]
+    public void One_commit_sha_rule_serves_posts_and_queries_and_stores_lower_case(string value, string? stored)
     {
-        Assert.Equal(valid, CommitSha.IsValid(value));
+        Assert.True(CommitSha.TryNormalize(value, out var normalized) == (stored is not null), $"'{value}' is {(stored is null ? "not " : "")}a commit SHA");
+        Assert.Equal(stored, normalized);
     }
 }

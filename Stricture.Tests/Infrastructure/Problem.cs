@@ -20,6 +20,8 @@ public sealed record Problem(string Type, string Title, int Status, string Detai
         Assert.Equal((int)response.StatusCode, problem.Status);
         Assert.Equal("urn:stricture:problem:" + problem.Code, problem.Type);
         Assert.False(string.IsNullOrWhiteSpace(problem.Detail), "a problem must say what is wrong");
+        Assert.True(json.TryGetProperty("error", out var error) && error.GetString() == problem.Detail,
+            $"a problem must carry the upstream server's 'error' member with its one-line message: {json}");
         if (expectedCode is not null)
         {
             Assert.Equal(expectedCode, problem.Code);

@@ -183,7 +183,7 @@ public abstract class RunQueryScenarios : IAsyncLifetime
     [InlineData("/v1/runs/acme/checkout/api?from=2026-01-01&to=2026-11-22", "range-too-long", "to")]
     [InlineData("/v1/runs/acme/checkout/api?limit=0", "invalid-limit", "limit")]
     [InlineData("/v1/runs/acme/checkout/api?limit=1001", "invalid-limit", "limit")]
-    [InlineData("/v1/runs/acme/checkout/api?commit=ABCDEF0", "invalid-commit", "commit")]
+    [InlineData("/v1/runs/acme/checkout/api?commit=abcdefg", "invalid-commit", "commit")]
     [InlineData("/v1/runs/acme/checkout/api?commit=abc", "invalid-commit", "commit")]
     [InlineData("/v1/runs/acme/checkout/api?cursor=bm90LWEtY3Vyc29y", "invalid-cursor", "cursor")]
     [InlineData("/v1/runs/acme/checkout/api?form=2026-11-01", "unknown-parameter", "form")]
