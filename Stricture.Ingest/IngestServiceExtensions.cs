@@ -59,6 +59,7 @@ public static class IngestServiceExtensions
         app.MapArtifactsApi();
         app.MapRunsApi();
         app.MapOrgsApi();
+        app.MapCommitsApi();
         return app;
     }
 }
