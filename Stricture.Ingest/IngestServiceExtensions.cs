@@ -57,6 +57,7 @@ public static class IngestServiceExtensions
         app.MapOpenApi();
         app.MapHealthzApi();
         app.MapArtifactsApi();
+        app.MapBatchArtifactsApi();
         app.MapRunsApi();
         app.MapOrgsApi();
         app.MapCommitsApi();

@@ -31,6 +31,10 @@ public sealed record AuditEvent(
 
     [JsonPropertyName("delivery_id")]
     public string? DeliveryId { get; init; }
+
+    /// <summary>For an item of a batch: its position in the batch's items (from 0).</summary>
+    [JsonPropertyName("batch_index")]
+    public int? BatchIndex { get; init; }
 }
 
 [JsonSerializable(typeof(AuditEvent))]
