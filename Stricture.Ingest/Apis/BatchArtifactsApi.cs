@@ -21,13 +21,15 @@ namespace Stricture.Ingest.Apis;
 /// </summary>
 public static partial class BatchArtifactsApi
 {
+    public const string PostBatchOperationId = "PostArtifactBatch";
+
     public static RouteGroupBuilder MapBatchArtifactsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").RequireAuthorization(AuthorizationPolicies.WriteRuns).WithTags("Ingest");
 
         group.MapPost("/artifacts/batch", PostBatchAsync)
             .WithMetadata(AuditedAsIngest.Batch)
-            .WithName("PostArtifactBatch")
+            .WithName(PostBatchOperationId)
             .WithSummary("Store up to 100 run records in one request")
             .WithDescription($"{{\"items\": [<artifact post>, ...]}} with 1 to {BatchEnvelopeParser.MaxItems} items, within the body cap. Each item is " +
                              "validated, authorized, stored and audited exactly as if posted alone to POST /v1/artifacts. Answers 200 with " +

@@ -33,5 +33,12 @@ public sealed record BatchItemResult(
     public ProblemDetails? Problem { get; init; }
 }
 
+/// <summary>The body of POST /v1/artifacts/batch, for the OpenAPI document only: the endpoint splits it with BatchEnvelopeParser.</summary>
+public sealed class BatchRequestDocument
+{
+    /// <summary>1 to 100 artifact posts, each validated, authorized and stored as if posted alone.</summary>
+    [JsonPropertyName("items")] public required IReadOnlyList<IngestRequestDocument> Items { get; init; }
+}
+
 /// <summary>The 200 body of POST /v1/artifacts/batch: every item's outcome, in item order.</summary>
 public sealed record BatchResponse([property: JsonPropertyName("results")] IReadOnlyList<BatchItemResult> Results);
