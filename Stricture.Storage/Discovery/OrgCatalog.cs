@@ -38,6 +38,12 @@ public sealed partial class OrgCatalog
 
     private readonly OrgKeys _keys;
     private readonly ShardLog _log;
+
+    /// <summary>
+    /// The commit index's shards have a log of their own, so their many small documents never push the
+    /// directory's and drift index's parsed documents out of the log's bounded cache.
+    /// </summary>
+    private readonly ShardLog _commitLog;
     private readonly ILogger _logger;
     private readonly bool _compactInBackground;
     private readonly KeyedBatcher<(OrgRunEntry Entry, ShardFormat Format)> _appends;
@@ -48,6 +54,7 @@ public sealed partial class OrgCatalog
     {
         _keys = new OrgKeys(keys);
         _log = new ShardLog(store, telemetry);
+        _commitLog = new ShardLog(store, telemetry);
         _logger = logger;
         _compactInBackground = compactInBackground;
         // Applied without the submitters' cancellation: a batch serves many requests.
@@ -101,7 +108,7 @@ public sealed partial class OrgCatalog
         await _log.CompactAsync(_keys.DriftShard(service.Organization, day, shard), drifted, ShardFormat.DriftIndex, cancellationToken);
         foreach (var commitShard in dayEntries.Where(entry => entry.CommitSha is not null).GroupBy(entry => CommitShardOf(service.Organization, entry.CommitSha!)))
         {
-            await _log.CompactAsync(commitShard.Key, commitShard.Select(entry => OrgRunEntry.WithContent(service, entry)).ToList(), CommitIndex.Format, cancellationToken);
+            await _commitLog.CompactAsync(commitShard.Key, commitShard.Select(entry => OrgRunEntry.WithContent(service, entry)).ToList(), CommitIndex.Format, cancellationToken);
         }
         if (newestOfService is not null)
         {
@@ -133,7 +140,7 @@ public sealed partial class OrgCatalog
     /// <summary>The runs of the commits starting with <paramref name="prefix"/> (lower-case hex, <see cref="CommitIndex.MinPrefixLength"/> or more), in <see cref="CommitIndex.ByCommit"/> order.</summary>
     public async Task<List<OrgRunEntry>> ReadCommitAsync(string organization, string prefix, CancellationToken cancellationToken)
     {
-        var shard = await _log.ReadAsync(CommitShardOf(organization, prefix), CommitIndex.Format, cancellationToken);
+        var shard = await _commitLog.ReadAsync(CommitShardOf(organization, prefix), CommitIndex.Format, cancellationToken);
         return shard.Where(entry => entry.CommitSha!.StartsWith(prefix, StringComparison.Ordinal)).ToList();
     }
 
@@ -143,7 +150,7 @@ public sealed partial class OrgCatalog
         var shards = Enumerable.Range(0, 1 << (4 * CommitIndex.ShardPrefixLength))
             .Select(shard => _keys.CommitShard(organization, shard.ToString("x" + CommitIndex.ShardPrefixLength, CultureInfo.InvariantCulture)));
         await Parallel.ForEachAsync(shards, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (shardKey, ct) => await _log.CompactAsync(shardKey, [], CommitIndex.Format, ct));
+            async (shardKey, ct) => await _commitLog.CompactAsync(shardKey, [], CommitIndex.Format, ct));
     }
 
     /// <summary>Folds every shard's pending segments now (tools and tests; servers compact in the background).</summary>
@@ -159,6 +166,8 @@ public sealed partial class OrgCatalog
         }
     }
 
+    private ShardLog LogOf(ShardFormat format) => format == CommitIndex.Format ? _commitLog : _log;
+
     private string CommitShardOf(string organization, string commitSha) => _keys.CommitShard(organization, CommitIndex.ShardOf(commitSha));
 
     private static bool IsIndexed(ManifestEntry entry) => entry.Drift is { } drift && drift.Reaches(IndexedSeverity);
@@ -166,7 +175,7 @@ public sealed partial class OrgCatalog
     private async Task AppendShardAsync(string shardKey, IReadOnlyList<(OrgRunEntry Entry, ShardFormat Format)> batch, CancellationToken cancellationToken)
     {
         var format = batch[0].Format;
-        await _log.AppendAsync(shardKey, batch.Select(item => item.Entry).ToList(), format, cancellationToken);
+        await LogOf(format).AppendAsync(shardKey, batch.Select(item => item.Entry).ToList(), format, cancellationToken);
         if (!_compactInBackground)
         {
             return;
@@ -186,7 +195,7 @@ public sealed partial class OrgCatalog
         }
         await Task.Delay(RunCatalog.CompactionPause + last * RunCatalog.CompactionPauseFactor);
         var started = Stopwatch.GetTimestamp();
-        await _log.CompactAsync(shardKey, [], format, CancellationToken.None);
+        await LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None);
         lock (_lastCompaction)
         {
             if (_lastCompaction.Count >= ObjectVersions.MaxObjects)
