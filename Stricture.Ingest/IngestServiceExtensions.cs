@@ -61,8 +61,10 @@ public static class IngestServiceExtensions
         api.MapOpenApi();
         api.MapHealthzApi();
         api.MapArtifactsApi();
+        api.MapBatchArtifactsApi();
         api.MapRunsApi();
         api.MapOrgsApi();
+        api.MapCommitsApi();
         return app;
     }
 }

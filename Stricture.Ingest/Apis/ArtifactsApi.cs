@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Stricture.Ingest.Audit;
@@ -58,45 +57,35 @@ public static class ArtifactsApi
 
         if (!(await services.BodyReader.ReadAsync(context.Request, cancellationToken)).TryGetValue(out var body, out var readProblem))
         {
-            return Reject(audit, readProblem);
+            audit.Reject(readProblem.Code);
+            return Reject(readProblem);
         }
         using (body)
         {
             audit.Received(body.Length);
             services.Metrics.RecordReceivedBytes(body.Length);
 
-            if (!SubmissionParser.TryParse(body.Sequence, services.Identifiers.Value.Normalizes, out var submission, out var asSent, out var parseProblem))
-            {
-                return Reject(audit, parseProblem);
-            }
-            audit.Identify(submission.Service, submission.RunId, asSent);
-            if (await services.Projects.CheckAsync(context, submission.Service.Organization, submission.Service.Project) is { } forbidden)
-            {
-                return Reject(audit, forbidden);
-            }
-            Activity.Current?.SetTag("stricture.organization", submission.Service.Organization)
-                .SetTag("stricture.project", submission.Service.Project)
-                .SetTag("stricture.service", submission.Service.Service);
-
             // A storage failure becomes its problem in StorageFailureHandler.
-            var result = await services.Records.IngestAsync(submission, cancellationToken);
-
-            audit.Stored(result);
-            Activity.Current?.SetTag("stricture.run_id", result.RunId);
+            var stored = await ArtifactPost.StoreAsync(body.Sequence, services.Identifiers.Value.Normalizes, (organization, project) => services.Projects.CheckAsync(context, organization, project),
+                services.Records, audit, tagActivity: true, cancellationToken);
+            if (!stored.TryGetValue(out var result, out var refused))
+            {
+                return Reject(refused);
+            }
             if (result.Status == IngestStatus.Conflict)
             {
                 return RequestProblem.Conflict(result).As<Status409Conflict>();
             }
+            // The identifiers as stored (renamed under STRICTURE_SERVER_IDENTIFIERS=normalize), which the post identified.
+            var service = audit.Service!;
             return TypedResults.Accepted((string?)null,
-                new IngestResponse(true, submission.Service.Organization, submission.Service.Project, submission.Service.Service,
+                new IngestResponse(true, service.Organization, service.Project, service.Service,
                     result.RunId, result.Location, result.Sha256, result.Size, result.Created, DriftResponse.FromNullable(result.Drift)));
         }
     }
 
-    private static IngestAnswer Reject(IngestAuditFeature audit, RequestProblem problem)
-    {
-        audit.Reject(problem.Code);
-        return problem.Status switch
+    private static IngestAnswer Reject(RequestProblem problem) =>
+        problem.Status switch
         {
             StatusCodes.Status403Forbidden => problem.As<Status403Forbidden>(),
             StatusCodes.Status413PayloadTooLarge => problem.As<Status413PayloadTooLarge>(),
@@ -104,5 +93,4 @@ public static class ArtifactsApi
             // 400, and Kestrel's own verdict on a malformed body, which it may give another status.
             _ => problem.As<Status400BadRequest>(),
         };
-    }
 }

@@ -6,6 +6,7 @@ using Stricture.Ingest.Auth;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Commits;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.Queries;
@@ -45,7 +46,8 @@ public static class RunsApi
             .WithName("ListRuns")
             .WithSummary("The service's runs in a date range, newest first")
             .WithDescription($"from and to (YYYY-MM-DD, inclusive) select days of the date partition (the UTC date of generated_at, else received_at); " +
-                             $"by default the last {RunQuery.DefaultDays} days, at most {RunQuery.MaxDays}. commit keeps runs whose commit_sha starts with it. " +
+                             $"by default the last {RunQuery.DefaultDays} days, at most {RunQuery.MaxDays}. commit keeps runs whose commit_sha starts with it; " +
+                             "commit without from and to searches all of the service's history (from and to are then null in the answer). " +
                              $"limit is 1 to {RunQuery.MaxLimit} (default {RunQuery.DefaultLimit}); pass next_cursor as cursor for the next page.")
             .ProducesReadProblems();
 
@@ -107,7 +109,7 @@ public static class RunsApi
 
     internal static async Task<Results<Ok<RunListResponse>, Problem<Status400BadRequest>, Problem<Status403Forbidden>, Problem<Status404NotFound>>> ListAsync(
         string organization, string project, string service, HttpContext context, [FromServices] ProjectAuthorization projects,
-        [FromServices] RunQueries queries, [FromServices] TimeProvider time, CancellationToken cancellationToken)
+        [FromServices] RunQueries queries, [FromServices] CommitQueries commits, [FromServices] TimeProvider time, CancellationToken cancellationToken)
     {
         if (!TryServiceOf(organization, project, service, out var identity, out var invalid))
         {
@@ -125,10 +127,12 @@ public static class RunsApi
         {
             return ServiceNotFound(identity);
         }
-        var page = await queries.ListAsync(identity, query, cancellationToken);
+        var page = query.AllHistory
+            ? await commits.ListServiceAsync(identity, query, cancellationToken)
+            : await queries.ListAsync(identity, query, cancellationToken);
         return TypedResults.Ok(new RunListResponse(
             identity.Organization, identity.Project, identity.Service,
-            RecordKeys.FormatDate(query.From), RecordKeys.FormatDate(query.To),
+            query.AllHistory ? null : RecordKeys.FormatDate(query.From), query.AllHistory ? null : RecordKeys.FormatDate(query.To),
             page.Runs.Select(entry => RunSummary.From(entry, RunHref(identity, entry.RunId))).ToList(),
             page.Next?.Encode()));
     }

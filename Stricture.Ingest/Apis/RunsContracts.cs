@@ -20,12 +20,12 @@ public sealed record RunSummary(
             DriftResponse.FromNullable(entry.Drift));
 }
 
-/// <summary>The 200 body of GET /v1/runs/{organization}/{project}/{service}: one page, newest first.</summary>
+/// <summary>The 200 body of GET /v1/runs/{organization}/{project}/{service}: one page, newest first; from and to are null for a commit over all history.</summary>
 public sealed record RunListResponse(
     [property: JsonPropertyName("organization")] string Organization,
     [property: JsonPropertyName("project")] string Project,
     [property: JsonPropertyName("service")] string Service,
-    [property: JsonPropertyName("from")] string From,
-    [property: JsonPropertyName("to")] string To,
+    [property: JsonPropertyName("from")] string? From,
+    [property: JsonPropertyName("to")] string? To,
     [property: JsonPropertyName("runs")] IReadOnlyList<RunSummary> Runs,
     [property: JsonPropertyName("next_cursor")] string? NextCursor);

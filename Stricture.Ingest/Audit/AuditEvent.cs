@@ -39,6 +39,10 @@ public sealed record AuditEvent(
     /// </summary>
     [JsonPropertyName("sent_as")]
     public IdentifiersAsSent? SentAs { get; init; }
+
+    /// <summary>For an item of a batch: its position in the batch's items (from 0).</summary>
+    [JsonPropertyName("batch_index")]
+    public int? BatchIndex { get; init; }
 }
 
 [JsonSerializable(typeof(AuditEvent))]

@@ -15,7 +15,7 @@ internal sealed class IngestAuditMiddleware(RequestDelegate next, AuditLog audit
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<AuditedAsIngest>() is null)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AuditedAsIngest>() is not { } audited)
         {
             await next(context);
             return;
@@ -31,20 +31,26 @@ internal sealed class IngestAuditMiddleware(RequestDelegate next, AuditLog audit
         }
         finally
         {
-            var requestBytes = feature.RequestBytes ?? context.Request.ContentLength;
-            var outcome = status < 400 ? "accepted" : status >= 500 ? "error" : "rejected";
-            var reason = feature.Reason ?? (status >= 500 ? "server-error" : "rejected");
-            audit.Write(new AuditEvent(
-                UtcTimestamp.Format(time.GetUtcNow()), "ingest", outcome, status, reason,
-                PrincipalOf(context, feature), context.Connection.RemoteIpAddress?.ToString(),
-                feature.Service?.Organization, feature.Service?.Project, feature.Service?.Service, feature.RunId,
-                feature.Scope, feature.ScopeDecision,
-                feature.Location, requestBytes, feature.StoredBytes, feature.Sha256, Activity.Current?.TraceId.ToString())
-            {
-                SentAs = feature.SentAs,
-            });
-            metrics.RecordRequest(outcome, status, Stopwatch.GetElapsedTime(started));
+            var auditEvent = EventOf(context, feature, audited.Event, status, feature.RequestBytes ?? context.Request.ContentLength, time);
+            audit.Write(auditEvent);
+            metrics.RecordRequest(auditEvent.Outcome, status, Stopwatch.GetElapsedTime(started));
         }
+    }
+
+    /// <summary>The audit event of one ingest attempt (a request, or an item of a batch) that came to <paramref name="status"/>.</summary>
+    internal static AuditEvent EventOf(HttpContext context, IngestAuditFeature feature, string eventName, int status, long? requestBytes, TimeProvider time)
+    {
+        var outcome = status < 400 ? "accepted" : status >= 500 ? "error" : "rejected";
+        var reason = feature.Reason ?? (status >= 500 ? "server-error" : "rejected");
+        return new AuditEvent(
+            UtcTimestamp.Format(time.GetUtcNow()), eventName, outcome, status, reason,
+            PrincipalOf(context, feature), context.Connection.RemoteIpAddress?.ToString(),
+            feature.Service?.Organization, feature.Service?.Project, feature.Service?.Service, feature.RunId,
+            feature.Scope, feature.ScopeDecision,
+            feature.Location, requestBytes, feature.StoredBytes, feature.Sha256, Activity.Current?.TraceId.ToString())
+        {
+            SentAs = feature.SentAs,
+        };
     }
 
     private static string PrincipalOf(HttpContext context, IngestAuditFeature feature) =>

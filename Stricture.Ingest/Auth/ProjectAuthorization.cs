@@ -27,15 +27,27 @@ public sealed class ProjectAuthorization(IAuthorizationService authorization, IO
     /// </summary>
     public async Task<RequestProblem?> CheckAsync(HttpContext context, string organization, string project)
     {
+        var refused = await DecideAsync(context, organization, project, context.Features.Get<IngestAuditFeature>());
+        if (refused is not null)
+        {
+            context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"stricture\", error=\"insufficient_scope\", scope=\"{refused.Extensions["scope"]}\"";
+        }
+        return refused;
+    }
+
+    /// <summary>
+    /// The same decision for one item of a batch: recorded on the item's own audit record, and with no
+    /// <c>WWW-Authenticate</c> header, since the batch's answer is a 200 that carries the item's 403.
+    /// </summary>
+    public async Task<RequestProblem?> DecideAsync(HttpContext context, string organization, string project, IngestAuditFeature? audit)
+    {
         var required = new Scope(organization, project);
-        var audit = context.Features.Get<IngestAuditFeature>();
         if ((await authorization.AuthorizeAsync(context.User, required, ProjectScopeRequirement.Instance)).Succeeded)
         {
             audit?.DecideScope(required.ToString(), IsUnauthenticatedByDesign(context.User, options.Value) ? NotRequired : Allowed);
             return null;
         }
         audit?.DecideScope(required.ToString(), Denied);
-        context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"stricture\", error=\"insufficient_scope\", scope=\"{required}\"";
         var grants = StrictureIdentity.ScopesOf(context.User);
         return RequestProblem.MissingScope(required.ToString(), IngestPrincipal.NameOf(context), grants.Select(g => g.ToString()).ToList());
     }

@@ -17,10 +17,14 @@ public sealed record RequestProblem(int Status, string Code, string Title, strin
 
     public Dictionary<string, object?> Extensions { get; init; } = [];
 
-    public ProblemHttpResult ToResult()
+    public ProblemHttpResult ToResult() => TypedResults.Problem(ToDocument());
+
+    /// <summary>The problem body, for an answer that carries it inside another (an item of a batch).</summary>
+    public Microsoft.AspNetCore.Mvc.ProblemDetails ToDocument()
     {
         var extensions = Field is null ? Extensions : new Dictionary<string, object?>(Extensions) { ["field"] = Field };
-        return TypedResults.Problem(ProblemDocument.Create(Status, Code, Title, Detail, extensions));
+        // With the error member here too: an item of a batch is not written through the problem-details service that adds it.
+        return ProblemDocument.AddErrorMember(ProblemDocument.Create(Status, Code, Title, Detail, extensions));
     }
 
     /// <summary>This problem as a result whose type declares its status, for a handler's <c>Results&lt;...&gt;</c> union.</summary>

@@ -44,7 +44,8 @@ internal sealed partial class StorageFailureHandler(ILogger<StorageFailureHandle
         return true;
     }
 
-    private static RequestProblem? PostFailure(Exception exception) => exception switch
+    /// <summary>What a post that failed with <paramref name="exception"/> answers (also each item of a batch); null when it is not a storage failure.</summary>
+    internal static RequestProblem? PostFailure(Exception exception) => exception switch
     {
         ObjectStoreUnavailableException => RequestProblem.StorageUnavailable(
             "The storage backend is unreachable; the post was not acknowledged. Retry later: posting the same run_id again is safe."),

@@ -7,7 +7,8 @@ namespace Stricture.Ingest.Requests;
 
 /// <summary>
 /// Reads the query string of GET /v1/runs/{organization}/{project}/{service}: from, to (YYYY-MM-DD,
-/// the days of the date partition, inclusive), commit, limit and cursor. Unknown or repeated
+/// the days of the date partition, inclusive), commit, limit and cursor; commit without from and to
+/// searches all history. Unknown or repeated
 /// parameters are rejected like unknown body fields, so a typo is a 400 rather than a silently
 /// wider query.
 /// </summary>
@@ -59,7 +60,9 @@ internal static class RunQueryParser
             return Fail("invalid-cursor", "'cursor' is not a cursor this server returned; pass next_cursor from the previous page unchanged.", "cursor");
         }
 
-        return (new RunQuery(firstDay, lastDay, commit, limit, cursor), null);
+        // A commit with no dates asks what the commit produced, whenever that was.
+        var allHistory = commit is not null && !parameters.ContainsKey("from") && !parameters.ContainsKey("to");
+        return (new RunQuery(firstDay, lastDay, commit, limit, cursor) { AllHistory = allHistory }, null);
     }
 
     private static (RunQuery?, RequestProblem?) Fail(string code, string detail, string field) =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Stricture.Ingest.Health;
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Commits;
 using Stricture.Storage.Configuration;
 using Stricture.Storage.Discovery;
 using Stricture.Storage.Filesystem;
@@ -39,6 +40,7 @@ internal static class StorageRegistration
             sp.GetService<IAcceptedRunHook>()));
         services.AddSingleton<RunQueries>();
         services.AddSingleton<OrgQueries>();
+        services.AddSingleton<CommitQueries>();
         services.AddSingleton<CatalogReconciler>();
 
         services.AddSingleton<IObjectStore>(sp => Options(sp).UsesObjectStore

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Commits;
 using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
@@ -16,7 +18,9 @@ namespace Stricture.Storage.Discovery;
 /// <item>the <b>service directory</b>: every project and service with its newest run (id, times,
 /// commit, drift counts);</item>
 /// <item>the <b>drift index</b> of each day: the runs whose drift is <c>low</c> or above, with their
-/// first changes.</item>
+/// first changes;</item>
+/// <item>the <b>commit index</b> (<see cref="CommitIndex"/>): every run with a commit SHA, sharded by
+/// the SHA's first characters instead of by service.</item>
 /// </list>
 /// Each is split into <see cref="OrgKeys.Shards"/> shards by service, each shard an append-only
 /// <see cref="ShardLog"/>. Recording a run costs one segment create in its service's directory shard,
@@ -34,6 +38,12 @@ public sealed partial class OrgCatalog
 
     private readonly OrgKeys _keys;
     private readonly ShardLog _log;
+
+    /// <summary>
+    /// The commit index's shards have a log of their own, so their many small documents never push the
+    /// directory's and drift index's parsed documents out of the log's bounded cache.
+    /// </summary>
+    private readonly ShardLog _commitLog;
     private readonly ILogger _logger;
     private readonly bool _compactInBackground;
     private readonly KeyedBatcher<(OrgRunEntry Entry, ShardFormat Format)> _appends;
@@ -44,6 +54,7 @@ public sealed partial class OrgCatalog
     {
         _keys = new OrgKeys(keys);
         _log = new ShardLog(store, telemetry);
+        _commitLog = new ShardLog(store, telemetry);
         _logger = logger;
         _compactInBackground = compactInBackground;
         // Applied without the submitters' cancellation: a batch serves many requests.
@@ -78,6 +89,9 @@ public sealed partial class OrgCatalog
         appends.AddRange(entries
             .Where(IsIndexed)
             .Select(entry => _appends.SubmitAsync(_keys.DriftShard(service.Organization, day, shard), (OrgRunEntry.From(service, entry), ShardFormat.DriftIndex))));
+        appends.AddRange(entries
+            .Where(entry => entry.CommitSha is not null)
+            .Select(entry => _appends.SubmitAsync(CommitShardOf(service.Organization, entry.CommitSha!), (OrgRunEntry.WithContent(service, entry), CommitIndex.Format))));
         return Task.WhenAll(appends).WaitAsync(cancellationToken);
     }
 
@@ -92,6 +106,10 @@ public sealed partial class OrgCatalog
         var shard = OrgKeys.ShardOf(service.Project, service.Service);
         var drifted = dayEntries.Where(IsIndexed).Select(entry => OrgRunEntry.From(service, entry)).ToList();
         await _log.CompactAsync(_keys.DriftShard(service.Organization, day, shard), drifted, ShardFormat.DriftIndex, cancellationToken);
+        foreach (var commitShard in dayEntries.Where(entry => entry.CommitSha is not null).GroupBy(entry => CommitShardOf(service.Organization, entry.CommitSha!)))
+        {
+            await _commitLog.CompactAsync(commitShard.Key, commitShard.Select(entry => OrgRunEntry.WithContent(service, entry)).ToList(), CommitIndex.Format, cancellationToken);
+        }
         if (newestOfService is not null)
         {
             await _log.CompactAsync(_keys.DirectoryShard(service.Organization, shard),
@@ -119,6 +137,22 @@ public sealed partial class OrgCatalog
         return runs;
     }
 
+    /// <summary>The runs of the commits starting with <paramref name="prefix"/> (lower-case hex, <see cref="CommitIndex.MinPrefixLength"/> or more), in <see cref="CommitIndex.ByCommit"/> order.</summary>
+    public async Task<List<OrgRunEntry>> ReadCommitAsync(string organization, string prefix, CancellationToken cancellationToken)
+    {
+        var shard = await _commitLog.ReadAsync(CommitShardOf(organization, prefix), CommitIndex.Format, cancellationToken);
+        return shard.Where(entry => entry.CommitSha!.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>Folds the pending segments of every commit shard of the organization now (tools and benchmarks).</summary>
+    public async Task CompactCommitsAsync(string organization, CancellationToken cancellationToken)
+    {
+        var shards = Enumerable.Range(0, 1 << (4 * CommitIndex.ShardPrefixLength))
+            .Select(shard => _keys.CommitShard(organization, shard.ToString("x" + CommitIndex.ShardPrefixLength, CultureInfo.InvariantCulture)));
+        await Parallel.ForEachAsync(shards, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (shardKey, ct) => await _commitLog.CompactAsync(shardKey, [], CommitIndex.Format, ct));
+    }
+
     /// <summary>Folds every shard's pending segments now (tools and tests; servers compact in the background).</summary>
     public async Task CompactAllAsync(string organization, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
     {
@@ -132,12 +166,16 @@ public sealed partial class OrgCatalog
         }
     }
 
+    private ShardLog LogOf(ShardFormat format) => format == CommitIndex.Format ? _commitLog : _log;
+
+    private string CommitShardOf(string organization, string commitSha) => _keys.CommitShard(organization, CommitIndex.ShardOf(commitSha));
+
     private static bool IsIndexed(ManifestEntry entry) => entry.Drift is { } drift && drift.Reaches(IndexedSeverity);
 
     private async Task AppendShardAsync(string shardKey, IReadOnlyList<(OrgRunEntry Entry, ShardFormat Format)> batch, CancellationToken cancellationToken)
     {
         var format = batch[0].Format;
-        await _log.AppendAsync(shardKey, batch.Select(item => item.Entry).ToList(), format, cancellationToken);
+        await LogOf(format).AppendAsync(shardKey, batch.Select(item => item.Entry).ToList(), format, cancellationToken);
         if (!_compactInBackground)
         {
             return;
@@ -157,7 +195,7 @@ public sealed partial class OrgCatalog
         }
         await Task.Delay(RunCatalog.CompactionPause + last * RunCatalog.CompactionPauseFactor);
         var started = Stopwatch.GetTimestamp();
-        await _log.CompactAsync(shardKey, [], format, CancellationToken.None);
+        await LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None);
         lock (_lastCompaction)
         {
             if (_lastCompaction.Count >= ObjectVersions.MaxObjects)

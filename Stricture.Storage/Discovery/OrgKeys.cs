@@ -11,6 +11,8 @@ namespace Stricture.Storage.Discovery;
 /// &lt;root&gt;org=&lt;o&gt;/services/shard=&lt;NN&gt;/seg=&lt;000000000001&gt;.jsonl   its segments appended since
 /// &lt;root&gt;org=&lt;o&gt;/drift/date=&lt;YYYY-MM-DD&gt;/shard=&lt;NN&gt;.jsonl        a day's drift index, one compacted shard
 /// &lt;root&gt;org=&lt;o&gt;/drift/date=&lt;YYYY-MM-DD&gt;/shard=&lt;NN&gt;/seg=&lt;...&gt;.jsonl
+/// &lt;root&gt;org=&lt;o&gt;/commits/sha=&lt;abc&gt;.jsonl                        the commit index, one compacted shard
+/// &lt;root&gt;org=&lt;o&gt;/commits/sha=&lt;abc&gt;/seg=&lt;...&gt;.jsonl
 /// </code>
 /// A service always falls in the same shard (<see cref="ShardOf"/>), so posts from many services
 /// spread over <see cref="Shards"/> independent logs instead of contending for one object.
@@ -26,6 +28,9 @@ public sealed class OrgKeys(RecordKeys keys)
     public string DriftShard(string organization, DateOnly day, int shard) =>
         $"{keys.Root}org={organization}/drift/date={RecordKeys.FormatDate(day)}/shard={shard.ToString("D2", CultureInfo.InvariantCulture)}";
 
+    /// <summary>The commit index's shard of the commits starting with <paramref name="shaPrefix"/> (<see cref="Commits.CommitIndex.ShardOf"/>).</summary>
+    public string CommitShard(string organization, string shaPrefix) => $"{keys.Root}org={organization}/commits/sha={shaPrefix}";
+
     /// <summary>
     /// True for any key of an organization-level object (a compacted shard or a segment): derived,
     /// kept by each store on its own, like a day's manifest segments.
@@ -38,7 +43,9 @@ public sealed class OrgKeys(RecordKeys keys)
         }
         var rest = key.AsSpan(keys.Root.Length + "org=".Length);
         var slash = rest.IndexOf('/');
-        return slash > 0 && (rest[(slash + 1)..].StartsWith("services/", StringComparison.Ordinal) || rest[(slash + 1)..].StartsWith("drift/", StringComparison.Ordinal));
+        var kind = rest[(slash + 1)..];
+        return slash > 0 && (kind.StartsWith("services/", StringComparison.Ordinal) || kind.StartsWith("drift/", StringComparison.Ordinal) ||
+                             kind.StartsWith("commits/", StringComparison.Ordinal));
     }
 
     /// <summary>A shard's compacted document.</summary>

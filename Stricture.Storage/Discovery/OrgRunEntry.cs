@@ -9,7 +9,9 @@ namespace Stricture.Storage.Discovery;
 /// A run as the organization-level objects describe it: which project and service it belongs to,
 /// its id, times, commit and drift summary, all copied from its <see cref="ManifestEntry"/> and so
 /// derived from its payload. The service directory keeps each service's newest one without the
-/// first changes (<see cref="WithoutChanges"/>); the drift index keeps them whole.
+/// first changes (<see cref="WithoutChanges"/>); the drift index keeps them whole. The commit index
+/// also keeps the payload's SHA-256 and size (<see cref="WithContent"/>), so a listing by commit shows
+/// what a listing by date shows; the other objects leave them out (null, not written).
 /// </summary>
 public sealed record OrgRunEntry(
     [property: JsonPropertyName("project")] string Project,
@@ -21,12 +23,26 @@ public sealed record OrgRunEntry(
     [property: JsonPropertyName("commit_sha")] string? CommitSha,
     [property: JsonPropertyName("drift")] DriftSummary? Drift)
 {
+    [JsonPropertyName("sha256")]
+    public string? Sha256 { get; init; }
+
+    [JsonPropertyName("size")]
+    public long? Size { get; init; }
+
     /// <summary>When the run happened, as <see cref="RunOrder"/> orders runs.</summary>
     [JsonIgnore]
     public string OccurredAt => GeneratedAt ?? ReceivedAt;
 
     public static OrgRunEntry From(ServiceIdentity service, ManifestEntry entry) =>
         new(service.Project, service.Service, entry.RunId, entry.Key, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, entry.Drift);
+
+    /// <summary>The entry with the payload's SHA-256 and size, as the commit index keeps it.</summary>
+    public static OrgRunEntry WithContent(ServiceIdentity service, ManifestEntry entry) =>
+        From(service, entry) with { Sha256 = entry.Sha256, Size = entry.Size };
+
+    /// <summary>The manifest entry this was copied from (for an entry made by <see cref="WithContent"/>).</summary>
+    public ManifestEntry ToManifestEntry() =>
+        new(RunId, Key, Sha256 ?? "", Size ?? 0, ReceivedAt, GeneratedAt, CommitSha, Drift);
 
     public OrgRunEntry WithoutChanges() => Drift is { FirstChanges.Count: > 0 } drift ? this with { Drift = drift with { FirstChanges = [] } } : this;
 }

@@ -75,6 +75,7 @@ public sealed class ServiceEndpointTests(SharedIngestServer shared) : IClassFixt
     [InlineData("/v1/runs/{organization}/{project}/{service}/latest", "200,304,400,401,403,404,503")]
     [InlineData("/v1/runs/{organization}/{project}/{service}/{run_id}", "200,304,400,401,403,404,503")]
     [InlineData("/v1/runs/{organization}/{project}/{service}", "200,400,401,403,404,503")]
+    [InlineData("/v1/commits/{sha}", "200,400,401,403,503")]
     public async Task The_openapi_document_lists_every_status_a_read_endpoint_answers(string path, string expected)
     {
         var document = JsonDocument.Parse(await _server.Client.GetStringAsync("/openapi/v1.json")).RootElement;
@@ -96,6 +97,21 @@ public sealed class ServiceEndpointTests(SharedIngestServer shared) : IClassFixt
         Assert.True(statuses == "202,400,401,403,409,413,415,503,507", $"POST /v1/artifacts documents {statuses}");
         Assert.True(responses.GetProperty("409").GetProperty("content").TryGetProperty("application/problem+json", out _),
             "a conflict is documented as a problem body");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_batch_endpoint_with_its_items_and_statuses()
+    {
+        var document = JsonDocument.Parse(await _server.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var post = document.GetProperty("paths").GetProperty("/v1/artifacts/batch").GetProperty("post");
+        var statuses = string.Join(",", post.GetProperty("responses").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var body = Resolve(document, post.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+
+        Assert.True(statuses == "200,400,401,413,415", $"POST /v1/artifacts/batch documents {statuses}");
+        Assert.Equal(["items"], body.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        var item = Resolve(document, body.GetProperty("properties").GetProperty("items").GetProperty("items"));
+        Assert.True(item.GetProperty("properties").TryGetProperty("artifact", out _), "each item is described as an artifact post");
     }
 
     private static JsonElement Resolve(JsonElement document, JsonElement schema)

@@ -115,7 +115,8 @@ public sealed class CrashTests
         {
             Assert.True(file.EndsWith("payload.json", StringComparison.Ordinal) || file.Contains("/runs/run=", StringComparison.Ordinal) ||
                         file.Contains("/manifests/date=", StringComparison.Ordinal) || file.EndsWith("/latest.json", StringComparison.Ordinal) ||
-                        file.Contains("/services/shard=", StringComparison.Ordinal) || file.Contains("/drift/date=", StringComparison.Ordinal),
+                        file.Contains("/services/shard=", StringComparison.Ordinal) || file.Contains("/drift/date=", StringComparison.Ordinal) ||
+                        file.Contains("/commits/sha=", StringComparison.Ordinal),
                 $"only records, run index entries, manifests, latest pointers and organization objects may live in the records tree, found {file}");
             foreach (var line in (await File.ReadAllTextAsync(file)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {

@@ -10,10 +10,11 @@ namespace Stricture.Tests.Function;
 /// The parity table: every request case that server mode and function mode must answer alike.
 /// Ingest (valid, generated run id, gzip), every validation error, auth failures in token mode
 /// (missing, wrong, other scheme, outside a scoped token's scope), idempotent retry, conflict, and
-/// each read endpoint (latest, list with range, commit, paging and a bad query, run by id) with
-/// ETag revalidation (304) and gzip, plus the health endpoints and routing misses; what upstream
-/// clients send (no Content-Type, short or upper-case commit SHAs, HEAD); and, in
-/// <see cref="NormalizedIdentifiers"/>, the cases of STRICTURE_SERVER_IDENTIFIERS=normalize.
+/// each read endpoint (latest, list with range, commit over a range and over all history, paging and a
+/// bad query, run by id, the runs of a commit across the organization) with ETag revalidation (304)
+/// and gzip, batches (mixed outcomes, a malformed envelope, no token), plus the health endpoints and
+/// routing misses; what upstream clients send (no Content-Type, short or upper-case commit SHAs,
+/// HEAD); and, in <see cref="NormalizedIdentifiers"/>, the cases of STRICTURE_SERVER_IDENTIFIERS=normalize.
 /// </summary>
 public static class ParityCases
 {
@@ -32,6 +33,13 @@ public static class ParityCases
         Case("valid gzip post", "gzip-post", 202, _ => Gzip(Body("gzip-post", "run-1").ToJsonString())),
         Case("idempotent retry", "retry", 202, _ => Post(Body("retry", "run-1")), _ => Post(Body("retry", "run-1"))),
         Case("conflict", "conflict", 409, _ => Post(Changed(Body("conflict", "run-1"))), _ => Post(Body("conflict", "run-1"))),
+
+        // Batches: each item answers as its single post would; a malformed envelope is one 400.
+        Case("batch with mixed outcomes", "batch", 200,
+            _ => PostBatch(new JsonArray(Changed(Body("batch", "run-1")), Body("batch", "run-2"), With(Body("batch", "run-3"), "run_id", "../x"), Body("batch", "run-1"))),
+            _ => Post(Body("batch", "run-1"))),
+        Case("batch with a malformed envelope", "batch-envelope", 400, _ => Post("{\"items\": {}}", path: "/v1/artifacts/batch")),
+        Case("batch without a token", "batch-anonymous", 401, _ => PostBatch(new JsonArray(Body("batch-anonymous", "run-1")), token: null)),
 
         // Validation: one case per problem code, and the ways to reach the common ones.
         Case("malformed json", "v-json", 400, _ => Post("{\"organization\":")),
@@ -83,6 +91,15 @@ public static class ParityCases
             scene => Get($"/v1/runs/acme/checkout/r-page?from=2026-11-20&to=2026-11-23&limit=1&cursor={Uri.EscapeDataString(scene.Last.Json.GetProperty("next_cursor").GetString()!)}"),
             _ => Post(Body("r-page", "run-1")), _ => Post(Body("r-page", "run-2", "2026-11-21T10:00:00Z")),
             _ => Get("/v1/runs/acme/checkout/r-page?from=2026-11-20&to=2026-11-23&limit=1")),
+        Case("list by commit over all history", "r-commit-all", 200, _ => Get("/v1/runs/acme/checkout/r-commit-all?commit=c0ffee1"),
+            _ => Post(With(Body("r-commit-all", "run-1", "2025-01-10T10:00:00Z"), "commit_sha", "c0ffee1000000000000000000000000000000001")),
+            _ => Post(With(Body("r-commit-all", "run-2"), "commit_sha", "c0ffee1000000000000000000000000000000001"))),
+        Case("runs of a commit across the organization", "r-commits", 200, _ => Get("/v1/commits/C0FFEE2?organization=acme"),
+            _ => Post(With(Body("r-commits", "run-1", "2025-01-10T10:00:00Z"), "commit_sha", "c0ffee2000000000000000000000000000000002")),
+            _ => Post(With(Body("r-commits", "run-2"), "commit_sha", "c0ffee2000000000000000000000000000000002"))),
+        Case("runs of a commit with a bad prefix", "r-commits-bad", 400, _ => Get("/v1/commits/c0f?organization=acme")),
+        Case("runs of a commit outside a scoped token's scope", "r-commits-scope", 403,
+            scene => Get("/v1/commits/c0ffee2?organization=acme", token: scene.OtherOrganizationToken)),
         Case("list with a bad query", "r-bad-query", 400, _ => Get("/v1/runs/acme/checkout/r-bad-query?from=yesterday"), _ => Post(Body("r-bad-query", "run-1"))),
         Case("read with an identifier outside the grammar", "r-identifier", 400, _ => Get("/v1/runs/Acme/checkout/r-identifier/latest")),
         Case("read without a token", "r-anonymous", 401, _ => Get("/v1/runs/acme/checkout/r-anonymous/latest", token: null), _ => Post(Body("r-anonymous", "run-1"))),
@@ -161,11 +178,14 @@ public static class ParityCases
 
     private static HttpRequestMessage Post(JsonNode body, string? token = Token) => Post(body.ToJsonString(), token: token);
 
-    private static HttpRequestMessage Post(string json, string contentType = "application/json", string? token = Token) =>
-        Post(Encoding.UTF8.GetBytes(json), contentType, token);
+    private static HttpRequestMessage Post(string json, string contentType = "application/json", string? token = Token, string path = "/v1/artifacts") =>
+        Post(Encoding.UTF8.GetBytes(json), contentType, token, path);
 
-    private static HttpRequestMessage Post(byte[] body, string contentType = "application/json", string? token = Token) =>
-        Authorized(new HttpRequestMessage(HttpMethod.Post, "/v1/artifacts") { Content = Posts.Raw(body, contentType) }, token);
+    private static HttpRequestMessage Post(byte[] body, string contentType = "application/json", string? token = Token, string path = "/v1/artifacts") =>
+        Authorized(new HttpRequestMessage(HttpMethod.Post, path) { Content = Posts.Raw(body, contentType) }, token);
+
+    private static HttpRequestMessage PostBatch(JsonArray items, string? token = Token) =>
+        Post(new JsonObject { ["items"] = items }.ToJsonString(), token: token, path: "/v1/artifacts/batch");
 
     private static HttpRequestMessage Gzip(string json)
     {

@@ -15,6 +15,7 @@ internal enum BenchScenario
     All,
     Query,
     Discovery,
+    Batch,
     Mirror,
     Replicas,
 }
@@ -40,6 +41,9 @@ internal sealed record BenchOptions
     public bool RunsQuery => Scenario is BenchScenario.Query;
 
     public bool RunsDiscovery => Scenario is BenchScenario.Discovery;
+
+    /// <summary>Batches of 100 against single posts, items/s, in one run (not part of all).</summary>
+    public bool RunsBatch => Scenario is BenchScenario.Batch;
 
     /// <summary>Discovery scenario: runs in each store (multiples of 1,000: one run per service a day), smallest first.</summary>
     public IReadOnlyList<int> DiscoverySizes { get; init; } = [20_000, 100_000];
@@ -141,7 +145,7 @@ internal sealed record BenchOptions
                 "--server-cwd" => options with { ServerWorkingDirectory = value },
                 "--work-dir" => options with { WorkDirectory = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|discovery|mirror|replicas, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
+                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|discovery|batch|mirror|replicas, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
                     "--large-rounds N, --query-sizes N,N,..., --discovery-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
                     "--mirror-runs N, --mirror-lag-seconds S, --phase-timeout SECONDS, --server PATH.dll, --replicator PATH.dll, " +
                     "--server-cwd DIR, --work-dir DIR."),
@@ -185,9 +189,10 @@ internal sealed record BenchOptions
         "all" => BenchScenario.All,
         "query" => BenchScenario.Query,
         "discovery" => BenchScenario.Discovery,
+        "batch" => BenchScenario.Batch,
         "mirror" => BenchScenario.Mirror,
         "replicas" => BenchScenario.Replicas,
-        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query, discovery, mirror or replicas, not '{value}'."),
+        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query, discovery, batch, mirror or replicas, not '{value}'."),
     };
 
     // Run ids are fixed-width (bodies of a phase must have equal sizes), so slice and round numbers stay below 100.

@@ -7,7 +7,8 @@ using System.Text.Json;
 namespace Stricture.Bench;
 
 /// <summary>
-/// The organization-wide read API (the services listing and the drift feed) against stores of the
+/// The organization-wide read API (the services listing, the drift feed and the runs of a commit, across
+/// the organization and within a service over all history) against stores of the
 /// same 1,000 services with growing history: for each store, a server on it (start-up reconcile off,
 /// so nothing runs beside the queries), a check of each answer, a warm-up, then the same requests
 /// from one client, measured one at a time. Flat means the p50 of the largest store is that of the
@@ -16,13 +17,35 @@ namespace Stricture.Bench;
 /// </summary>
 internal static class DiscoveryBench
 {
-    private static readonly (string Name, string Path)[] Queries =
+    private static readonly string[] QueryNames =
     [
-        ("services, first page (100)", "v1/orgs/acme/services?limit=100"),
-        ("services, all 1,000", "v1/orgs/acme/services?limit=1000"),
-        ("drift feed, default (7 days, low+, 50)", "v1/orgs/acme/drift"),
-        ("drift feed, high, one project", "v1/orgs/acme/drift?min_severity=high&project=proj-0"),
+        "services, first page (100)",
+        "services, all 1,000",
+        "drift feed, default (7 days, low+, 50)",
+        "drift feed, high, one project",
+        "runs of a commit, full SHA",
+        "runs of a commit, 4-character prefix",
+        "a service's runs of a commit, all history",
     ];
+
+    /// <summary>The queries against a store of <paramref name="runs"/> runs; the commit is that of the run halfway through its history.</summary>
+    private static (string Name, string Path)[] Queries(int runs)
+    {
+        var middle = runs / 2;
+        var commit = DiscoverySeeder.CommitOf(middle);
+        var service = DiscoverySeeder.ServiceOf(middle % DiscoverySeeder.Services);
+        string[] paths =
+        [
+            "v1/orgs/acme/services?limit=100",
+            "v1/orgs/acme/services?limit=1000",
+            "v1/orgs/acme/drift",
+            "v1/orgs/acme/drift?min_severity=high&project=proj-0",
+            $"v1/commits/{commit}?organization=acme",
+            $"v1/commits/{commit[..4]}?organization=acme",
+            $"v1/runs/acme/{service.Project}/{service.Service}?commit={commit[..7]}",
+        ];
+        return [.. QueryNames.Zip(paths)];
+    }
 
     public static async Task<string> RunAsync(BenchOptions options, string runDirectory, string command, Action<string> progress, CancellationToken cancellationToken)
     {
@@ -46,7 +69,7 @@ internal static class DiscoveryBench
             using var client = new HttpClient { BaseAddress = server.BaseAddress };
             var latencies = new Dictionary<string, LatencySummary>();
             var bytes = new Dictionary<string, int>();
-            foreach (var (name, path) in Queries)
+            foreach (var (name, path) in Queries(size))
             {
                 bytes[name] = await CheckAsync(client, path, cancellationToken);
                 for (var i = 0; i < Math.Max(20, options.QueryCount / 10); i++)
@@ -80,7 +103,7 @@ internal static class DiscoveryBench
         report.Append("| --- |");
         results.ForEach(_ => report.Append(" --- |"));
         report.AppendLine(" --- |");
-        foreach (var (name, _) in Queries)
+        foreach (var name in QueryNames)
         {
             report.Append(CultureInfo.InvariantCulture, $"| {name} |");
             results.ForEach(result => report.Append(CultureInfo.InvariantCulture, $" {result.Latencies[name].P50:0.00} / {result.Latencies[name].P99:0.00} |"));

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stricture.Storage.Catalog;
@@ -16,7 +17,7 @@ namespace Stricture.Bench;
 /// Fills a fresh data directory with an organization's history through the product's own storage
 /// layer, in process, as the server wires it: <see cref="Services"/> services in ten projects, each
 /// posting once a day, oldest day first, ending on the given day; every fifth run carries a diff
-/// with a high, a medium and a low change. Then the organization-level objects are compacted, as a
+/// with a high, a medium and a low change, and each run has a commit of its own. Then the organization-level objects (the commit index included) are compacted, as a
 /// server's background compaction leaves them. Every run is a real durable record with its catalog
 /// entries, exactly what a post would leave.
 /// </summary>
@@ -33,6 +34,9 @@ internal static class DiscoverySeeder
         {"severity":"medium","change_type":"field_added","field_id":"response_user_locale","message":"New field added to lineage artifact"},
         {"severity":"low","change_type":"owner_changed","field_id":"response_user_locale","message":"owner changed from team.identity to team.growth"}]}
         """);
+
+    /// <summary>The commit of run <paramref name="index"/>: a SHA-1 like git's, spread evenly over every prefix.</summary>
+    public static string CommitOf(int index) => Convert.ToHexStringLower(SHA1.HashData(BitConverter.GetBytes(index)));
 
     public static ServiceIdentity ServiceOf(int index) => ServiceIdentity.Create(Organization, $"proj-{index % 10}", $"svc-{index:D4}");
 
@@ -66,7 +70,7 @@ internal static class DiscoverySeeder
                     {
                         Service = ServiceOf(service),
                         RunId = $"d{day:yyyyMMdd}-{service:D4}",
-                        CommitSha = index.ToString("x40", CultureInfo.InvariantCulture),
+                        CommitSha = CommitOf(index),
                         GeneratedAtText = generatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                         GeneratedAt = generatedAt,
                         Artifact = body,
@@ -84,6 +88,7 @@ internal static class DiscoverySeeder
                 });
             var dayList = Enumerable.Range(0, days).Select(firstDay.AddDays).ToList();
             await catalog.Organizations.CompactAllAsync(Organization, dayList, cancellationToken);
+            await catalog.Organizations.CompactCommitsAsync(Organization, cancellationToken);
             return clock.Elapsed;
         }
         finally

@@ -7,7 +7,9 @@ using Stricture.Bench;
 // alternating slices. query scenario: latest, a 7-day range and a run by id against stores of 1k,
 // 10k and 100k runs at the same runs per day, so only the length of the history differs. mirror
 // scenario: the replicator's throughput against raw PUTs of the same records in alternating slices,
-// then its lag under a steady load of half that rate. Progress goes to stderr; stdout is only the
+// then its lag under a steady load of half that rate. batch scenario: batches of 100 against single
+// posts, items/s, in alternating slices of one run. discovery scenario: the organization-wide reads
+// and the queries by commit against stores of 1,000 services with growing history. Progress goes to stderr; stdout is only the
 // markdown results blocks.
 
 BenchOptions options;
@@ -175,6 +177,10 @@ try
         var report = await RunMirrorAsync();
         Console.Out.Write(report.ToMarkdown());
         errors.AddRange(report.Errors);
+    }
+    if (options.RunsBatch)
+    {
+        Console.Out.Write(await BatchBench.RunAsync(options, runDirectory, command, Progress, cancel.Token));
     }
     if (options.RunsDiscovery)
     {
