@@ -20,6 +20,8 @@ public sealed class OrgKeys(RecordKeys keys)
     /// <summary>Shards per organization-level object: a post appends to one, a query reads them all at once.</summary>
     public const int Shards = 8;
 
+    private static readonly string[] DerivedFolders = ["services/", "drift/", "blast/", "assessments/"];
+
     public string DirectoryShard(string organization, int shard) =>
         $"{keys.Root}org={organization}/services/shard={shard.ToString("D2", CultureInfo.InvariantCulture)}";
 
@@ -30,6 +32,7 @@ public sealed class OrgKeys(RecordKeys keys)
     /// True for any key of an organization-level object (a compacted shard or a segment): derived,
     /// kept by each store on its own, like a day's manifest segments.
     /// </summary>
+    /// <remarks>The blast-radius index (<c>blast/</c>) and the runs' assessments (<c>assessments/</c>) are kept by each store on its own too.</remarks>
     public bool IsOrgObject(string key)
     {
         if (!key.StartsWith(keys.Root + "org=", StringComparison.Ordinal))
@@ -38,7 +41,19 @@ public sealed class OrgKeys(RecordKeys keys)
         }
         var rest = key.AsSpan(keys.Root.Length + "org=".Length);
         var slash = rest.IndexOf('/');
-        return slash > 0 && (rest[(slash + 1)..].StartsWith("services/", StringComparison.Ordinal) || rest[(slash + 1)..].StartsWith("drift/", StringComparison.Ordinal));
+        if (slash <= 0)
+        {
+            return false;
+        }
+        var folder = rest[(slash + 1)..];
+        foreach (var derived in DerivedFolders)
+        {
+            if (folder.StartsWith(derived, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>A shard's compacted document.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
@@ -19,14 +20,19 @@ public sealed record OrgRunEntry(
     [property: JsonPropertyName("received_at")] string ReceivedAt,
     [property: JsonPropertyName("generated_at")] string? GeneratedAt,
     [property: JsonPropertyName("commit_sha")] string? CommitSha,
-    [property: JsonPropertyName("drift")] DriftSummary? Drift)
+    [property: JsonPropertyName("drift")] DriftSummary? Drift,
+    [property: JsonPropertyName("impact")] RunImpact? Impact = null)
 {
     /// <summary>When the run happened, as <see cref="RunOrder"/> orders runs.</summary>
     [JsonIgnore]
     public string OccurredAt => GeneratedAt ?? ReceivedAt;
 
     public static OrgRunEntry From(ServiceIdentity service, ManifestEntry entry) =>
-        new(service.Project, service.Service, entry.RunId, entry.Key, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, entry.Drift);
+        new(service.Project, service.Service, entry.RunId, entry.Key, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, entry.Drift, entry.Impact);
 
-    public OrgRunEntry WithoutChanges() => Drift is { FirstChanges.Count: > 0 } drift ? this with { Drift = drift with { FirstChanges = [] } } : this;
+    public OrgRunEntry WithoutChanges() => this with
+    {
+        Drift = Drift is { FirstChanges.Count: > 0 } drift ? drift with { FirstChanges = [] } : Drift,
+        Impact = Impact?.Brief(),
+    };
 }
