@@ -87,7 +87,7 @@ public static class ArtifactsApi
             }
             return TypedResults.Accepted((string?)null,
                 new IngestResponse(true, result.RunId, result.Location, result.Sha256, result.Size, result.Created,
-                    DriftResponse.FromNullable(result.Drift)));
+                    DriftResponse.FromNullable(result.Drift), result.Assessment?.Impact, GateResponse.From(result.Assessment?.Gate)));
         }
     }
 
