@@ -42,7 +42,11 @@ public sealed class GateDecisionTests
         }
         var gatePolicy = GatePolicy.Defaults with
         {
-            FailOn = parts[0], Mode = parts[1], RequireDownstreamImpact = bool.Parse(parts[2]), UnknownImpactSeverity = parts[3], SeverityOverrides = overrides,
+            FailOn = parts[0],
+            Mode = parts[1],
+            RequireDownstreamImpact = bool.Parse(parts[2]),
+            UnknownImpactSeverity = parts[3],
+            SeverityOverrides = overrides,
         };
         ClassifiedChange[] classified = changes switch
         {

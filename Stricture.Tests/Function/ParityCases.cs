@@ -153,7 +153,11 @@ public static class ParityCases
                 ["escalation"] = "pagerduty:b",
                 ["sources"] = new JsonArray(new JsonObject
                 {
-                    ["kind"] = "api", ["target"] = $"{service}.GetTotal", ["path"] = "response.total", ["scope"] = "cross_repo", ["upstream_system"] = $"{service}:api",
+                    ["kind"] = "api",
+                    ["target"] = $"{service}.GetTotal",
+                    ["path"] = "response.total",
+                    ["scope"] = "cross_repo",
+                    ["upstream_system"] = $"{service}:api",
                 }),
             }),
         };
