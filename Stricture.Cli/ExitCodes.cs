@@ -23,4 +23,10 @@ public static class ExitCodes
 
     /// <summary>Read commands only: 404, no such service or run.</summary>
     public const int NotFound = 6;
+
+    /// <summary>
+    /// push --gate only: the run was stored, and the organization's gate decided block. The same
+    /// number as <see cref="NotFound"/>, which push never returns (a 404 on push is invalid input).
+    /// </summary>
+    public const int GateBlocked = 6;
 }

@@ -4,6 +4,7 @@ using Stricture.Ingest.Audit;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Configuration;
 using Stricture.Ingest.Function;
+using Stricture.Ingest.Policy;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Startup;
@@ -26,6 +27,7 @@ public static class IngestServiceExtensions
         services.AddStrictureOptions(functionMode);
         services.AddSingleton(TimeProvider.System);
         services.AddRecordStore(startupWork: !functionMode);
+        services.AddBlastRadiusAndGates();
 
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<AuditLog>();

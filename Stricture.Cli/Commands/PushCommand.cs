@@ -31,6 +31,12 @@ public static class PushCommand
             "When the artifact was generated, RFC 3339 with a time zone [default: the CI's job start, where it has one]", CheckTimestamp);
         var metadata = EnvironmentOption.Pairs("--metadata", "STRICTURE_METADATA",
             "KEY=VALUE recorded with the run; repeat for more [default: the CI's ci, repository, branch, pipeline_url]");
+        var gate = new Option<bool>("--gate")
+        {
+            Description = "Print the server's gate decision and impacted services, and exit 6 when it blocks the run (the run is stored either way) " +
+                          "[env: STRICTURE_GATE=true]",
+            DefaultValueFactory = _ => bool.TryParse(Environment.GetEnvironmentVariable("STRICTURE_GATE"), out var on) && on,
+        };
         var maxBodyBytes = new Option<long>("--max-body-bytes")
         {
             Description = "The server's body cap, checked before sending [env: STRICTURE_MAX_BODY_BYTES]",
@@ -40,7 +46,7 @@ public static class PushCommand
         var command = new Command("push", "Post a run record (artifact, optional diff and summary) to a Stricture server.");
         connection.AddTo(command);
         service.AddTo(command);
-        foreach (var option in new Option[] { artifact, diff, summary, runId, commit, generatedAt, metadata, maxBodyBytes })
+        foreach (var option in new Option[] { artifact, diff, summary, runId, commit, generatedAt, metadata, gate, maxBodyBytes })
         {
             command.Options.Add(option);
         }
@@ -55,7 +61,7 @@ public static class PushCommand
 
             var (organization, project, serviceName) = service.Resolve(parse);
             var pairs = Merge(ci?.Metadata() ?? [], parse.GetValue(metadata)!);
-            var push = new Push(settings, chosenRunId, generated: explicitRunId is null && ci is null);
+            var push = new Push(settings, chosenRunId, generated: explicitRunId is null && ci is null, gate: parse.GetValue(gate));
             return await push.RunAsync(() => new PushRequest(
                 organization, project, serviceName, chosenRunId,
                 parse.GetValue(commit)?.ToLowerInvariant() ?? ci?.CommitSha,
@@ -98,7 +104,7 @@ public static class PushCommand
         Rfc3339.IsValid(value) ? null : $"'{value}' is not an RFC 3339 date-time with a time zone, such as 2026-11-22T09:30:00Z.";
 
     /// <summary>One push: check, send, report.</summary>
-    private sealed class Push(Connection settings, string runId, bool generated)
+    private sealed class Push(Connection settings, string runId, bool generated, bool gate)
     {
         public async Task<int> RunAsync(Func<PushRequest> build, long maxBodyBytes, CancellationToken cancellationToken)
         {
@@ -179,7 +185,19 @@ public static class PushCommand
             {
                 Console.Error.WriteLine(line);
             }
-            return exitCode;
+            return gate && exitCode == ExitCodes.Success && answer.Body.Length > 0 ? Gate(answer.Body) : exitCode;
+        }
+
+        /// <summary>Prints the gate's decision and the impacted services (to standard error with --json, whose standard output is the report).</summary>
+        private int Gate(byte[] body)
+        {
+            var (decision, lines) = GateReport.Read(body);
+            var output = settings.Json || decision == GateReport.Block ? Console.Error : Console.Out;
+            foreach (var printed in lines)
+            {
+                output.WriteLine(printed);
+            }
+            return decision == GateReport.Block ? ExitCodes.GateBlocked : ExitCodes.Success;
         }
 
         private static bool IsCreated(ServerAnswer answer)

@@ -80,7 +80,8 @@ public static class ArtifactsApi
             var service = audit.Service!;
             return TypedResults.Accepted((string?)null,
                 new IngestResponse(true, service.Organization, service.Project, service.Service,
-                    result.RunId, result.Location, result.Sha256, result.Size, result.Created, DriftResponse.FromNullable(result.Drift)));
+                    result.RunId, result.Location, result.Sha256, result.Size, result.Created, DriftResponse.FromNullable(result.Drift),
+                    result.Assessment?.Impact, GateResponse.From(result.Assessment?.Gate)));
         }
     }
 

@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Stricture.Storage.BlastRadius;
 
 namespace Stricture.Ingest.Apis;
 
 /// <summary>
 /// The 202 body of POST /v1/artifacts: the identifiers as stored (renamed from what was sent when
 /// STRICTURE_SERVER_IDENTIFIERS=normalize), the run's location and hash; drift is the run's drift
-/// summary, null when the post had no diff.
+/// summary and impact its blast radius, both null when the post had no diff; gate is the run's gate
+/// decision (a pass without a diff).
 /// </summary>
 public sealed record IngestResponse(
     [property: JsonPropertyName("accepted")] bool Accepted,
@@ -18,7 +20,9 @@ public sealed record IngestResponse(
     [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("size")] long Size,
     [property: JsonPropertyName("created")] bool Created,
-    [property: JsonPropertyName("drift")] DriftResponse? Drift);
+    [property: JsonPropertyName("drift")] DriftResponse? Drift,
+    [property: JsonPropertyName("impact")] RunImpact? Impact,
+    [property: JsonPropertyName("gate")] GateResponse Gate);
 
 /// <summary>
 /// The body of POST /v1/artifacts, for the OpenAPI document only: the endpoint reads the body with

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Discovery;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
@@ -39,7 +40,15 @@ public static class OrgsApi
             .WithDescription($"Runs with at least one change at or above min_severity (high, medium or low; default low) whose date partition is " +
                              $"from to to (YYYY-MM-DD, inclusive; by default the last {DriftQuery.DefaultDays} days, at most {DriftQuery.MaxDays}), " +
                              $"optionally of one project, each with its drift counts and its first changes at or above min_severity " +
-                             $"(at most 20). limit is 1 to {DriftQuery.MaxLimit} (default {DriftQuery.DefaultLimit}); pass next_cursor as cursor.")
+                             $"(at most 20) and its impact; impact=downstream (or self_only, unknown) keeps the runs whose widest change has that scope. " +
+                             $"limit is 1 to {DriftQuery.MaxLimit} (default {DriftQuery.DefaultLimit}); pass next_cursor as cursor.")
+            .ProducesReadProblems();
+
+        group.MapGet("/policy", GetPolicyAsync)
+            .WithName("GetPolicy")
+            .WithSummary("The organization's effective gate policy")
+            .WithDescription("The policy the gate applies to the organization's runs now: from STRICTURE_SERVER_POLICY_DIR/<organization>.yaml " +
+                             "(source names the file), or the defaults (source: defaults). See docs/policy.md.")
             .ProducesReadProblems();
 
         return group;
@@ -99,9 +108,27 @@ public static class OrgsApi
         }
         var page = await services.Queries.ListDriftAsync(organization, query, visible, cancellationToken);
         return TypedResults.Ok(new DriftFeedResponse(
-            organization, RecordKeys.FormatDate(query.From), RecordKeys.FormatDate(query.To), query.MinSeverity,
+            organization, RecordKeys.FormatDate(query.From), RecordKeys.FormatDate(query.To), query.MinSeverity, query.Impact,
             page.Runs.Select(entry => OrgRunResponse.From(organization, entry, DriftResponse.From(entry.Drift!, atOrAbove: query.MinSeverity))).ToList(),
             page.Next?.Encode()));
+    }
+
+    internal static async Task<Results<Ok<PolicyResponse>, ProblemHttpResult>> GetPolicyAsync(
+        string organization, HttpContext context, [FromServices] OrganizationReadScope scope, [FromServices] IGatePolicySource policies)
+    {
+        if (CheckOrganization(organization) is { } invalid)
+        {
+            return invalid.ToResult();
+        }
+        // The same grants as the organization's other answers: a credential that may read none of its projects is refused.
+        var (visible, refused) = await scope.ResolveAsync(context, organization, null);
+        if (visible is null)
+        {
+            return refused!.ToResult();
+        }
+        var policy = policies.For(organization);
+        // The server's own paths stay on the server: a caller learns which file, not where it lives.
+        return TypedResults.Ok(new PolicyResponse(organization, policy with { Source = policy.Source == GatePolicy.DefaultsSource ? policy.Source : Path.GetFileName(policy.Source) }));
     }
 
     private static RequestProblem? CheckOrganization(string organization)

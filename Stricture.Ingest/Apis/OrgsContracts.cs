@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Discovery;
 
 namespace Stricture.Ingest.Apis;
 
-/// <summary>A run as the organization-wide answers show it: where it belongs, when it happened, its commit, where to fetch it, its drift.</summary>
+/// <summary>A run as the organization-wide answers show it: where it belongs, when it happened, its commit, where to fetch it, its drift and impact.</summary>
 public sealed record OrgRunResponse(
     [property: JsonPropertyName("project")] string Project,
     [property: JsonPropertyName("service")] string Service,
@@ -12,11 +13,12 @@ public sealed record OrgRunResponse(
     [property: JsonPropertyName("generated_at")] string? GeneratedAt,
     [property: JsonPropertyName("commit_sha")] string? CommitSha,
     [property: JsonPropertyName("href")] string Href,
-    [property: JsonPropertyName("drift")] DriftResponse? Drift)
+    [property: JsonPropertyName("drift")] DriftResponse? Drift,
+    [property: JsonPropertyName("impact")] RunImpact? Impact)
 {
     public static OrgRunResponse From(string organization, OrgRunEntry entry, DriftResponse? drift) =>
         new(entry.Project, entry.Service, entry.RunId, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha,
-            $"/v1/runs/{organization}/{entry.Project}/{entry.Service}/{entry.RunId}", drift);
+            $"/v1/runs/{organization}/{entry.Project}/{entry.Service}/{entry.RunId}", drift, entry.Impact);
 }
 
 /// <summary>One service of the organization and its latest run (whose drift lists counts only; the run's listing has its changes).</summary>
@@ -37,5 +39,6 @@ public sealed record DriftFeedResponse(
     [property: JsonPropertyName("from")] string From,
     [property: JsonPropertyName("to")] string To,
     [property: JsonPropertyName("min_severity")] string MinSeverity,
+    [property: JsonPropertyName("impact"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Impact,
     [property: JsonPropertyName("runs")] IReadOnlyList<OrgRunResponse> Runs,
     [property: JsonPropertyName("next_cursor")] string? NextCursor);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Stricture.Ingest.Auth;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Commits;
 using Stricture.Storage.Identity;
@@ -78,8 +79,9 @@ public static class RunsApi
         {
             return forbidden.As<Status403Forbidden>();
         }
-        return await queries.GetLatestAsync(identity, cancellationToken) is var (runId, envelope, drift)
-            ? new StoredEnvelopeResult(envelope, RevalidateCaching, RunHref(identity, runId), drift)
+        return await queries.GetLatestAsync(identity, cancellationToken) is var (latest, envelope)
+            ? new StoredEnvelopeResult(envelope, RevalidateCaching, RunHref(identity, latest.RunId), latest.Drift,
+                latest.Gate is null ? null : new RunAssessment(latest.Impact, latest.Gate))
             : ServiceNotFound(identity);
     }
 
@@ -101,10 +103,14 @@ public static class RunsApi
             return IdentifierProblem.From(invalidRun).As<Status400BadRequest>();
         }
         Activity.Current?.SetTag("stricture.run_id", runId);
-        return await queries.GetRunAsync(run, cancellationToken) is { } envelope
-            ? new StoredEnvelopeResult(envelope, ImmutableCaching, drift: EnvelopeReader.ToManifestEntry(envelope).Drift)
-            : new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
+        if (await queries.GetRunAsync(run, cancellationToken) is not { } envelope)
+        {
+            return new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
                 $"No run '{runId}' is stored for {Describe(identity)}.").As<Status404NotFound>();
+        }
+        var drift = EnvelopeReader.ToManifestEntry(envelope).Drift;
+        return new StoredEnvelopeResult(envelope, ImmutableCaching, drift: drift,
+            assessment: drift is null ? null : await queries.GetAssessmentAsync(run, cancellationToken));
     }
 
     internal static async Task<Results<Ok<RunListResponse>, Problem<Status400BadRequest>, Problem<Status403Forbidden>, Problem<Status404NotFound>>> ListAsync(

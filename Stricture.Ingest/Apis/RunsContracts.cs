@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Catalog;
 
 namespace Stricture.Ingest.Apis;
 
-/// <summary>One run in a listing: its manifest entry (its drift summary included, null without a diff), and where to fetch its envelope.</summary>
+/// <summary>One run in a listing: its manifest entry (its drift summary and impact included, null without a diff; its gate), and where to fetch its envelope.</summary>
 public sealed record RunSummary(
     [property: JsonPropertyName("run_id")] string RunId,
     [property: JsonPropertyName("key")] string Key,
@@ -13,11 +14,13 @@ public sealed record RunSummary(
     [property: JsonPropertyName("generated_at")] string? GeneratedAt,
     [property: JsonPropertyName("commit_sha")] string? CommitSha,
     [property: JsonPropertyName("href")] string Href,
-    [property: JsonPropertyName("drift")] DriftResponse? Drift)
+    [property: JsonPropertyName("drift")] DriftResponse? Drift,
+    [property: JsonPropertyName("impact")] RunImpact? Impact,
+    [property: JsonPropertyName("gate")] GateResponse Gate)
 {
     public static RunSummary From(ManifestEntry entry, string href) =>
         new(entry.RunId, entry.Key, entry.Sha256, entry.Size, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, href,
-            DriftResponse.FromNullable(entry.Drift));
+            DriftResponse.FromNullable(entry.Drift), entry.Impact, GateResponse.From(entry.Gate));
 }
 
 /// <summary>The 200 body of GET /v1/runs/{organization}/{project}/{service}: one page, newest first; from and to are null for a commit over all history.</summary>

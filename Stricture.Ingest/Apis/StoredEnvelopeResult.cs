@@ -11,13 +11,17 @@ namespace Stricture.Ingest.Apis;
 /// If-None-Match answers 304 with no body; a client that accepts gzip gets it compressed. The
 /// gzip representation's tag is the weak form of the same tag (as nginx does): its bytes differ,
 /// but If-None-Match compares weakly, so either form revalidates either representation. The run's
-/// drift counts, which the stored bytes cannot carry, go in the <c>Stricture-Drift</c> header.
+/// drift counts, gate decision and impact, which the stored bytes cannot carry, go in the
+/// <c>Stricture-Drift</c>, <c>Stricture-Gate</c> and <c>Stricture-Impact</c> headers.
 /// </summary>
 internal sealed class StoredEnvelopeResult(
-    StoredObject envelope, string cacheControl, string? contentLocation = null, Stricture.Storage.Drift.DriftSummary? drift = null)
+    StoredObject envelope, string cacheControl, string? contentLocation = null, Stricture.Storage.Drift.DriftSummary? drift = null,
+    Stricture.Storage.BlastRadius.RunAssessment? assessment = null)
     : IResult, IEndpointMetadataProvider
 {
     public const string DriftHeader = "Stricture-Drift";
+    public const string GateHeader = "Stricture-Gate";
+    public const string ImpactHeader = "Stricture-Impact";
 
     /// <summary>200 with the envelope as stored, or 304 when If-None-Match matches.</summary>
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
@@ -41,6 +45,11 @@ internal sealed class StoredEnvelopeResult(
         if (drift is not null)
         {
             response.Headers[DriftHeader] = DriftResponse.Header(drift);
+        }
+        response.Headers[GateHeader] = GateResponse.Header(assessment?.Gate);
+        if (assessment?.Impact is { } impact)
+        {
+            response.Headers[ImpactHeader] = GateResponse.ImpactHeader(impact);
         }
         if (Matches(context.Request, tag))
         {

@@ -1,4 +1,5 @@
 using Stricture.Ingest.Problems;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Discovery;
 using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
@@ -7,13 +8,13 @@ namespace Stricture.Ingest.Requests;
 
 /// <summary>
 /// Reads the query strings of GET /v1/orgs/{organization}/services (project, limit, cursor) and
-/// /drift (from, to, min_severity, project, limit, cursor). As for run listings, an unknown or
+/// /drift (from, to, min_severity, impact, project, limit, cursor). As for run listings, an unknown or
 /// repeated parameter is a 400, so a typo never silently widens an answer.
 /// </summary>
 internal static class OrgQueryParser
 {
     private static readonly string[] ServicesParameters = ["project", "limit", "cursor"];
-    private static readonly string[] DriftParameters = ["from", "to", "min_severity", "project", "limit", "cursor"];
+    private static readonly string[] DriftParameters = ["from", "to", "min_severity", "impact", "project", "limit", "cursor"];
     private static readonly string[] Severities = [DriftSeverity.High, DriftSeverity.Medium, DriftSeverity.Low];
 
     public static (ServicesQuery? Query, RequestProblem? Problem) ParseServices(IQueryCollection parameters)
@@ -53,12 +54,17 @@ internal static class OrgQueryParser
         {
             return Fail("invalid-severity", $"'min_severity' must be high, medium or low, not '{severity}'.", "min_severity");
         }
+        var impact = QueryParameters.Value(parameters, "impact");
+        if (impact is not null && !ImpactScope.Known.Contains(impact, StringComparer.Ordinal))
+        {
+            return Fail("invalid-impact", $"'impact' must be {string.Join(", ", ImpactScope.Known)}, not '{impact}'.", "impact");
+        }
         DriftCursor? cursor = null;
         if (QueryParameters.Value(parameters, "cursor") is { } cursorText && !DriftCursor.TryDecode(cursorText, out cursor))
         {
             return (null, BadCursor());
         }
-        return (new DriftQuery(firstDay, lastDay, severity, project, limit, cursor), null);
+        return (new DriftQuery(firstDay, lastDay, severity, project, limit, cursor, impact), null);
     }
 
     private static RequestProblem? CheckNames(IQueryCollection parameters, string[] known)

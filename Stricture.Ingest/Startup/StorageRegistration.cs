@@ -37,7 +37,7 @@ internal static class StorageRegistration
             sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<RecordKeys>(), sp.GetRequiredService<RunCatalog>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StorageTelemetry>(), sp.GetRequiredService<ILogger<RecordStore>>(),
             Options(sp).Driver == StorageOptions.MirrorDriver ? sp.GetRequiredService<ReplicationSpool>() : null,
-            sp.GetService<IAcceptedRunHook>()));
+            sp.GetService<IAcceptedRunHook>(), sp.GetService<IRunAssessor>()));
         services.AddSingleton<RunQueries>();
         services.AddSingleton<OrgQueries>();
         services.AddSingleton<CommitQueries>();

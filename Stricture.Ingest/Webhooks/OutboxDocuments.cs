@@ -1,11 +1,13 @@
 using System.Text.Json.Serialization;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Drift;
 
 namespace Stricture.Ingest.Webhooks;
 
 /// <summary>
 /// A delivery as enqueued: everything the payload is rendered from, so a retry days later sends
-/// the same body. Holds no secret: the signature is computed when the body is sent.
+/// the same body. Holds no secret: the signature is computed when the body is sent. Impact and gate
+/// are the run's recorded assessment (deliveries enqueued before they existed lack them).
 /// </summary>
 public sealed record WebhookDelivery(
     string DeliveryId,
@@ -19,7 +21,9 @@ public sealed record WebhookDelivery(
     string? GeneratedAt,
     string? CommitSha,
     string EnqueuedAt,
-    DeliveryDrift Drift);
+    DeliveryDrift Drift,
+    RunImpact? Impact = null,
+    GateDecision? Gate = null);
 
 /// <summary>The run's drift as the webhook shows it: the counts, and the first changes at or above its threshold.</summary>
 public sealed record DeliveryDrift(

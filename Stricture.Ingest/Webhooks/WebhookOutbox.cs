@@ -55,7 +55,8 @@ internal sealed class WebhookOutbox(
         var service = run.Run.Service;
         var delivery = new WebhookDelivery(
             id, webhook.Name, service.Organization, service.Project, service.Service, run.Run.RunId, run.Location, run.ReceivedAt,
-            run.Submission.GeneratedAtText, run.Submission.CommitSha, UtcTimestamp.Format(now), DeliveryDrift.From(drift, webhook.MinSeverity));
+            run.Submission.GeneratedAtText, run.Submission.CommitSha, UtcTimestamp.Format(now), DeliveryDrift.From(drift, webhook.MinSeverity),
+            run.Assessment?.Impact, run.Assessment?.Gate);
         var content = JsonSerializer.SerializeToUtf8Bytes(delivery, OutboxJsonContext.Default.WebhookDelivery);
         if (await store.CreateIfAbsentAsync(keys.Enqueued(day, id), content, cancellationToken) == CreateOutcome.Created)
         {

@@ -3,12 +3,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Stricture.Storage.BlastRadius;
 
 namespace Stricture.Ingest.Webhooks;
 
 /// <summary>
 /// The bodies a delivery is posted as, rendered from the enqueued delivery alone, so every attempt
-/// of one delivery sends the same bytes. json: the run, its drift and a link, for programs. slack:
+/// of one delivery sends the same bytes. json: the run, its drift, its blast radius and gate, and a link, for programs. slack:
 /// an incoming-webhook message with the counts, the first changes and the link, for people.
 /// </summary>
 internal sealed class WebhookPayloads(IOptions<WebhookOptions> options)
@@ -71,10 +72,74 @@ internal sealed class WebhookPayloads(IOptions<WebhookOptions> options)
             }
             json.WriteEndArray();
             json.WriteEndObject();
+            WriteImpact(json, delivery);
             json.WriteString("link", Link(delivery));
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The finding contract of upstream's spec ("blast radius, owner, escalation path"): the run's
+    /// impact scope and the services it reaches, each consuming field with its owner and escalation,
+    /// and the gate's decision with its reasons.
+    /// </summary>
+    private static void WriteImpact(Utf8JsonWriter json, WebhookDelivery delivery)
+    {
+        if (delivery.Impact is { } impact)
+        {
+            json.WriteStartObject("impact");
+            json.WriteString("scope", impact.Scope);
+            json.WriteNumber("downstream", impact.Downstream);
+            json.WriteNumber("self_only", impact.SelfOnly);
+            json.WriteNumber("unknown", impact.Unknown);
+            json.WriteStartArray("services");
+            foreach (var service in impact.Services)
+            {
+                json.WriteStartObject();
+                json.WriteString("project", service.Project);
+                json.WriteString("service", service.Service);
+                json.WriteStartArray("fields");
+                foreach (var field in service.Fields)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("field_id", field.FieldId);
+                    json.WriteString("system", field.System);
+                    json.WriteString("changed_field_id", field.ChangedFieldId);
+                    json.WriteString("owner", field.Owner);
+                    json.WriteString("escalation", field.Escalation);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        if (delivery.Gate is { } gate)
+        {
+            json.WriteStartObject("gate");
+            json.WriteString("decision", gate.Decision);
+            json.WriteStartArray("reasons");
+            foreach (var reason in gate.Reasons)
+            {
+                json.WriteStringValue(reason);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+    }
+
+    /// <summary>One line per impacted service, with the escalations of its consuming fields, for people.</summary>
+    private static string BlastRadiusText(RunImpact impact)
+    {
+        var text = new StringBuilder($"*Blast radius: {Escape(impact.Scope)}*");
+        foreach (var service in impact.Services.Take(SlackChanges))
+        {
+            var escalations = service.Fields.Select(field => field.Escalation).Where(escalation => escalation.Length > 0).Distinct(StringComparer.Ordinal);
+            text.Append(CultureInfo.InvariantCulture, $"\n• {Escape(service.Project)}/{Escape(service.Service)}: escalate to {Escape(string.Join(", ", escalations))}");
+        }
+        return text.ToString();
     }
 
     private byte[] Slack(WebhookDelivery delivery)
@@ -107,6 +172,10 @@ internal sealed class WebhookPayloads(IOptions<WebhookOptions> options)
             {
                 // A section's text is limited to 3,000 characters.
                 Section(json, changes.Length > 2_900 ? changes.ToString(0, 2_900) + "…" : changes.ToString().TrimEnd('\n'));
+            }
+            if (delivery.Impact is { Scope: not ImpactScope.None } impact)
+            {
+                Section(json, BlastRadiusText(impact));
             }
             Section(json, link.StartsWith("http", StringComparison.Ordinal) ? $"<{link}|Open the run>" : $"Run: `{Escape(link)}`");
             json.WriteEndArray();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
@@ -17,7 +18,8 @@ namespace Stricture.Storage.Catalog;
 ///
 /// Cost: one listing of every key under the root (keys arrive in order, so one service and one day
 /// at a time are held in memory), one read of each day's manifest and uncompacted segments, and one
-/// payload read per run they lack.
+/// payload read per run they lack (and its recorded assessment when it has a diff), and one read of each
+/// service's newest payload to index its export in the blast-radius index.
 /// </summary>
 public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys keys, RunCatalog catalog, ILogger<CatalogReconciler> logger)
 {
@@ -93,10 +95,29 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
         if (isNewestOfService)
         {
             report.Services++;
+            if (manifest.Count > 0)
+            {
+                await IndexBlastRadiusAsync(day.Service, manifest[^1], cancellationToken);
+            }
             if (manifest.Count > 0 && await catalog.AdvanceLatestAsync(keys.Latest(day.Service), [manifest[^1]], cancellationToken, readFirst: true))
             {
                 report.PointersMoved++;
             }
+        }
+    }
+
+    /// <summary>Indexes the service's newest export in the blast-radius index: nothing changes where it is already indexed.</summary>
+    private async Task IndexBlastRadiusAsync(ServiceIdentity service, ManifestEntry newest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var payload = await store.ReadAsync(newest.Key, cancellationToken)
+                          ?? throw new InvalidDataException("It is the service's newest run and cannot be read.");
+            await catalog.BlastRadius.IndexAsync(service, newest, EnvelopeReader.ReadExport(payload), cancellationToken);
+        }
+        catch (Exception exception) when (exception is ObjectIntegrityException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            LogUnreadable(logger, exception, newest.Key);
         }
     }
 
@@ -107,7 +128,11 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
         {
             var payload = await store.ReadAsync(payloadKey, cancellationToken)
                           ?? throw new InvalidDataException("It was listed and then could not be read.");
-            return EnvelopeReader.ToManifestEntry(payload);
+            var entry = EnvelopeReader.ToManifestEntry(payload);
+            // A run with a diff had its impact and gate recorded before its 202; the catalog shows that record.
+            return entry.Drift is null || !keys.TryParsePayload(payloadKey, out var run, out _)
+                ? entry
+                : entry.WithAssessment(await RunAssessor.ReadAsync(store, catalog.BlastRadius.Keys.Assessment(run), cancellationToken));
         }
         catch (Exception exception) when (exception is ObjectIntegrityException or InvalidDataException or System.Text.Json.JsonException)
         {

@@ -41,6 +41,15 @@ public static class EnvelopeReader
         return new ManifestEntry(runId!, payload.Key, payload.Sha256, payload.Content.Length, receivedAt!, normalizedGeneratedAt, commitSha, drift);
     }
 
+    /// <summary>What the envelope's artifact says about other systems, for the blast-radius index.</summary>
+    public static BlastRadius.LineageExport ReadExport(StoredObject payload)
+    {
+        using var envelope = JsonDocument.Parse(payload.Content);
+        return envelope.RootElement.TryGetProperty("artifact", out var artifact)
+            ? BlastRadius.LineageExport.Parse(artifact)
+            : throw new InvalidDataException($"The stored envelope '{payload.Key}' has no artifact.");
+    }
+
     /// <summary>The drift of the envelope's diff: the same summary ingest derived from the posted diff, which the envelope holds compacted (same values).</summary>
     private static DriftSummary ReadDrift(ref Utf8JsonReader reader)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Drift;
 
 namespace Stricture.Storage.Catalog;
@@ -21,6 +22,18 @@ public sealed record ManifestEntry(
     [property: JsonPropertyName("commit_sha")] string? CommitSha,
     [property: JsonPropertyName("drift")] DriftSummary? Drift = null)
 {
+    /// <summary>The run's blast radius (null without a diff), copied from its recorded <see cref="RunAssessment"/>.</summary>
+    [JsonPropertyName("impact")]
+    public RunImpact? Impact { get; init; }
+
+    /// <summary>The run's gate decision (null without a diff: such a run passes), copied from its recorded <see cref="RunAssessment"/>.</summary>
+    [JsonPropertyName("gate")]
+    public GateDecision? Gate { get; init; }
+
+    /// <summary>This entry with the run's assessment, when it has one.</summary>
+    public ManifestEntry WithAssessment(RunAssessment? assessment) =>
+        assessment is null ? this : this with { Impact = assessment.Impact, Gate = assessment.Gate };
+
     /// <summary>When the run happened, for ordering: generated_at when the producer gave it, else received_at.</summary>
     [JsonIgnore]
     public string OccurredAt => GeneratedAt ?? ReceivedAt;

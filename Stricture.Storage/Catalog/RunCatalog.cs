@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Discovery;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
@@ -70,6 +71,7 @@ public sealed partial class RunCatalog
         _segments = new ManifestSegments(store, keys, telemetry);
         _days = new DayManifestReader(store, keys);
         Organizations = new OrgCatalog(store, keys, telemetry, _logger, compactInBackground);
+        BlastRadius = new BlastRadiusIndex(store, keys, telemetry);
         // The batches are applied without the submitters' cancellation: a batch serves many requests.
         _segmentAppends = new(async (_, batch) =>
             await AppendAsync(batch[0].Service, batch[0].Day, batch.Select(item => item.Entry).ToList(), CancellationToken.None) > 0);
@@ -88,6 +90,9 @@ public sealed partial class RunCatalog
 
     /// <summary>The organization-level objects: the service directory and the drift index.</summary>
     public OrgCatalog Organizations { get; }
+
+    /// <summary>The organization's blast-radius index over each service's latest export (kept by <see cref="RunAssessor"/> at ingest).</summary>
+    public BlastRadiusIndex BlastRadius { get; }
 
     /// <summary>
     /// Adds a stored run to its day's log and, when it is the newest, to the service's latest

@@ -22,6 +22,8 @@ public sealed class OrgKeys(RecordKeys keys)
     /// <summary>Shards per organization-level object: a post appends to one, a query reads them all at once.</summary>
     public const int Shards = 8;
 
+    private static readonly string[] DerivedFolders = ["services/", "drift/", "commits/", "blast/", "assessments/"];
+
     public string DirectoryShard(string organization, int shard) =>
         $"{keys.Root}org={organization}/services/shard={shard.ToString("D2", CultureInfo.InvariantCulture)}";
 
@@ -35,6 +37,7 @@ public sealed class OrgKeys(RecordKeys keys)
     /// True for any key of an organization-level object (a compacted shard or a segment): derived,
     /// kept by each store on its own, like a day's manifest segments.
     /// </summary>
+    /// <remarks>The blast-radius index (<c>blast/</c>) and the runs' assessments (<c>assessments/</c>) are kept by each store on its own too.</remarks>
     public bool IsOrgObject(string key)
     {
         if (!key.StartsWith(keys.Root + "org=", StringComparison.Ordinal))
@@ -43,9 +46,19 @@ public sealed class OrgKeys(RecordKeys keys)
         }
         var rest = key.AsSpan(keys.Root.Length + "org=".Length);
         var slash = rest.IndexOf('/');
-        var kind = rest[(slash + 1)..];
-        return slash > 0 && (kind.StartsWith("services/", StringComparison.Ordinal) || kind.StartsWith("drift/", StringComparison.Ordinal) ||
-                             kind.StartsWith("commits/", StringComparison.Ordinal));
+        if (slash <= 0)
+        {
+            return false;
+        }
+        var folder = rest[(slash + 1)..];
+        foreach (var derived in DerivedFolders)
+        {
+            if (folder.StartsWith(derived, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>A shard's compacted document.</summary>

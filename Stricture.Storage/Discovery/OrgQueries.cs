@@ -12,9 +12,9 @@ public sealed record ServicesQuery(string? Project, int Limit, ServiceCursor? Cu
 /// <summary>
 /// A page request for an organization's drift feed: runs of the days <see cref="From"/> to
 /// <see cref="To"/> (inclusive, the date partition) with a change at or above
-/// <see cref="MinSeverity"/>, optionally of one project, newest first, after a cursor.
+/// <see cref="MinSeverity"/>, optionally of one project and of one impact scope (<see cref="BlastRadius.ImpactScope"/>), newest first, after a cursor.
 /// </summary>
-public sealed record DriftQuery(DateOnly From, DateOnly To, string MinSeverity, string? Project, int Limit, DriftCursor? Cursor)
+public sealed record DriftQuery(DateOnly From, DateOnly To, string MinSeverity, string? Project, int Limit, DriftCursor? Cursor, string? Impact = null)
 {
     /// <summary>The widest range: a query reads each day's drift index (its shards at once), so this bounds its cost.</summary>
     public const int MaxDays = 31;
@@ -66,6 +66,7 @@ public sealed class OrgQueries(RunCatalog catalog)
             {
                 var entry = indexed[i];
                 if (entry.Drift is { } drift && drift.Reaches(query.MinSeverity) && visible(entry.Project) &&
+                    (query.Impact is null || entry.Impact?.Scope == query.Impact) &&
                     (query.Project is null || entry.Project == query.Project) && (query.Cursor is null || query.Cursor.Precedes(entry)))
                 {
                     runs.Add(entry);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
@@ -21,7 +22,8 @@ public sealed record OrgRunEntry(
     [property: JsonPropertyName("received_at")] string ReceivedAt,
     [property: JsonPropertyName("generated_at")] string? GeneratedAt,
     [property: JsonPropertyName("commit_sha")] string? CommitSha,
-    [property: JsonPropertyName("drift")] DriftSummary? Drift)
+    [property: JsonPropertyName("drift")] DriftSummary? Drift,
+    [property: JsonPropertyName("impact")] RunImpact? Impact = null)
 {
     [JsonPropertyName("sha256")]
     public string? Sha256 { get; init; }
@@ -34,15 +36,19 @@ public sealed record OrgRunEntry(
     public string OccurredAt => GeneratedAt ?? ReceivedAt;
 
     public static OrgRunEntry From(ServiceIdentity service, ManifestEntry entry) =>
-        new(service.Project, service.Service, entry.RunId, entry.Key, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, entry.Drift);
+        new(service.Project, service.Service, entry.RunId, entry.Key, entry.ReceivedAt, entry.GeneratedAt, entry.CommitSha, entry.Drift, entry.Impact);
 
     /// <summary>The entry with the payload's SHA-256 and size, as the commit index keeps it.</summary>
     public static OrgRunEntry WithContent(ServiceIdentity service, ManifestEntry entry) =>
         From(service, entry) with { Sha256 = entry.Sha256, Size = entry.Size };
 
-    /// <summary>The manifest entry this was copied from (for an entry made by <see cref="WithContent"/>).</summary>
+    /// <summary>The manifest entry this was copied from (for an entry made by <see cref="WithContent"/>; the gate is not kept here).</summary>
     public ManifestEntry ToManifestEntry() =>
-        new(RunId, Key, Sha256 ?? "", Size ?? 0, ReceivedAt, GeneratedAt, CommitSha, Drift);
+        new(RunId, Key, Sha256 ?? "", Size ?? 0, ReceivedAt, GeneratedAt, CommitSha, Drift) { Impact = Impact };
 
-    public OrgRunEntry WithoutChanges() => Drift is { FirstChanges.Count: > 0 } drift ? this with { Drift = drift with { FirstChanges = [] } } : this;
+    public OrgRunEntry WithoutChanges() => this with
+    {
+        Drift = Drift is { FirstChanges.Count: > 0 } drift ? drift with { FirstChanges = [] } : Drift,
+        Impact = Impact?.Brief(),
+    };
 }

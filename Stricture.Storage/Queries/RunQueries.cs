@@ -1,5 +1,4 @@
 using Stricture.Storage.Catalog;
-using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
@@ -16,11 +15,15 @@ namespace Stricture.Storage.Queries;
 public sealed class RunQueries(IObjectStore store, RecordKeys keys, RunCatalog catalog)
 {
     /// <summary>The newest run's id, stored envelope and drift summary (from the latest pointer), or null when the service has no runs.</summary>
-    public async Task<(string RunId, StoredObject Envelope, DriftSummary? Drift)?> GetLatestAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
+    public async Task<(ManifestEntry Latest, StoredObject Envelope)?> GetLatestAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
         await catalog.ReadLatestAsync(service, cancellationToken) is { } latest &&
         await store.ReadAsync(latest.Key, cancellationToken) is { } envelope
-            ? (latest.RunId, envelope, latest.Drift)
+            ? (latest, envelope)
             : null;
+
+    /// <summary>A run's recorded impact and gate (one read), or null when it has none (no diff).</summary>
+    public Task<BlastRadius.RunAssessment?> GetAssessmentAsync(RunIdentity run, CancellationToken cancellationToken) =>
+        BlastRadius.RunAssessor.ReadAsync(store, catalog.BlastRadius.Keys.Assessment(run), cancellationToken);
 
     /// <summary>A run's stored envelope, or null when no such run was stored.</summary>
     public async Task<StoredObject?> GetRunAsync(RunIdentity run, CancellationToken cancellationToken)

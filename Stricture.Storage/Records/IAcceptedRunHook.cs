@@ -18,4 +18,8 @@ public interface IAcceptedRunHook
 /// An accepted run: its identity, its payload key, the received_at its claim fixed, the post as
 /// validated, and its drift summary (null without a diff), the one the catalog records.
 /// </summary>
-public sealed record AcceptedRun(RunIdentity Run, string Location, string ReceivedAt, RunSubmission Submission, DriftSummary? Drift);
+public sealed record AcceptedRun(RunIdentity Run, string Location, string ReceivedAt, RunSubmission Submission, DriftSummary? Drift)
+{
+    /// <summary>The run's impact and gate, once <see cref="IRunAssessor"/> has decided them (null without a diff).</summary>
+    public BlastRadius.RunAssessment? Assessment { get; init; }
+}

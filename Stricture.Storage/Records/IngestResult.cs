@@ -16,6 +16,9 @@ public sealed record IngestResult(IngestStatus Status, string RunId, string Loca
 {
     public Drift.DriftSummary? Drift { get; init; }
 
+    /// <summary>The accepted run's impact and gate (null without a diff, or without an assessor, or for a conflict).</summary>
+    public BlastRadius.RunAssessment? Assessment { get; init; }
+
     public static IngestResult Accepted(RunIndexEntry entry, string sha256, long size, bool created) =>
         new(IngestStatus.Accepted, entry.RunId, entry.Key, sha256, size, created);
 

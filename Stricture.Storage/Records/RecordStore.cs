@@ -32,11 +32,12 @@ namespace Stricture.Storage.Records;
 /// caller cancels (its client went away). A crash before that leaves a payload the catalog lacks; the retry, or
 /// <see cref="CatalogReconciler"/>, adds it. Last, when an <see cref="IAcceptedRunLog"/> is given
 /// (mirror mode's replication spool), the run is appended to it, also before this returns, and so
-/// is an <see cref="IAcceptedRunHook"/>'s work (the webhook outbox).
+/// is an <see cref="IAcceptedRunHook"/>'s work (the webhook outbox). Before the catalog, an
+/// <see cref="IRunAssessor"/> (the blast radius and gate) decides what the entry says beyond the payload.
 /// </summary>
 public sealed partial class RecordStore(
     IObjectStore store, RecordKeys keys, RunCatalog catalog, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger,
-    IAcceptedRunLog? acceptedRuns = null, IAcceptedRunHook? acceptedRunHook = null)
+    IAcceptedRunLog? acceptedRuns = null, IAcceptedRunHook? acceptedRunHook = null, IRunAssessor? runAssessor = null)
 {
     public async Task<IngestResult> IngestAsync(RunSubmission submission, CancellationToken cancellationToken)
     {
@@ -103,17 +104,19 @@ public sealed partial class RecordStore(
                 VerifyHash(claim.Key, staged.Sha256, stored.Sha256);
             }
             var drift = submission.Diff is { } diff ? DriftSummary.FromDiff(diff) : null;
-            await RecordInCatalogAsync(submission, claim, staged, drift, finishing);
+            var accepted = new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission, drift);
+            var assessment = runAssessor is null ? null : await runAssessor.AssessAsync(accepted, finishing);
+            await RecordInCatalogAsync(submission, claim, staged, drift, assessment, finishing);
             if (acceptedRuns is not null)
             {
                 await acceptedRuns.AppendAsync(claim.Key, finishing);
             }
             if (acceptedRunHook is not null)
             {
-                await acceptedRunHook.OnAcceptedAsync(new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission, drift), finishing);
+                await acceptedRunHook.OnAcceptedAsync(accepted with { Assessment = assessment }, finishing);
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
-            return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created) with { Drift = drift };
+            return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created) with { Drift = drift, Assessment = assessment };
         }
         finally
         {
@@ -122,7 +125,8 @@ public sealed partial class RecordStore(
     }
 
     private Task RecordInCatalogAsync(
-        RunSubmission submission, RunIndexEntry claim, StagedObject staged, DriftSummary? drift, CancellationToken cancellationToken)
+        RunSubmission submission, RunIndexEntry claim, StagedObject staged, DriftSummary? drift, BlastRadius.RunAssessment? assessment,
+        CancellationToken cancellationToken)
     {
         if (!keys.TryParsePayload(claim.Key, out var run, out var partitionDate))
         {
@@ -131,7 +135,7 @@ public sealed partial class RecordStore(
         var entry = new ManifestEntry(
             claim.RunId, claim.Key, staged.Sha256, staged.Length, claim.ReceivedAt,
             submission.GeneratedAt is { } generatedAt ? UtcTimestamp.Format(generatedAt) : null,
-            submission.CommitSha, drift);
+            submission.CommitSha, drift).WithAssessment(assessment);
         return catalog.RecordAsync(run.Service, partitionDate, entry, cancellationToken);
     }
 

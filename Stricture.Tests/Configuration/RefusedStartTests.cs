@@ -42,6 +42,22 @@ public sealed partial class RefusedStartTests
     }
 
     [Fact]
+    public async Task The_server_refuses_an_invalid_policy_file_with_one_line_naming_the_setting_the_file_and_its_line()
+    {
+        using var data = new TestDirectory();
+        using var policies = new TestDirectory();
+        var file = Path.Combine(policies.Path, "acme.yaml");
+        File.WriteAllText(file, "policy_id: strict\ngate:\n  fail_on: critical\n");
+
+        var (exitCode, output) = await ServiceProcess.RunExpectingRefusalAsync(data.Path, new Dictionary<string, string> { ["STRICTURE_SERVER_POLICY_DIR"] = policies.Path });
+
+        Assert.True(exitCode == 1, $"the process must exit 1, not {exitCode}; it printed:\n{output}");
+        Assert.True(output.Contains($"STRICTURE_SERVER_POLICY_DIR: {file}: line 3: gate.fail_on must be one of", StringComparison.Ordinal),
+            $"the message must name the setting, the file and the line; it printed:\n{output}");
+        Assert.False(StackFrame().IsMatch(output), $"a refused policy must not print a stack trace; it printed:\n{output}");
+    }
+
+    [Fact]
     public async Task The_replicator_refuses_a_bad_setting_the_same_way()
     {
         using var data = new TestDirectory();

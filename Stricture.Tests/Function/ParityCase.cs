@@ -15,6 +15,9 @@ public sealed record ParityCase(
     Func<ParityScene, HttpRequestMessage> Request,
     IReadOnlyList<Func<ParityScene, HttpRequestMessage>> Setup)
 {
+    /// <summary>Text both answers must contain (or headers, for an envelope answer), for cases whose point is a value such as a gate decision.</summary>
+    public string? Expect { get; init; }
+
     public override string ToString() => Name;
 }
 

@@ -25,6 +25,11 @@ public static class ParityCases
 
     public const string GeneratedAt = "2026-11-22T10:00:00Z";
 
+    /// <summary>acme's gate policy in both modes: medium or above downstream drift blocks; unknown impact counts as medium.</summary>
+    private const string Blocked = "\"gate\":{\"decision\":\"block\"";
+
+    public const string Policy = "policy_id: parity\nlineage:\n  findings:\n    unknown_impact_severity: medium\ngate:\n  fail_on: medium\n  mode: block\n";
+
     public static readonly IReadOnlyList<ParityCase> All =
     [
         // Ingest.
@@ -62,6 +67,19 @@ public static class ParityCases
         Case("unsupported media type", "v-media", 415, _ => Post(Body("v-media", "run-1").ToJsonString(), "text/plain")),
         Case("unsupported content encoding", "v-encoding", 415, _ => Encoded(Body("v-encoding", "run-1").ToJsonString(), "br")),
         Case("invalid gzip", "v-gzip", 400, _ => Encoded("not gzip at all", "gzip")),
+
+        // Blast radius and gates: each case's systems are its own, so no case reaches another's services.
+        Case("gate blocks downstream drift", "g-block", 202, _ => Post(Gated("g-block", "run-2", Change("g-block", "medium"))),
+            _ => Post(Consumer("g-block")), _ => Post(Gated("g-block", "run-1"))) with { Expect = Blocked },
+        Case("gate passes self-only drift", "g-self", 202, _ => Post(Gated("g-self", "run-2", Change("g-self", "high"))), _ => Post(Gated("g-self", "run-1")))
+            with { Expect = "\"gate\":{\"decision\":\"pass\"" },
+        Case("gate blocks unknown impact", "g-unknown", 202, _ => Post(Gated("g-unknown", "run-1", Change("g-unknown", "low", system: "Vendor:api"))),
+            _ => Post(Consumer("g-unknown-other"))) with { Expect = Blocked },
+        Case("gate retried", "g-retry", 202, _ => Post(Gated("g-retry", "run-2", Change("g-retry", "high"))),
+            _ => Post(Consumer("g-retry")), _ => Post(Gated("g-retry", "run-2", Change("g-retry", "high")))) with { Expect = Blocked },
+        Case("effective policy", "g-policy", 200, _ => Get("/v1/orgs/acme/policy")) with { Expect = "\"fail_on\":\"medium\",\"mode\":\"block\"" },
+        Case("run by id with its gate", "g-run", 200, _ => Get("/v1/runs/acme/checkout/g-run/run-2"),
+            _ => Post(Consumer("g-run")), _ => Post(Gated("g-run", "run-2", Change("g-run", "high")))) with { Expect = "Stricture-Gate: decision=block" },
 
         // Authentication and scopes (token mode).
         Case("missing token", "a-missing", 401, _ => Post(Body("a-missing", "run-1"), token: null)),
@@ -146,6 +164,58 @@ public static class ParityCases
 
     private static JsonObject Body(string service, string? runId, string generatedAt = GeneratedAt) =>
         Posts.Valid(runId: runId, service: service, generatedAt: generatedAt);
+
+    /// <summary>A post of <paramref name="service"/> whose export publishes the case's own system (the service's name as a system), with an optional diff.</summary>
+    private static JsonObject Gated(string service, string runId, JsonObject? change = null)
+    {
+        var body = Body(service, runId);
+        var system = $"{service}:api";
+        body["artifact"] = new JsonObject
+        {
+            ["schema_version"] = "1",
+            ["fields"] = new JsonArray(new JsonObject { ["field_id"] = "response_total", ["field"] = "response.total", ["source_system"] = system, ["owner"] = "team.a" }),
+        };
+        if (change is not null)
+        {
+            body["diff"] = new JsonObject { ["changes"] = new JsonArray(change) };
+        }
+        return body;
+    }
+
+    /// <summary>A consumer of the case's system (its service is the case's name with "-reader"), whose field names the total.</summary>
+    private static JsonObject Consumer(string service)
+    {
+        var body = Body(service + "-reader", "run-1");
+        body["artifact"] = new JsonObject
+        {
+            ["schema_version"] = "1",
+            ["fields"] = new JsonArray(new JsonObject
+            {
+                ["field_id"] = "checkout_total",
+                ["source_system"] = $"{service}-reader:api",
+                ["owner"] = "team.b",
+                ["escalation"] = "pagerduty:b",
+                ["sources"] = new JsonArray(new JsonObject
+                {
+                    ["kind"] = "api",
+                    ["target"] = $"{service}.GetTotal",
+                    ["path"] = "response.total",
+                    ["scope"] = "cross_repo",
+                    ["upstream_system"] = $"{service}:api",
+                }),
+            }),
+        };
+        return body;
+    }
+
+    private static JsonObject Change(string service, string severity, string? system = null) => new()
+    {
+        ["severity"] = severity,
+        ["change_type"] = "source_version_changed",
+        ["field_id"] = "response_total",
+        ["message"] = "changed",
+        ["impact"] = new JsonObject { ["service"] = system ?? $"{service}:api", ["api"] = "response_total" },
+    };
 
     private static JsonObject With(JsonObject body, string field, string value)
     {

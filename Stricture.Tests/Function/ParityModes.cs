@@ -20,6 +20,7 @@ public enum Mode
 public class ParityModes : IAsyncLifetime
 {
     private readonly TestDirectory _data = new();
+    private readonly TestDirectory _policies = new();
     private S3TestServer _s3 = null!;
     private AmazonS3Client _client = null!;
     private TokenFile _tokens = null!;
@@ -39,6 +40,7 @@ public class ParityModes : IAsyncLifetime
         _buckets[Mode.Server] = await _s3.CreateBucketAsync();
         _buckets[Mode.Function] = await _s3.CreateBucketAsync();
         _tokens = new TokenFile(OtherOrganization);
+        File.WriteAllText(Path.Combine(_policies.Path, "acme.yaml"), ParityCases.Policy);
 
         _server = await ServiceProcess.StartIngestAsync(_data.Path, Settings(Mode.Server));
         _serverClient = new HttpClient { BaseAddress = _server.BaseAddress };
@@ -56,6 +58,7 @@ public class ParityModes : IAsyncLifetime
             ["STRICTURE_SERVER_AUTH_MODE"] = "token",
             ["STRICTURE_SERVER_INGEST_TOKEN"] = ParityCases.Token,
             ["STRICTURE_SERVER_TOKEN_FILE"] = _tokens.Path,
+            ["STRICTURE_SERVER_POLICY_DIR"] = _policies.Path,
             ["STRICTURE_SERVER_MAX_BODY_BYTES"] = ParityCases.MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (name, value) in ExtraSettings)
@@ -137,6 +140,7 @@ public class ParityModes : IAsyncLifetime
         await _server.DisposeAsync();
         _client.Dispose();
         _tokens.Dispose();
+        _policies.Dispose();
         _data.Dispose();
     }
 }

@@ -36,6 +36,15 @@ public sealed partial class ParityTests(ParityModes modes) : IClassFixture<Parit
         }
         Assert.Equal(Normalize(Encoding.UTF8.GetString(server.Body)), Normalize(Encoding.UTF8.GetString(function.Body)));
 
+        if (parity.Expect is { } expected)
+        {
+            foreach (var (mode, answer) in new[] { ("server", server), ("function", function) })
+            {
+                var seen = $"{Encoding.UTF8.GetString(answer.Body)}\nStricture-Gate: {answer.Header("Stricture-Gate")}";
+                Assert.True(seen.Contains(expected, StringComparison.Ordinal), $"{mode} mode's answer must contain {expected}: {seen}");
+            }
+        }
+
         var serverStored = await modes.StoredAsync(Mode.Server, parity.Service);
         var functionStored = await modes.StoredAsync(Mode.Function, parity.Service);
         Assert.Equal(serverStored.Keys.Select(Normalize), functionStored.Keys.Select(Normalize));

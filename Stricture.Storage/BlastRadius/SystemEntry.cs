@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Stricture.Storage.Catalog;
+
+namespace Stricture.Storage.BlastRadius;
+
+/// <summary>
+/// One service's part in one system, from that service's latest export: the fields it publishes for
+/// the system and its fields that consume it. Stored per (system, service), so a post rewrites only
+/// its own small objects. An entry with neither is a tombstone: the service's newer export stopped
+/// touching the system (the stores have no delete); readers skip it.
+/// </summary>
+public sealed record SystemEntry(
+    [property: JsonPropertyName("system")] string System,
+    [property: JsonPropertyName("project")] string Project,
+    [property: JsonPropertyName("service")] string Service,
+    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("occurred_at")] string OccurredAt,
+    [property: JsonPropertyName("publishes")] IReadOnlyList<PublishedField> Publishes,
+    [property: JsonPropertyName("consumes")] IReadOnlyList<ConsumingField> Consumes)
+{
+    [JsonIgnore]
+    public bool IsTombstone => Publishes.Count == 0 && Consumes.Count == 0;
+
+    /// <summary>Whether this entry comes from a run newer than (<paramref name="occurredAt"/>, <paramref name="runId"/>), in <see cref="RunOrder"/>.</summary>
+    public bool IsNewerThan(string occurredAt, string runId) => RunOrder.Compare(OccurredAt, RunId, occurredAt, runId) > 0;
+}
+
+/// <summary>
+/// Which systems a service's index entries may be live in, and the run they come from: what the next
+/// post reads to know which entries to rewrite or tombstone, so it never scans the index.
+/// <see cref="Systems"/> can briefly hold more than the latest export touches (an older post's,
+/// added while a newer one was being indexed); the newer post tombstones those and trims the list.
+/// </summary>
+public sealed record ServiceFootprint(
+    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("occurred_at")] string OccurredAt,
+    [property: JsonPropertyName("systems")] IReadOnlyList<string> Systems);
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(SystemEntry))]
+[JsonSerializable(typeof(ServiceFootprint))]
+[JsonSerializable(typeof(RunAssessment))]
+internal sealed partial class BlastRadiusJsonContext : JsonSerializerContext;
