@@ -7,6 +7,7 @@ using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Startup;
 using Stricture.Ingest.Telemetry;
+using Stricture.Ingest.Ui;
 using Stricture.Ingest.Webhooks;
 
 namespace Stricture.Ingest;
@@ -33,6 +34,7 @@ public static class IngestServiceExtensions
         services.AddWebhooks(dispatch: !functionMode);
 
         services.AddStrictureAuth();
+        builder.AddRunsBrowser(functionMode);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageFailureHandler>();
@@ -51,6 +53,7 @@ public static class IngestServiceExtensions
         app.UseMiddleware<IngestAuditMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRunsBrowserSession();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -59,6 +62,7 @@ public static class IngestServiceExtensions
         app.MapArtifactsApi();
         app.MapRunsApi();
         app.MapOrgsApi();
+        app.MapRunsBrowser();
         return app;
     }
 }
