@@ -17,7 +17,8 @@ internal static class UiSecurityHeaders
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
+        // No address of these pages leaks to another site; same-origin requests keep theirs (and their Origin).
+        headers["Referrer-Policy"] = "same-origin";
         headers.CacheControl = "no-store";
     }
 }
