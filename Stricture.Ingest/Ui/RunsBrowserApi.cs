@@ -66,11 +66,16 @@ public static class RunsBrowserApi
             [nameof(LoginPage.TokenRequired)] = auth.Value.Mode != AuthMode.None,
         });
 
-    internal static async Task<IResult> SignInAsync(HttpContext context, [AsParameters] UiServices ui)
+    internal static async Task<IResult> SignInAsync(HttpContext context, [AsParameters] UiServices ui, [FromServices] IOptions<AuthOptions> auth)
     {
         if (SameOrigin.Check(context) is { } crossSite)
         {
             return UiResults.Problem(context, crossSite, ui.Chrome(context));
+        }
+        if (auth.Value.Mode == AuthMode.None)
+        {
+            // Nothing to keep: the pages are open, and a token the server does not check must not ride along.
+            return UiResults.SeeOther(context, UiPaths.Root + "/");
         }
         var token = context.Request.HasFormContentType ? (await context.Request.ReadFormAsync(context.RequestAborted))["token"].ToString().Trim() : "";
         if (token.Length == 0)
@@ -78,8 +83,10 @@ public static class RunsBrowserApi
             return UiResults.Problem(context, RequestProblem.BadRequest("missing-token", "Enter a read token in the 'Read token' field.", "token"), ui.Chrome(context));
         }
         // Checked on the next page, by the API's own scheme (UiReaderFilter): a refused token comes back here with the reason.
-        ui.Session.SignIn(context, token);
-        return UiResults.SeeOther(context, UiPaths.Root + "/");
+        return ui.Session.SignIn(context, token)
+            ? UiResults.SeeOther(context, UiPaths.Root + "/")
+            : UiResults.Problem(context, RequestProblem.BadRequest("token-too-long",
+                "This token is too long to keep in a browser cookie; sign in with a shorter one, such as a scoped read token.", "token"), ui.Chrome(context));
     }
 
     internal static IResult SignOut(HttpContext context, [AsParameters] UiServices ui)

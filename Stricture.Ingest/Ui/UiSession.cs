@@ -17,8 +17,20 @@ internal sealed class UiSession(IDataProtectionProvider protection)
 
     private readonly IDataProtector _protector = protection.CreateProtector("Stricture.Ui.Session.v1");
 
-    public void SignIn(HttpContext context, string token) =>
-        context.Response.Cookies.Append(CookieName, _protector.Protect(token), CookieOptions(context));
+    /// <summary>Browsers drop a cookie past about 4 KB without a word: a longer protected token is refused instead.</summary>
+    public const int MaxCookieValueLength = 4000;
+
+    /// <summary>Sets the session cookie; false (and no cookie) when the protected token would be too long for a browser to keep.</summary>
+    public bool SignIn(HttpContext context, string token)
+    {
+        var value = _protector.Protect(token);
+        if (value.Length > MaxCookieValueLength)
+        {
+            return false;
+        }
+        context.Response.Cookies.Append(CookieName, value, CookieOptions(context));
+        return true;
+    }
 
     public void SignOut(HttpContext context) => context.Response.Cookies.Delete(CookieName, CookieOptions(context));
 

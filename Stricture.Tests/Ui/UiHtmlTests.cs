@@ -216,6 +216,18 @@ public sealed partial class UiHtmlTests(UiScenarioFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_token_too_long_for_a_browser_cookie_is_refused_rather_than_silently_dropped()
+    {
+        using var browser = Scenario.Browser(null);
+
+        var response = await browser.PostAsync("/ui/login", new FormUrlEncodedContent([new("token", new string('t', 5000))]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("token-too-long", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("Set-Cookie"), "a refused sign-in must not set a session");
+    }
+
+    [Fact]
     public async Task The_payload_download_is_the_stored_record_byte_for_byte()
     {
         using var browser = Scenario.Browser(Scenario.OrganizationReader);
