@@ -54,7 +54,7 @@ public sealed class UiBrowserTests(BrowserFixture fixture) : IClassFixture<Brows
         // 3. The organisation: services, latest runs, drift badges and sparklines.
         Assert.Equal("Organisation acme", Heading());
         Assert.Equal(3, Driver.FindElements(By.CssSelector("#services tbody tr")).Count);
-        Assert.NotEmpty(Driver.FindElements(By.CssSelector("#services svg.sparkline rect.bar-high")));
+        Assert.NotEmpty(Driver.FindElements(By.CssSelector("#services svg.sparkline path.spark-high")));
         Screenshot("organisation");
 
         // 4. A service: its drift chart and its runs, newest first.

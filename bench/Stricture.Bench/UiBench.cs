@@ -102,6 +102,9 @@ internal static class UiBench
             ("service, 90 days", $"ui/orgs/acme/proj-0/svc-0000?from={ninetyDaysAgo}&to={today}", "<ol class=\"timeline\""),
             ("run, with its changes", $"ui/orgs/acme/proj-0/svc-0000/runs/{run}", "<table class=\"data\" id=\"changes\""),
             ("drift feed, default (7 days, low and above)", "ui/orgs/acme/drift", "<table class=\"data\" id=\"feed\""),
+            // The JSON answers over the same objects, measured in the same run: what the pages add to them.
+            ("API baseline: services, all 1,000", "v1/orgs/acme/services?limit=1000", "\"services\""),
+            ("API baseline: drift feed, default", "v1/orgs/acme/drift", "\"runs\""),
         ];
     }
 

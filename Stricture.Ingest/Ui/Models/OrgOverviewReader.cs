@@ -1,16 +1,21 @@
+using Microsoft.Extensions.Caching.Memory;
+using Stricture.Storage.Catalog;
 using Stricture.Storage.Discovery;
-using Stricture.Storage.Drift;
 
 namespace Stricture.Ingest.Ui.Models;
 
 /// <summary>
 /// Builds the organisation page from the same organisation-level derived objects as
-/// <c>/v1/orgs/{org}/services</c> and <c>/drift</c>, through <see cref="OrgQueries"/>: the service
-/// directory (its size follows the services, not the history) and the drift index of the last
-/// <see cref="SparklineDays"/> days (its size follows the drifted runs of those days). No payload is read.
+/// <c>/v1/orgs/{org}/services</c> and <c>/drift</c>: the service directory through
+/// <see cref="OrgQueries"/> (its size follows the services, not the history) and the drift index of
+/// the last <see cref="SparklineDays"/> days from the catalog (its size follows the drifted runs of
+/// those days; past days are reused for <see cref="PastDayReuse"/>). No payload is read.
 /// </summary>
-public sealed class OrgOverviewReader(OrgQueries queries, TimeProvider time)
+public sealed class OrgOverviewReader(OrgQueries queries, RunCatalog catalog, TimeProvider time)
 {
+    /// <summary>Past days' drift indexes, its own cache so that no other user's entries share its size limit: 30 days of a few organisations.</summary>
+    private readonly MemoryCache _pastDays = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
     public const int SparklineDays = 30;
     public const int RecentDays = 7;
     public const int PageSize = 100;
@@ -24,7 +29,7 @@ public sealed class OrgOverviewReader(OrgQueries queries, TimeProvider time)
 
         var first = today.AddDays(1 - SparklineDays);
         var series = shown.ToDictionary(entry => (entry.Project, entry.Service), _ => new DriftSeries(first, SparklineDays));
-        await foreach (var run in DriftedRunsAsync(organization, project, first, today, visible, cancellationToken))
+        foreach (var run in await DriftedRunsAsync(organization, project, first, today, visible, cancellationToken))
         {
             if (series.TryGetValue((run.Project, run.Service), out var drift))
             {
@@ -56,21 +61,36 @@ public sealed class OrgOverviewReader(OrgQueries queries, TimeProvider time)
         return services;
     }
 
-    private async IAsyncEnumerable<OrgRunEntry> DriftedRunsAsync(
-        string organization, string? project, DateOnly from, DateOnly to, Func<string, bool> visible,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// How long a past day's drift index is reused before it is read again. A past day still changes
+    /// when a run dated that day arrives late or a reconcile adds one, so its sparkline may lag that
+    /// long; today is always read afresh. Without it, each page view would read 30 days × 8 shards.
+    /// </summary>
+    public static readonly TimeSpan PastDayReuse = TimeSpan.FromSeconds(60);
+
+    /// <summary>The drifted runs (low and above) of the days, of visible projects: each day's drift index read once, all days at once.</summary>
+    private async Task<IEnumerable<OrgRunEntry>> DriftedRunsAsync(
+        string organization, string? project, DateOnly from, DateOnly to, Func<string, bool> visible, CancellationToken cancellationToken)
     {
-        DriftCursor? cursor = null;
-        do
+        var days = await Task.WhenAll(Enumerable.Range(0, to.DayNumber - from.DayNumber + 1)
+            .Select(offset => DriftDayAsync(organization, from.AddDays(offset), to, cancellationToken)));
+        return days.SelectMany(day => day)
+            .Where(run => run.Drift is not null && visible(run.Project) && (project is null || run.Project == project));
+    }
+
+    private async Task<IReadOnlyList<OrgRunEntry>> DriftDayAsync(string organization, DateOnly day, DateOnly today, CancellationToken cancellationToken)
+    {
+        if (day >= today)
         {
-            var page = await queries.ListDriftAsync(organization,
-                new DriftQuery(from, to, DriftSeverity.Low, project, DriftQuery.MaxLimit, cursor), visible, cancellationToken);
-            foreach (var run in page.Runs)
-            {
-                yield return run;
-            }
-            cursor = page.Next;
+            return await catalog.Organizations.ReadDriftDayAsync(organization, day, cancellationToken);
         }
-        while (cursor is not null);
+        var key = (nameof(OrgOverviewReader), organization, day);
+        if (_pastDays.TryGetValue(key, out IReadOnlyList<OrgRunEntry>? cached) && cached is not null)
+        {
+            return cached;
+        }
+        var runs = await catalog.Organizations.ReadDriftDayAsync(organization, day, cancellationToken);
+        _pastDays.Set(key, (IReadOnlyList<OrgRunEntry>)runs, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = PastDayReuse, Size = 1 });
+        return runs;
     }
 }
