@@ -9,6 +9,7 @@ using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Startup;
 using Stricture.Ingest.Telemetry;
+using Stricture.Ingest.Ui;
 using Stricture.Ingest.Webhooks;
 
 namespace Stricture.Ingest;
@@ -36,6 +37,7 @@ public static class IngestServiceExtensions
         services.AddWebhooks(dispatch: !functionMode);
 
         services.AddStrictureAuth();
+        builder.AddRunsBrowser(functionMode);
 
         // Every problem, the framework's own (404, 405) included, also carries the upstream server's error member.
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context => ProblemDocument.AddErrorMember(context.ProblemDetails));
@@ -55,6 +57,7 @@ public static class IngestServiceExtensions
         app.UseMiddleware<IngestAuditMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRunsBrowserSession();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -67,6 +70,7 @@ public static class IngestServiceExtensions
         api.MapRunsApi();
         api.MapOrgsApi();
         api.MapCommitsApi();
+        app.MapRunsBrowser();
         return app;
     }
 }

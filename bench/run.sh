@@ -14,6 +14,8 @@
 #   bench/run.sh --scenario discovery the organization-wide services listing and drift feed on stores of
 #                                    20k and 100k runs across 1,000 services (--discovery-sizes);
 #                                    not part of `all`
+#   bench/run.sh --scenario ui       the runs browser's pages (/ui/) on a store of 100k runs across
+#                                    1,000 services, seeded as for discovery (--ui-sizes); not part of `all`
 #   bench/run.sh --scenario mirror   mirror mode: the real Stricture.Replicator copying 3,000 spooled
 #                                    runs against raw PUTs of the same records in alternating slices,
 #                                    then replication lag under a steady load of half that rate
@@ -74,6 +76,7 @@ case "$scenario" in
   fs) name=ingest ;;
   query) name=query ;;
   discovery) name=discovery ;;
+  ui) name=ui ;;
   mirror) name=mirror ;;
   replicas) name=replicas ;;
   *) name="ingest-$scenario" ;;

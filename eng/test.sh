@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (README, CI): starts the real S3 test server (Ceph RADOS Gateway
 # on 127.0.0.1, installed from Debian packages when missing), installs zip when missing (the
-# function-package tests), builds and runs the whole test suite, then prints a plain
+# function-package tests) and chromium-driver when missing (the runs-browser tests), builds and runs the whole test suite, then prints a plain
 # "N passed, N failed, N skipped" line read from the test results.
 # Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~CrashTests").
 set -euo pipefail
@@ -17,6 +17,17 @@ if ! command -v zip >/dev/null 2>&1; then
     { "${sudo[@]}" apt-get update >/dev/null 2>&1 &&
       "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends zip >/dev/null; }; } ||
     { echo "test.sh: could not install zip (apt-get install zip)" >&2; exit 1; }
+fi
+
+# The runs-browser tests (Stricture.Tests/Ui) drive Debian's chromium through Debian's chromedriver
+# at /usr/bin/chromedriver; Selenium is never allowed to download a browser or driver of its own.
+if [[ ! -x /usr/bin/chromedriver || ! -x /usr/bin/chromium ]]; then
+  sudo=(); if ((EUID != 0)); then sudo=(sudo); fi
+  echo "test.sh: installing chromium and chromium-driver" >&2
+  { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null 2>&1 ||
+    { "${sudo[@]}" apt-get update >/dev/null 2>&1 &&
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null; }; } ||
+    { echo "test.sh: could not install chromium-driver (apt-get install chromium chromium-driver)" >&2; exit 1; }
 fi
 
 # Stop the S3 server afterwards only if this run started it.

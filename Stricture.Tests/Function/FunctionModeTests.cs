@@ -150,6 +150,17 @@ public sealed class FunctionModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_runs_browser_is_off_in_function_mode_unless_turned_on()
+    {
+        await using var function = FunctionProcess.Start(_runtime, Settings());
+
+        var response = await InvokeAsync(new HttpRequestMessage(HttpMethod.Get, "/ui/"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await Problem.AssertAsync(response, "ui-disabled");
+    }
+
+    [Fact]
     public async Task Errors_inside_an_invocation_are_problem_responses_and_the_function_keeps_serving()
     {
         await using var function = FunctionProcess.Start(_runtime, Settings());

@@ -16,6 +16,7 @@ internal enum BenchScenario
     Query,
     Discovery,
     Batch,
+    Ui,
     Mirror,
     Replicas,
 }
@@ -47,6 +48,11 @@ internal sealed record BenchOptions
 
     /// <summary>Discovery scenario: runs in each store (multiples of 1,000: one run per service a day), smallest first.</summary>
     public IReadOnlyList<int> DiscoverySizes { get; init; } = [20_000, 100_000];
+
+    public bool RunsUi => Scenario is BenchScenario.Ui;
+
+    /// <summary>Ui scenario: runs in each store, seeded as for discovery (1,000 services, one run each a day).</summary>
+    public IReadOnlyList<int> UiSizes { get; init; } = [100_000];
 
     public bool RunsMirror => Scenario is BenchScenario.Mirror;
 
@@ -134,6 +140,7 @@ internal sealed record BenchOptions
                 "--large-rounds" => options with { LargeRounds = Positive(args[i], value, max: 99) },
                 "--query-sizes" => options with { QuerySizes = Sizes(args[i], value) },
                 "--discovery-sizes" => options with { DiscoverySizes = Sizes(args[i], value) },
+                "--ui-sizes" => options with { UiSizes = Sizes(args[i], value) },
                 "--runs-per-day" => options with { RunsPerDay = Positive(args[i], value, max: 10_000) },
                 "--query-count" => options with { QueryCount = Positive(args[i], value) },
                 "--query-concurrency" => options with { QueryConcurrency = Positive(args[i], value, max: 256) },
@@ -145,8 +152,8 @@ internal sealed record BenchOptions
                 "--server-cwd" => options with { ServerWorkingDirectory = value },
                 "--work-dir" => options with { WorkDirectory = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|discovery|batch|mirror|replicas, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
-                    "--large-rounds N, --query-sizes N,N,..., --discovery-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
+                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|discovery|batch|ui|mirror|replicas, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
+                    "--large-rounds N, --query-sizes N,N,..., --discovery-sizes N,N,..., --ui-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
                     "--mirror-runs N, --mirror-lag-seconds S, --phase-timeout SECONDS, --server PATH.dll, --replicator PATH.dll, " +
                     "--server-cwd DIR, --work-dir DIR."),
             };
@@ -165,6 +172,10 @@ internal sealed record BenchOptions
         if (options.DiscoverySizes.FirstOrDefault(size => size % 1_000 != 0 || size < 7_000) is var badDiscovery and > 0)
         {
             throw new ArgumentException($"--discovery-sizes: {badDiscovery} is not a multiple of 1,000 (one run per service a day) of at least seven days (7,000).");
+        }
+        if (options.UiSizes.FirstOrDefault(size => size % 1_000 != 0 || size < 7_000) is var badUi and > 0)
+        {
+            throw new ArgumentException($"--ui-sizes: {badUi} is not a multiple of 1,000 (one run per service a day) of at least seven days (7,000).");
         }
         if (options.QuerySizes.FirstOrDefault(size => size % options.RunsPerDay != 0 || size < 7 * options.RunsPerDay) is var bad and > 0)
         {
@@ -190,9 +201,10 @@ internal sealed record BenchOptions
         "query" => BenchScenario.Query,
         "discovery" => BenchScenario.Discovery,
         "batch" => BenchScenario.Batch,
+        "ui" => BenchScenario.Ui,
         "mirror" => BenchScenario.Mirror,
         "replicas" => BenchScenario.Replicas,
-        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query, discovery, batch, mirror or replicas, not '{value}'."),
+        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query, discovery, batch, ui, mirror or replicas, not '{value}'."),
     };
 
     // Run ids are fixed-width (bodies of a phase must have equal sizes), so slice and round numbers stay below 100.

@@ -186,6 +186,10 @@ try
     {
         Console.Out.Write(await DiscoveryBench.RunAsync(options, runDirectory, command, Progress, cancel.Token));
     }
+    if (options.RunsUi)
+    {
+        Console.Out.Write(await UiBench.RunAsync(options, runDirectory, command, Progress, cancel.Token));
+    }
     if (options.RunsQuery)
     {
         Console.Out.Write((await RunQueryAsync()).ToMarkdown());
