@@ -94,7 +94,10 @@ internal static class SubmissionParser
         if (!ServiceIdentity.TryCreate(fields.Organization!, fields.Project!, fields.Service!, out var service, out var invalid) ||
             (fields.RunId is { } runId && !service.TryWithRun(runId, out _, out invalid)))
         {
-            return (null, null, IdentifierProblem.From(invalid));
+            return (null, null, IdentifierProblem.From(asSent is null ? invalid : invalid with
+            {
+                Reason = $"{invalid.Reason} (This is the name once renamed by the upstream rule, as STRICTURE_SERVER_IDENTIFIERS=normalize does.)",
+            }));
         }
         if (fields.Artifact is not { } artifact)
         {

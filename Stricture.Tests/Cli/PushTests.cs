@@ -103,6 +103,19 @@ public sealed class PushTests
     }
 
     [Fact]
+    public async Task An_abbreviated_upper_case_commit_of_four_characters_is_pushed_and_stored_lower_case()
+    {
+        await using var server = IngestServer.Start();
+
+        var push = await StrictureTool.RunAsync(StrictureTool.Push(server.BaseAddress, "run-short-sha", "--commit", "ABC1", "--json"));
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        var location = JsonDocument.Parse(push.Stdout).RootElement.GetProperty("location").GetString()!;
+        var envelope = JsonDocument.Parse(await File.ReadAllBytesAsync(server.PathOf(location))).RootElement;
+        Assert.Equal("abc1", envelope.GetProperty("commit_sha").GetString());
+    }
+
+    [Fact]
     public async Task The_body_is_sent_gzip_compressed_when_that_is_smaller()
     {
         var arrivals = new ArrivingRequests();

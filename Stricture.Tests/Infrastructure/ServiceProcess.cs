@@ -101,7 +101,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         using var process = Process.Start(StartInfo(dataDirectory, environment, arguments, dll))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // Generous: a command (an import on S3) on a loaded two-core machine can take a minute; this bounds only a hung one.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         try
         {
             await process.WaitForExitAsync(timeout.Token);
