@@ -204,6 +204,11 @@ public static class RunsBrowserApi
             return refusal;
         }
         var details = RunDetails.From(run!, stored!);
+        if (details.Drift is not null)
+        {
+            // Decided once when the run was accepted (its blast radius then, and the gate's answer), never recomputed.
+            details = details with { Assessment = await ui.RunQueries.GetAssessmentAsync(run!, cancellationToken) };
+        }
         var query = context.Request.Query;
         return UiResults.Page<RunRecordPage>(new()
         {

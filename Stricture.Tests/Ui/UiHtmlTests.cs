@@ -95,6 +95,24 @@ public sealed partial class UiHtmlTests(UiScenarioFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_run_page_shows_the_gate_decision_and_blast_radius_recorded_when_the_run_was_accepted()
+    {
+        using var browser = Scenario.Browser(Scenario.OrganizationReader);
+        using var api = new HttpClient { BaseAddress = Scenario.Server.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", Scenario.OrganizationReader.Secret);
+
+        var html = await browser.GetStringAsync("/ui/orgs/acme/checkout/api/runs/a1");
+        var answer = await api.GetAsync("/v1/runs/acme/checkout/api/a1");
+
+        var gate = Regex.Match(answer.Headers.GetValues("Stricture-Gate").Single(), "decision=([a-z]+)").Groups[1].Value;
+        var scope = Regex.Match(answer.Headers.GetValues("Stricture-Impact").Single(), "scope=([a-z_]+)").Groups[1].Value;
+        Assert.Contains($"<dt>Gate</dt>", html, StringComparison.Ordinal);
+        Assert.Contains($"<strong>{gate}</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Blast radius</dt>", html, StringComparison.Ordinal);
+        Assert.Contains($"<span>{scope}: ", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sorting_and_filtering_the_changes_work_from_links_without_script()
     {
         using var browser = Scenario.Browser(Scenario.OrganizationReader);

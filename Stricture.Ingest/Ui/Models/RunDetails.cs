@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
 using Stricture.Storage.ObjectStore;
@@ -11,7 +12,8 @@ public sealed record ChangeRow(string FieldId, string ChangeType, string Severit
 /// <summary>
 /// What the run page shows, read from the run's stored envelope (one read: the run itself is what
 /// the page is about): identity, times, commit, metadata, where it is stored and its SHA-256, the
-/// artifact's field count, every change of the diff, its drift counts and the markdown summary.
+/// artifact's field count, every change of the diff, its drift counts and the markdown summary; and,
+/// read beside it, the run's recorded blast radius and gate decision.
 /// </summary>
 public sealed record RunDetails(
     RunIdentity Run,
@@ -27,6 +29,9 @@ public sealed record RunDetails(
     IReadOnlyList<ChangeRow> Changes,
     string? Summary)
 {
+    /// <summary>The run's impact and gate decision, recorded when it was accepted (null without a diff).</summary>
+    public RunAssessment? Assessment { get; init; }
+
     public static RunDetails From(RunIdentity run, StoredObject stored)
     {
         using var document = JsonDocument.Parse(stored.Content);
