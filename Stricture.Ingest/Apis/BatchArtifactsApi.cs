@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Options;
 using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Stricture.Ingest.Audit;
-using Stricture.Ingest.Configuration;
 using Stricture.Ingest.Auth;
+using Stricture.Ingest.Configuration;
 using Stricture.Ingest.Problems;
 using Stricture.Ingest.Requests;
 using Stricture.Ingest.Telemetry;
