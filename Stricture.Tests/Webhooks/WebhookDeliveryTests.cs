@@ -25,7 +25,8 @@ public sealed class WebhookDeliveryTests
         // 1. A post whose diff has high-severity changes is accepted, and the receiver gets it.
         var accepted = await client.PostAsync(WebhookSetup.PostWithDiff("run-high", WebhookSetup.HighDiff()));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var location = (await accepted.JsonBodyAsync()).GetProperty("location").GetString()!;
+        var answer = await accepted.JsonBodyAsync();
+        var location = answer.GetProperty("location").GetString()!;
         Assert.True(await receiver.WaitUntilAsync(r => r.Accepted.Count == 1, Patience), "the receiver must get the run's delivery");
 
         // 2. What arrived: the event, a stable delivery id, a valid signature over the exact body, the run, its drift, a link.
@@ -51,6 +52,10 @@ public sealed class WebhookDeliveryTests
             "the first changes are those at or above the webhook's threshold (high): the fixture has 3");
         Assert.Equal("source_system changed from BillingAPI to LedgerAPI", changes[0].GetProperty("message").GetString());
         Assert.Equal($"{WebhookSetup.PublicUrl}/v1/runs/acme/checkout/api/run-high", body.GetProperty("link").GetString());
+        // The run's blast radius and gate decision, as the 202 gave them to the poster.
+        Assert.Equal(answer.GetProperty("impact").GetProperty("scope").GetString(), body.GetProperty("impact").GetProperty("scope").GetString());
+        Assert.Equal(answer.GetProperty("gate").GetProperty("decision").GetString(), body.GetProperty("gate").GetProperty("decision").GetString());
+        Assert.Equal(answer.GetProperty("gate").GetProperty("reasons").GetArrayLength(), body.GetProperty("gate").GetProperty("reasons").GetArrayLength());
         Assert.DoesNotContain(WebhookSetup.Secret, Encoding.UTF8.GetString(delivery.Body));
 
         // 3. An identical retry of the post is accepted and enqueues nothing new: one delivery object, one POST.
