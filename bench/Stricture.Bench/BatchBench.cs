@@ -66,11 +66,7 @@ internal static class BatchBench
         var singleRate = slices.Sum(s => s.Single.Count) / singleCpu.Elapsed.TotalSeconds;
         var batchRate = slices.Sum(s => s.Batch.Count) / batchCpu.Elapsed.TotalSeconds;
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"## Batch ingest against single posts ({date:yyyy-MM-dd HH:mm} UTC)");
-        report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"- command: `{command}`; code: `{code}`");
-        report.AppendLine(CultureInfo.InvariantCulture, $"- machine: {machine.Cpus} CPUs ({machine.CpuModel}), {machine.MemoryGiB:0.0} GiB, {machine.Runtime}, data on {machine.Filesystem}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"- load average at start: {loadAtStart}; at the end: {LoadAverage.Read()}");
+        ReportHeading.Append(report, "Batch ingest against single posts", date, command, code, machine, loadAtStart);
         report.AppendLine(CultureInfo.InvariantCulture,
             $"- {options.Count:N0} single posts ({options.Concurrency} clients) and {options.Count:N0} batch items ({BatchLoad.ItemsPerBatch} a batch, " +
             $"{BatchLoad.Clients} clients), ~{IngestLoad.BodyBytes / 1024} KiB each, in {options.Slices} alternating slices, fs driver, one service-day");

@@ -88,11 +88,7 @@ internal static class DiscoveryBench
         }
 
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"## Discovery and drift feed: p50 against history ({date:yyyy-MM-dd HH:mm} UTC)");
-        report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"- command: `{command}`; code: `{code}`");
-        report.AppendLine(CultureInfo.InvariantCulture, $"- machine: {machine.Cpus} CPUs ({machine.CpuModel}), {machine.MemoryGiB:0.0} GiB, {machine.Runtime}, data on {machine.Filesystem}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"- load average at start: {loadAtStart}; at the end: {LoadAverage.Read()}");
+        ReportHeading.Append(report, "Discovery and drift feed: p50 against history", date, command, code, machine, loadAtStart);
         report.AppendLine(CultureInfo.InvariantCulture,
             $"- stores: {DiscoverySeeder.Services:N0} services in 10 projects, one run per service a day, every fifth with a high/medium/low diff; " +
             $"{options.QueryCount:N0} measured requests per query, one client, after a warm-up");

@@ -60,11 +60,7 @@ internal static class UiBench
         }
 
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"## Runs browser pages ({date:yyyy-MM-dd HH:mm} UTC)");
-        report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"- command: `{command}`; code: `{code}`");
-        report.AppendLine(CultureInfo.InvariantCulture, $"- machine: {machine.Cpus} CPUs ({machine.CpuModel}), {machine.MemoryGiB:0.0} GiB, {machine.Runtime}, data on {machine.Filesystem}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"- load average at start: {loadAtStart}; at the end: {LoadAverage.Read()}");
+        ReportHeading.Append(report, "Runs browser pages", date, command, code, machine, loadAtStart);
         report.AppendLine(CultureInfo.InvariantCulture,
             $"- stores: {DiscoverySeeder.Services:N0} services in 10 projects, one run per service a day, every fifth with a high/medium/low diff; " +
             $"{Math.Max(50, options.QueryCount / 10):N0} measured requests per page, one client, after a warm-up; target p50 under {TargetMilliseconds:0} ms");
