@@ -105,7 +105,39 @@ public class ParityModes : IAsyncLifetime
             request.ContinuationToken = page.NextContinuationToken;
         }
         while (page.IsTruncated == true);
-        return objects;
+        return FoldSegments(objects);
+    }
+
+    /// <summary>
+    /// Concurrent appends (a batch's items) share segments as they arrive, so how a day's entries fall
+    /// into segments, and their order, follows timing, in either mode. What both modes must agree on is
+    /// the day's entries: each day's segments become one object holding their lines, sorted.
+    /// </summary>
+    private static SortedDictionary<string, byte[]> FoldSegments(SortedDictionary<string, byte[]> objects)
+    {
+        var folded = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        var days = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (key, content) in objects)
+        {
+            var segment = key.IndexOf("/seg=", StringComparison.Ordinal);
+            if (segment < 0)
+            {
+                folded[key] = content;
+                continue;
+            }
+            var day = key[..segment] + "/segments";
+            if (!days.TryGetValue(day, out var lines))
+            {
+                days[day] = lines = [];
+            }
+            lines.AddRange(System.Text.Encoding.UTF8.GetString(content).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        foreach (var (day, lines) in days)
+        {
+            lines.Sort(StringComparer.Ordinal);
+            folded[day] = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines));
+        }
+        return folded;
     }
 
     private static bool IsWrittenByCompaction(string key) =>

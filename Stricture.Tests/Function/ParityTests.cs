@@ -50,8 +50,8 @@ public sealed partial class ParityTests(ParityModes modes) : IClassFixture<Parit
         Assert.Equal(serverStored.Keys.Select(Normalize), functionStored.Keys.Select(Normalize));
         foreach (var ((key, serverBytes), functionBytes) in serverStored.Zip(functionStored.Values))
         {
-            Assert.True(Normalize(Encoding.UTF8.GetString(serverBytes)) == Normalize(Encoding.UTF8.GetString(functionBytes)),
-                $"the object at '{key}' differs between the modes");
+            var (serverText, functionText) = (Normalize(Encoding.UTF8.GetString(serverBytes)), Normalize(Encoding.UTF8.GetString(functionBytes)));
+            Assert.True(serverText == functionText, $"the object at '{key}' differs between the modes:\nserver:   {serverText}\nfunction: {functionText}");
         }
         if (parity.Status == 202)
         {
