@@ -23,6 +23,9 @@
 #   bench/run.sh --scenario replicas three ingest processes on one bucket, all posting to one
 #                                    service-day, between slices of raw PUTs; then a reconcile, which
 #                                    must find nothing to add (about 2 minutes); not part of `all`
+#   bench/run.sh --scenario blast    ingest with the blast radius against ingest without it
+#                                    (STRICTURE_SERVER_BLAST_RADIUS=off), two servers seeded with
+#                                    1,000 services, in alternating slices; not part of `all`
 #   bench/run.sh --count 5000        fewer ingest operations (fs and s3), fewer runs (mirror)
 #
 # The s3 and mirror scenarios start the S3 test server with eng/s3-test-server.sh start when it is not
@@ -79,6 +82,7 @@ case "$scenario" in
   ui) name=ui ;;
   mirror) name=mirror ;;
   replicas) name=replicas ;;
+  blast) name=blast-radius ;;
   *) name="ingest-$scenario" ;;
 esac
 out="bench/results/$name-$(date -u +%Y%m%dT%H%M%SZ).md"

@@ -67,6 +67,14 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
 {
     public ValidateOptionsResult Validate(string? name, PolicyOptions options)
     {
+        // on or off only: a typo must not silently turn off the gates CI relies on.
+        if (!string.Equals(options.BlastRadius, PolicyOptions.On, StringComparison.OrdinalIgnoreCase) &&
+            !string.Equals(options.BlastRadius, PolicyOptions.Off, StringComparison.OrdinalIgnoreCase))
+        {
+            return ValidateOptionsResult.Fail(
+                $"{PolicyOptions.BlastRadiusSetting}: '{options.BlastRadius}' is not a setting; use '{PolicyOptions.On}' to classify each diff's " +
+                $"blast radius and decide its gate, or '{PolicyOptions.Off}' to store runs without them.");
+        }
         var (_, problems) = PolicyDirectory.Load(options.Directory);
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

@@ -15,8 +15,9 @@ internal static class PolicyRegistration
         services.AddOptions<PolicyOptions>().BindSettings();
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.AddSingleton<IGatePolicySource, PolicyDirectory>();
-        services.AddSingleton<IRunAssessor>(sp => new RunAssessor(
-            sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<RunCatalog>(), sp.GetRequiredService<IGatePolicySource>()));
+        services.AddSingleton<IRunAssessor>(sp => sp.GetRequiredService<IOptions<PolicyOptions>>().Value.BlastRadiusEnabled
+            ? new RunAssessor(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<RunCatalog>(), sp.GetRequiredService<IGatePolicySource>())
+            : NoRunAssessment.Instance);
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
@@ -13,7 +14,7 @@ namespace Stricture.Storage.BlastRadius;
 /// <para>
 /// <b>Cost.</b> Indexing a run reads and rewrites its service's footprint (twice) and one small
 /// entry per system its export and its previous export touch: bounded by the exports' size, never by
-/// the number of services or runs. Reading a system lists its prefix and reads one entry per service
+/// the number of services or runs. The reads are skipped when this process wrote the objects last. Reading a system lists its prefix and reads one entry per service
 /// that ever touched it, so classifying a diff reads only the systems its changes name.
 /// </para>
 /// <para>
@@ -33,14 +34,40 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
     private const int ParallelWrites = 8;
     private readonly BlastRadiusKeys _keys = new(recordKeys);
 
+    // The footprints and entries this process last read or wrote: an update of a service's objects
+    // by the process that wrote them last starts without a read. Every write is still a conditional
+    // replace, so a version another replica has moved on from only costs a retry.
+    private readonly ObjectVersions _versions = new();
+
+    // Services whose footprint this process found absent while indexing an export that touches no
+    // system (an export without fields[]), so the next such export of the service costs no request at
+    // all instead of a read that finds nothing. Forgotten when this process writes the footprint;
+    // another replica's footprint written meanwhile is caught up by that service's next export with
+    // systems, or by reconcile. Bounded like ObjectVersions.
+    private readonly ConcurrentDictionary<string, bool> _knownWithoutFootprint = new(StringComparer.Ordinal);
+
     public BlastRadiusKeys Keys => _keys;
 
-    /// <summary>Indexes <paramref name="export"/> as the service's latest export if its run is the newest indexed.</summary>
-    public async Task IndexAsync(ServiceIdentity service, ManifestEntry run, LineageExport export, CancellationToken cancellationToken)
+    /// <summary>
+    /// Indexes <paramref name="export"/> as the service's latest export if its run is the newest indexed.
+    /// <paramref name="readFirst"/> (reconcile, which must also restore objects someone deleted)
+    /// reads every object instead of starting from what this process last wrote.
+    /// </summary>
+    public async Task IndexAsync(ServiceIdentity service, ManifestEntry run, LineageExport export, CancellationToken cancellationToken, bool readFirst = false)
     {
         var mine = export.Systems;
         var footprintKey = _keys.Footprint(service);
+        if (readFirst)
+        {
+            _knownWithoutFootprint.TryRemove(footprintKey, out _);
+            _versions.Forget(footprintKey);
+        }
+        if (mine.Count == 0 && _knownWithoutFootprint.ContainsKey(footprintKey))
+        {
+            return;
+        }
         var newest = false;
+        var absent = false;
         IReadOnlyList<string> touched = mine;
         await store.UpdateAsync(footprintKey, current =>
         {
@@ -48,13 +75,24 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
             newest = footprint is null || RunOrder.Compare(run.OccurredAt, run.RunId, footprint.OccurredAt, footprint.RunId) >= 0;
             var systems = (footprint?.Systems ?? []).Union(mine).Order(StringComparer.Ordinal).ToList();
             touched = systems;
-            if (footprint is null && systems.Count == 0)
+            absent = footprint is null && systems.Count == 0;
+            if (absent)
             {
                 return null;
             }
             var next = newest ? new ServiceFootprint(run.RunId, run.OccurredAt, systems) : footprint! with { Systems = systems };
             return footprint is not null && next.RunId == footprint.RunId && next.Systems.SequenceEqual(footprint.Systems) ? null : Serialize(next);
-        }, cancellationToken, lostRace: () => telemetry.RecordLostRace("blast_footprint"));
+        }, cancellationToken, _versions, lostRace: () => telemetry.RecordLostRace("blast_footprint"));
+        if (absent)
+        {
+            if (_knownWithoutFootprint.Count >= ObjectVersions.MaxObjects)
+            {
+                _knownWithoutFootprint.Clear();
+            }
+            _knownWithoutFootprint[footprintKey] = true;
+            return;
+        }
+        _knownWithoutFootprint.TryRemove(footprintKey, out _);
         if (!newest)
         {
             return;
@@ -66,7 +104,12 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
                 var entry = new SystemEntry(system, service.Project, service.Service, run.RunId, run.OccurredAt,
                     export.Published.GetValueOrDefault(system) ?? [], export.Consumed.GetValueOrDefault(system) ?? []);
                 var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, BlastRadiusJsonContext.Default.SystemEntry);
-                await store.UpdateAsync(_keys.SystemEntry(service, system), current =>
+                var entryKey = _keys.SystemEntry(service, system);
+                if (readFirst)
+                {
+                    _versions.Forget(entryKey);
+                }
+                await store.UpdateAsync(entryKey, current =>
                 {
                     if (current is not { } content)
                     {
@@ -75,7 +118,7 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
                     }
                     var stored = ParseEntry(content.Span);
                     return stored.IsNewerThan(run.OccurredAt, run.RunId) || content.Span.SequenceEqual(bytes) ? null : bytes;
-                }, ct, lostRace: () => telemetry.RecordLostRace("blast_entry"));
+                }, ct, _versions, lostRace: () => telemetry.RecordLostRace("blast_entry"));
             });
 
         if (touched.Count != mine.Count)
@@ -85,7 +128,7 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
                     && !footprint.Systems.SequenceEqual(mine)
                     ? Serialize(footprint with { Systems = mine })
                     : null,
-                cancellationToken, lostRace: () => telemetry.RecordLostRace("blast_footprint"));
+                cancellationToken, _versions, lostRace: () => telemetry.RecordLostRace("blast_footprint"));
         }
     }
 

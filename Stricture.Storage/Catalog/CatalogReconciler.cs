@@ -113,7 +113,7 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
         {
             var payload = await store.ReadAsync(newest.Key, cancellationToken)
                           ?? throw new InvalidDataException("It is the service's newest run and cannot be read.");
-            await catalog.BlastRadius.IndexAsync(service, newest, EnvelopeReader.ReadExport(payload), cancellationToken);
+            await catalog.BlastRadius.IndexAsync(service, newest, EnvelopeReader.ReadExport(payload), cancellationToken, readFirst: true);
         }
         catch (Exception exception) when (exception is ObjectIntegrityException or InvalidDataException or System.Text.Json.JsonException)
         {

@@ -107,6 +107,26 @@ public sealed class BlastRadiusApiTests : IDisposable
         Assert.Equal(0, body.GetProperty("gate").GetProperty("reasons").GetArrayLength());
     }
 
+    [Fact]
+    public async Task With_the_blast_radius_off_a_run_that_would_block_is_stored_without_impact_or_gate_findings_and_nothing_is_indexed()
+    {
+        await using var server = IngestServer.Start(
+            new Dictionary<string, string?> { ["STRICTURE_SERVER_POLICY_DIR"] = _policies.Path, ["STRICTURE_SERVER_BLAST_RADIUS"] = "off" },
+            new FakeTimeProvider(OrgScenario.Now));
+        await PostIndexedAsync(server.Client);
+
+        var response = await server.Client.PostAsync(Post(Core, "c2", "2026-11-22T09:00:00Z", CoreExport(), Diff(
+            Change("high", "source_system_changed", "response_cart_total", CoreSystem))));
+        var body = await response.JsonBodyAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("impact").ValueKind);
+        Assert.Equal(("pass", 0), (body.GetProperty("gate").GetProperty("decision").GetString(), body.GetProperty("gate").GetProperty("reasons").GetArrayLength()));
+        // The drift is still recorded: only the blast radius and the gate are left out.
+        Assert.Equal(1, body.GetProperty("drift").GetProperty("high").GetInt32());
+        Assert.False(Directory.Exists(server.PathOf("stricture/v1/org=acme/blast")), "with the blast radius off, ingest must not write the index");
+    }
+
     private static (string?, string?, string?, string?, bool, string?) Policy(JsonElement answer)
     {
         var policy = answer.GetProperty("policy");

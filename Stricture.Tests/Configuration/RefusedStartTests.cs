@@ -25,6 +25,7 @@ public sealed partial class RefusedStartTests
         { $"{Webhook}URL=https://hooks.example.com/stricture;{Webhook}SECRET=0123456789abcdef0123;{Webhook}MIN_SEVERITY=urgent", $"{Webhook}MIN_SEVERITY", "an unknown webhook severity" },
         { $"{Webhook}URL=https://hooks.example.com/stricture", $"{Webhook}SECRET", "a json webhook without a secret" },
         { "STRICTURE_SERVER_UI=maybe", "STRICTURE_SERVER_UI", "a runs-browser setting that is neither on nor off" },
+        { "STRICTURE_SERVER_BLAST_RADIUS=no", "STRICTURE_SERVER_BLAST_RADIUS", "a blast-radius setting that is neither on nor off" },
     };
 
     [Theory]

@@ -19,6 +19,7 @@ internal enum BenchScenario
     Ui,
     Mirror,
     Replicas,
+    BlastRadius,
 }
 
 /// <summary>Command-line settings. Defaults are the documented run; every loop is bounded by them.</summary>
@@ -57,6 +58,9 @@ internal sealed record BenchOptions
     public bool RunsMirror => Scenario is BenchScenario.Mirror;
 
     public bool RunsReplicas => Scenario is BenchScenario.Replicas;
+
+    /// <summary>Ingest with the blast radius against ingest without it, 1,000 services (not part of all).</summary>
+    public bool RunsBlastRadius => Scenario is BenchScenario.BlastRadius;
 
     /// <summary>
     /// Mirror scenario: runs seeded into the data directory and spooled, then copied by the
@@ -152,7 +156,7 @@ internal sealed record BenchOptions
                 "--server-cwd" => options with { ServerWorkingDirectory = value },
                 "--work-dir" => options with { WorkDirectory = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|discovery|batch|ui|mirror|replicas, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
+                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|discovery|batch|ui|mirror|replicas|blast, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
                     "--large-rounds N, --query-sizes N,N,..., --discovery-sizes N,N,..., --ui-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
                     "--mirror-runs N, --mirror-lag-seconds S, --phase-timeout SECONDS, --server PATH.dll, --replicator PATH.dll, " +
                     "--server-cwd DIR, --work-dir DIR."),
@@ -204,7 +208,8 @@ internal sealed record BenchOptions
         "ui" => BenchScenario.Ui,
         "mirror" => BenchScenario.Mirror,
         "replicas" => BenchScenario.Replicas,
-        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query, discovery, batch, ui, mirror or replicas, not '{value}'."),
+        "blast" => BenchScenario.BlastRadius,
+        _ => throw new ArgumentException($"--scenario must be fs, s3, all, query, discovery, batch, ui, mirror, replicas or blast, not '{value}'."),
     };
 
     // Run ids are fixed-width (bodies of a phase must have equal sizes), so slice and round numbers stay below 100.

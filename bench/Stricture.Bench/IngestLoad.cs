@@ -15,8 +15,9 @@ internal sealed record IngestSlice(int Count, CpuUsage Cpu, long[] Latencies, in
 /// its own run id, so every one is a new durable record (no idempotent short cut). All posts are
 /// dated one day unless --ingest-runs-per-day spreads them, that many a day, forward from
 /// <see cref="SpreadStart"/> (in the order they are sent, over all phases of the load).
+/// <paramref name="bodies"/>, when given, makes each post's body instead (phase, index in the phase).
 /// </summary>
-internal sealed class IngestLoad(ServerProcess server, BenchOptions options) : IDisposable
+internal sealed class IngestLoad(ServerProcess server, BenchOptions options, Func<string, int, HttpContent>? bodies = null) : IDisposable
 {
     public const int BodyBytes = 4096;
     private const int FailureSamplesKept = 5;
@@ -75,7 +76,7 @@ internal sealed class IngestLoad(ServerProcess server, BenchOptions options) : I
                     return;
                 }
                 DateOnly? day = options.IngestRunsPerDay > 0 ? SpreadStart.AddDays(Interlocked.Increment(ref _sent) / options.IngestRunsPerDay) : null;
-                using var content = ArtifactBodies.Small(ArtifactBodies.RunId(phase, index), _artifact.Json, day);
+                using var content = bodies?.Invoke(phase, index) ?? ArtifactBodies.Small(ArtifactBodies.RunId(phase, index), _artifact.Json, day);
                 var started = Stopwatch.GetTimestamp();
                 string? failure;
                 try

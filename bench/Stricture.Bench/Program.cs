@@ -9,7 +9,8 @@ using Stricture.Bench;
 // scenario: the replicator's throughput against raw PUTs of the same records in alternating slices,
 // then its lag under a steady load of half that rate. batch scenario: batches of 100 against single
 // posts, items/s, in alternating slices of one run. discovery scenario: the organization-wide reads
-// and the queries by commit against stores of 1,000 services with growing history. Progress goes to stderr; stdout is only the
+// and the queries by commit against stores of 1,000 services with growing history. blast scenario: ingest with
+// the blast-radius step against ingest without it, at 1,000 services. Progress goes to stderr; stdout is only the
 // markdown results blocks.
 
 BenchOptions options;
@@ -177,6 +178,12 @@ try
         var report = await RunMirrorAsync();
         Console.Out.Write(report.ToMarkdown());
         errors.AddRange(report.Errors);
+    }
+    if (options.RunsBlastRadius)
+    {
+        var (report, blastErrors) = await BlastRadiusBench.RunAsync(options, runDirectory, command, Progress, cancel.Token);
+        Console.Out.Write(report);
+        errors.AddRange(blastErrors);
     }
     if (options.RunsBatch)
     {
