@@ -139,6 +139,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
                 try
                 {
                     File.Move(FileOf(staged), target, overwrite: true);
+                    staged.MarkMoved();
                 }
                 catch (IOException exception) when (DiskFull.Is(exception))
                 {

@@ -34,7 +34,7 @@ internal sealed class SpillingContent(string path) : Stream
             _spill.Flush();
             return _spill.SafeFileHandle;
         }
-        _written = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        _written = CreatingFolder(() => File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
         RandomAccess.Write(_written, Memory.Span, 0);
         return _written;
     }
@@ -81,9 +81,23 @@ internal sealed class SpillingContent(string path) : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _spill?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
 
+    /// <summary>Creates the temp file, and its folder if someone removed it (the folders are made at start-up, so this is rare).</summary>
+    private T CreatingFolder<T>(Func<T> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return create();
+        }
+    }
+
     private void Spill()
     {
-        _spill = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
+        _spill = CreatingFolder(() => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024));
         _spill.Write(_buffer, 0, _length);
         _buffer = [];
         _length = 0;

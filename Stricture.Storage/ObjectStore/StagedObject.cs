@@ -33,9 +33,16 @@ public sealed class StagedObject : IAsyncDisposable
     /// </summary>
     public string? CommittedETag { get; internal set; }
 
+    // Set when a commit moved the temp file into place: there is nothing left to delete, and
+    // deleting a name that is gone still takes the staging folder's lock.
+    private bool _moved;
+
+    /// <summary>Tells this object that a commit renamed its temp file away.</summary>
+    internal void MarkMoved() => _moved = true;
+
     public ValueTask DisposeAsync()
     {
-        if (Path is not null)
+        if (Path is not null && !_moved)
         {
             File.Delete(Path);
         }

@@ -15,6 +15,11 @@ public sealed class StagingArea
 {
     private const string TempSuffix = ".tmp";
 
+    // Temp files are spread over this many subfolders (by the first hex digit of their random name):
+    // creating and removing a name takes its folder's lock in the kernel, and one folder shared by
+    // every concurrent post made that lock the busiest thing in the process.
+    private const int Shards = 16;
+
     private readonly bool _smallContentInFiles;
 
     /// <param name="directory">The folder for temp files.</param>
@@ -23,7 +28,10 @@ public sealed class StagingArea
     {
         Directory = directory;
         _smallContentInFiles = smallContentInFiles;
-        System.IO.Directory.CreateDirectory(directory);
+        for (var shard = 0; shard < Shards; shard++)
+        {
+            System.IO.Directory.CreateDirectory(Path.Combine(directory, shard.ToString("x", System.Globalization.CultureInfo.InvariantCulture)));
+        }
     }
 
     public string Directory { get; }
@@ -35,7 +43,8 @@ public sealed class StagingArea
     public async Task<StagedObject> StageAsync(
         Func<Stream, CancellationToken, Task> writeContent, Action<SafeFileHandle, string>? sealFile, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(Directory, Guid.NewGuid().ToString("N") + TempSuffix);
+        var name = Guid.NewGuid().ToString("N");
+        var path = Path.Combine(Directory, name[..1], name + TempSuffix);
         try
         {
             using var content = new SpillingContent(path);
@@ -72,7 +81,7 @@ public sealed class StagingArea
     public int RemoveAll()
     {
         var removed = 0;
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory))
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories))
         {
             File.Delete(file);
             removed++;

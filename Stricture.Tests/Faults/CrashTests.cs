@@ -123,7 +123,7 @@ public sealed class CrashTests
                 using var document = JsonDocument.Parse(line); // throws if torn
             }
         }
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(data.Path, ".staging")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(data.Path, ".staging"), "*", SearchOption.AllDirectories));
 
         // 7. The compacted manifests (reconcile folds every segment in) list every acknowledged run, once,
         // and latest is the newest of them.

@@ -25,7 +25,7 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         await using (await _store.StageBytesAsync(Bytes("abandoned"), default))
         {
         }
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_directory.Path, ".staging")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_directory.Path, ".staging"), "*", SearchOption.AllDirectories));
     }
 
     [Theory]
@@ -45,10 +45,10 @@ public sealed class FileSystemObjectStoreTests : IDisposable
     public async Task Leftover_staging_files_are_removed_at_start_up()
     {
         var staging = Path.Combine(_directory.Path, ".staging");
-        await File.WriteAllTextAsync(Path.Combine(staging, "crashed-writer.tmp"), "partial");
+        await File.WriteAllTextAsync(Path.Combine(staging, "a", "crashed-writer.tmp"), "partial");
 
         Assert.Equal(1, new FileSystemObjectStore(_directory.Path).Recover().RemovedStagingFiles);
-        Assert.Empty(Directory.EnumerateFiles(staging));
+        Assert.Empty(Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories));
     }
 
     [Fact]
