@@ -12,19 +12,22 @@ namespace Stricture.Storage.BlastRadius;
 /// The organization's blast-radius index: for each lineage system, which services publish it and
 /// which of their fields consume it, from each service's latest export only.
 /// <para>
-/// <b>Cost.</b> Indexing a run reads and rewrites its service's footprint (twice) and one small
-/// entry per system its export and its previous export touch: bounded by the exports' size, never by
-/// the number of services or runs. The reads are skipped when this process wrote the objects last. Reading a system lists its prefix and reads one entry per service
-/// that ever touched it, so classifying a diff reads only the systems its changes name.
+/// <b>Cost.</b> Indexing a run reads and rewrites its service's footprint (twice when its systems
+/// change) and writes an entry only where the service's part in a system changed (or to tombstone
+/// a system its export stopped touching): bounded by the exports' size, never by the number of
+/// services or runs, and usually one write per post. Reads are skipped when this process wrote the
+/// objects last. Reading a system lists its prefix and reads one entry per service that ever
+/// touched it, so classifying a diff reads only the systems its changes name.
 /// </para>
 /// <para>
-/// <b>Concurrency.</b> Every write is a compare-and-swap guarded by <see cref="RunOrder"/>: an entry
-/// or footprint never moves back to an older run. A post first adds its systems to the footprint
-/// (and becomes its run when newest); only the newest then writes entries, tombstoning the systems
-/// in the footprint its export no longer touches, and trims the footprint. An older post that
-/// raced it either finds a newer footprint and writes nothing, or had its systems added before the
-/// newer post read the footprint, so the newer post tombstones them (an older entry written later
-/// loses to the newer tombstone's order).
+/// <b>Order.</b> The footprint holds the service's newest indexed run and is only replaced by
+/// compare-and-swap, never moving back in <see cref="RunOrder"/>. A post first adds its systems to
+/// the footprint (and becomes its run when newest); only the newest then writes entries,
+/// tombstoning the systems in the footprint its export no longer touches, and trims the footprint.
+/// Entries carry no run (so an unchanged entry is not rewritten, and reconcile writes the same
+/// bytes), so two posts of one service must not write entries at once: in a process they are
+/// serialized per service. Two replicas indexing two runs of one service at the same moment can
+/// leave an entry from the older of the two until the service's next post or a reconcile.
 /// </para>
 /// Everything is derived from the latest payloads: <see cref="CatalogReconciler"/> indexes each
 /// service's newest run again, which changes nothing that is already right.
@@ -46,6 +49,10 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
     // systems, or by reconcile. Bounded like ObjectVersions.
     private readonly ConcurrentDictionary<string, bool> _knownWithoutFootprint = new(StringComparer.Ordinal);
 
+    // One post of a service indexes at a time in this process (see Order above); services share
+    // a gate only by hash, and a gate is held for one post's few small writes.
+    private readonly SemaphoreSlim[] _serviceGates = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
+
     public BlastRadiusKeys Keys => _keys;
 
     /// <summary>
@@ -55,8 +62,23 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
     /// </summary>
     public async Task IndexAsync(ServiceIdentity service, ManifestEntry run, LineageExport export, CancellationToken cancellationToken, bool readFirst = false)
     {
-        var mine = export.Systems;
         var footprintKey = _keys.Footprint(service);
+        var gate = _serviceGates[(uint)StringComparer.Ordinal.GetHashCode(footprintKey) % (uint)_serviceGates.Length];
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await IndexServiceAsync(service, footprintKey, run, export, readFirst, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task IndexServiceAsync(
+        ServiceIdentity service, string footprintKey, ManifestEntry run, LineageExport export, bool readFirst, CancellationToken cancellationToken)
+    {
+        var mine = export.Systems;
         if (readFirst)
         {
             _knownWithoutFootprint.TryRemove(footprintKey, out _);
@@ -101,7 +123,7 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
         await Parallel.ForEachAsync(touched, new ParallelOptions { MaxDegreeOfParallelism = ParallelWrites, CancellationToken = cancellationToken },
             async (system, ct) =>
             {
-                var entry = new SystemEntry(system, service.Project, service.Service, run.RunId, run.OccurredAt,
+                var entry = new SystemEntry(system, service.Project, service.Service,
                     export.Published.GetValueOrDefault(system) ?? [], export.Consumed.GetValueOrDefault(system) ?? []);
                 var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, BlastRadiusJsonContext.Default.SystemEntry);
                 var entryKey = _keys.SystemEntry(service, system);
@@ -109,16 +131,11 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
                 {
                     _versions.Forget(entryKey);
                 }
-                await store.UpdateAsync(entryKey, current =>
-                {
-                    if (current is not { } content)
-                    {
-                        // Nothing to tombstone where nothing was written.
-                        return entry.IsTombstone ? null : bytes;
-                    }
-                    var stored = ParseEntry(content.Span);
-                    return stored.IsNewerThan(run.OccurredAt, run.RunId) || content.Span.SequenceEqual(bytes) ? null : bytes;
-                }, ct, _versions, lostRace: () => telemetry.RecordLostRace("blast_entry"));
+                // Nothing to tombstone where nothing was written, nothing to write where the entry already says it.
+                await store.UpdateAsync(entryKey, current => current is { } content
+                        ? content.Span.SequenceEqual(bytes) ? null : bytes
+                        : entry.IsTombstone ? null : bytes,
+                    ct, _versions, lostRace: () => telemetry.RecordLostRace("blast_entry"));
             });
 
         if (touched.Count != mine.Count)
@@ -150,6 +167,10 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
             .OrderBy(entry => entry.Project, StringComparer.Ordinal).ThenBy(entry => entry.Service, StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>The run of the service's latest indexed export, or null when none is indexed.</summary>
+    public async Task<string?> ReadIndexedRunAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
+        await store.ReadAsync(_keys.Footprint(service), cancellationToken) is { } stored ? ParseFootprint(stored.Content.Span).RunId : null;
 
     /// <summary>The service's own live entries (what its latest indexed export published and consumed).</summary>
     public async Task<IReadOnlyList<SystemEntry>> ReadServiceAsync(ServiceIdentity service, CancellationToken cancellationToken)

@@ -27,8 +27,9 @@ namespace Stricture.Storage.BlastRadius;
 /// <c>self_only</c> when some known service (the poster included) publishes the system; otherwise
 /// <c>unknown</c> (an external system, one no Stricture service publishes, or no system at all).
 /// </para>
-/// Reads: one listing and the entries of each distinct system the changes name, plus, only when a
-/// change's field is not in the posted export, the service's own previous entries.
+/// Reads: one listing and the entries of each distinct system the changes name, the footprint of
+/// each impacted service (its run), plus, only when a change's field is not in the posted export,
+/// the service's own previous entries.
 /// </summary>
 public sealed class ImpactClassifier(BlastRadiusIndex index)
 {
@@ -39,7 +40,7 @@ public sealed class ImpactClassifier(BlastRadiusIndex index)
         IReadOnlyList<SystemEntry>? previous = null;
         var systems = new Dictionary<string, IReadOnlyList<SystemEntry>>(StringComparer.Ordinal);
         var classified = new List<ClassifiedChange>(changes.Count);
-        var impacted = new SortedDictionary<(string Project, string Service), (string RunId, SortedSet<ImpactedField> Fields)>();
+        var impacted = new SortedDictionary<(string Project, string Service), SortedSet<ImpactedField>>();
 
         foreach (var change in changes)
         {
@@ -82,11 +83,11 @@ public sealed class ImpactClassifier(BlastRadiusIndex index)
                 var key = (consumer.Project, consumer.Service);
                 if (!impacted.TryGetValue(key, out var found))
                 {
-                    impacted[key] = found = (consumer.RunId, new SortedSet<ImpactedField>(ImpactedFieldOrder.Instance));
+                    impacted[key] = found = new SortedSet<ImpactedField>(ImpactedFieldOrder.Instance);
                 }
                 foreach (var field in fields)
                 {
-                    found.Fields.Add(new ImpactedField(field.FieldId, system, field.Target, field.Path, field.Owner, field.Escalation, change.FieldId));
+                    found.Add(new ImpactedField(field.FieldId, system, field.Target, field.Path, field.Owner, field.Escalation, change.FieldId));
                 }
             }
             var isPublished = export.Published.ContainsKey(system) || entries.Any(entry => entry.Publishes.Count > 0);
@@ -94,15 +95,18 @@ public sealed class ImpactClassifier(BlastRadiusIndex index)
             classified.Add(change.Classify(system, scope, reached));
         }
 
+        // Each impacted service's run is its latest indexed one, which its footprint holds (entries carry no run).
+        var listed = await Task.WhenAll(impacted.Take(RunImpact.ServicesLimit).Select(async pair =>
+            new ImpactedService(pair.Key.Project, pair.Key.Service,
+                await index.ReadIndexedRunAsync(ServiceIdentity.Create(service.Organization, pair.Key.Project, pair.Key.Service), cancellationToken) ?? "",
+                pair.Value.Take(RunImpact.FieldsPerServiceLimit).ToList())));
         var widest = classified.Count == 0 ? ImpactScope.None : classified.MaxBy(change => ImpactScope.Rank(change.Scope))!.Scope;
         var impact = new RunImpact(
             widest,
             classified.Count(change => change.Scope == ImpactScope.Downstream),
             classified.Count(change => change.Scope == ImpactScope.SelfOnly),
             classified.Count(change => change.Scope == ImpactScope.Unknown),
-            impacted.Take(RunImpact.ServicesLimit)
-                .Select(pair => new ImpactedService(pair.Key.Project, pair.Key.Service, pair.Value.RunId, pair.Value.Fields.Take(RunImpact.FieldsPerServiceLimit).ToList()))
-                .ToList(),
+            listed,
             classified
                 .OrderByDescending(change => ImpactScope.Rank(change.Scope))
                 .ThenByDescending(change => DriftSeverity.Rank(change.Severity))

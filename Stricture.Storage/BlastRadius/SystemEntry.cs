@@ -1,28 +1,24 @@
 using System.Text.Json.Serialization;
-using Stricture.Storage.Catalog;
 
 namespace Stricture.Storage.BlastRadius;
 
 /// <summary>
 /// One service's part in one system, from that service's latest export: the fields it publishes for
 /// the system and its fields that consume it. Stored per (system, service), so a post rewrites only
-/// its own small objects. An entry with neither is a tombstone: the service's newer export stopped
-/// touching the system (the stores have no delete); readers skip it.
+/// its own small objects, and only those whose part changed: an entry holds no run (the service's
+/// footprint does), so an export that repeats the last one writes no entry. An entry with neither
+/// is a tombstone: the service's newer export stopped touching the system (the stores have no
+/// delete); readers skip it.
 /// </summary>
 public sealed record SystemEntry(
     [property: JsonPropertyName("system")] string System,
     [property: JsonPropertyName("project")] string Project,
     [property: JsonPropertyName("service")] string Service,
-    [property: JsonPropertyName("run_id")] string RunId,
-    [property: JsonPropertyName("occurred_at")] string OccurredAt,
     [property: JsonPropertyName("publishes")] IReadOnlyList<PublishedField> Publishes,
     [property: JsonPropertyName("consumes")] IReadOnlyList<ConsumingField> Consumes)
 {
     [JsonIgnore]
     public bool IsTombstone => Publishes.Count == 0 && Consumes.Count == 0;
-
-    /// <summary>Whether this entry comes from a run newer than (<paramref name="occurredAt"/>, <paramref name="runId"/>), in <see cref="RunOrder"/>.</summary>
-    public bool IsNewerThan(string occurredAt, string runId) => RunOrder.Compare(OccurredAt, RunId, occurredAt, runId) > 0;
 }
 
 /// <summary>

@@ -47,6 +47,25 @@ public sealed class BlastRadiusTests : IDisposable
     }
 
     [Fact]
+    public async Task A_consumer_that_posts_the_same_export_again_rewrites_no_entry_and_is_named_with_its_newest_run()
+    {
+        await IndexTheOrganizationAsync();
+        var entries = Directory.EnumerateFiles(Path.Combine(_harness.DataDirectory, "stricture", "v1", $"org={Organization}", "blast"), "*.json", SearchOption.AllDirectories)
+            .Where(path => path.Contains("system=", StringComparison.Ordinal))
+            .ToDictionary(path => path, path => new FileInfo(path).LastWriteTimeUtc);
+        await Task.Delay(20);
+
+        // The gateway posts a new run with the same export: only its footprint moves to the new run.
+        await _harness.PostAsync(Post(Gateway, "g2", "2026-11-22T08:00:00Z", GatewayExport()));
+        var result = await _harness.PostAsync(Post(Core, "c2", "2026-11-22T09:00:00Z", CoreExport(), Diff(
+            Change("high", "source_system_changed", "response_cart_total", CoreSystem))));
+
+        Assert.NotEmpty(entries);
+        Assert.All(entries, entry => Assert.True(new FileInfo(entry.Key).LastWriteTimeUtc == entry.Value, $"{entry.Key} was rewritten though its part did not change"));
+        Assert.Equal("g2", result.Assessment!.Impact!.Services.Single(service => service.Service == "gateway").RunId);
+    }
+
+    [Fact]
     public async Task A_change_nothing_else_consumes_is_self_only_and_passes_the_default_gate()
     {
         await IndexTheOrganizationAsync();
