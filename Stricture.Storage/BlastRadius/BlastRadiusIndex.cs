@@ -12,27 +12,27 @@ namespace Stricture.Storage.BlastRadius;
 /// The organization's blast-radius index: for each lineage system, which services publish it and
 /// which of their fields consume it, from each service's latest export only.
 /// <para>
-/// <b>Cost.</b> Indexing a run reads and rewrites its service's footprint (twice when its systems
-/// change) and writes an entry only where the service's part in a system changed (or to tombstone
-/// a system its export stopped touching): bounded by the exports' size, never by the number of
-/// services or runs, and usually one write per post. Reads are skipped when this process wrote the
-/// objects last. Reading a system lists its prefix and reads one entry per service that ever
-/// touched it, so classifying a diff reads only the systems its changes name.
+/// <b>Cost.</b> Indexing a run reads its service's latest pointer and writes only what changed: the
+/// footprint (the systems its entries are in) when the systems its export touches change, and the
+/// entry of each system where its part changed (or a tombstone where its export stopped touching a
+/// system). An export that repeats the last one writes nothing. Bounded by the exports' size, never
+/// by the number of services or runs; reads of objects this process wrote last are skipped.
+/// Reading a system lists its prefix and reads one entry per service that ever touched it, so
+/// classifying a diff reads only the systems its changes name.
 /// </para>
 /// <para>
-/// <b>Order.</b> The footprint holds the service's newest indexed run and is only replaced by
-/// compare-and-swap, never moving back in <see cref="RunOrder"/>. A post first adds its systems to
-/// the footprint (and becomes its run when newest); only the newest then writes entries,
-/// tombstoning the systems in the footprint its export no longer touches, and trims the footprint.
-/// Entries carry no run (so an unchanged entry is not rewritten, and reconcile writes the same
-/// bytes), so two posts of one service must not write entries at once: in a process they are
-/// serialized per service. Two replicas indexing two runs of one service at the same moment can
-/// leave an entry from the older of the two until the service's next post or a reconcile.
+/// <b>Order.</b> Only a service's newest run is indexed: one at least as new as its latest pointer
+/// (<see cref="RunOrder"/>) and as every run of it this process indexed, so an older run posted late
+/// changes nothing. In a process, one run of a service is indexed at a time. Two replicas indexing
+/// two runs of one service at the same moment can leave entries from the older of the two until the
+/// service's next post or a reconcile. Neither footprint nor entries carry a run, so reconcile
+/// writes the same bytes.
 /// </para>
 /// Everything is derived from the latest payloads: <see cref="CatalogReconciler"/> indexes each
 /// service's newest run again, which changes nothing that is already right.
 /// </summary>
-public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, StorageTelemetry telemetry)
+public sealed class BlastRadiusIndex(
+    IObjectStore store, RecordKeys recordKeys, StorageTelemetry telemetry, Func<ServiceIdentity, CancellationToken, Task<ManifestEntry?>> readLatest)
 {
     private const int ParallelWrites = 8;
     private readonly BlastRadiusKeys _keys = new(recordKeys);
@@ -48,6 +48,10 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
     // another replica's footprint written meanwhile is caught up by that service's next export with
     // systems, or by reconcile. Bounded like ObjectVersions.
     private readonly ConcurrentDictionary<string, bool> _knownWithoutFootprint = new(StringComparer.Ordinal);
+
+    // The newest run of each service this process indexed: a late run is refused without a read
+    // even before the newer run's latest pointer is written. Bounded like ObjectVersions.
+    private readonly ConcurrentDictionary<string, ManifestEntry> _indexedRuns = new(StringComparer.Ordinal);
 
     // One post of a service indexes at a time in this process (see Order above); services share
     // a gate only by hash, and a gate is held for one post's few small writes.
@@ -88,22 +92,20 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
         {
             return;
         }
-        var newest = false;
+        if (!await IsNewestAsync(service, footprintKey, run, cancellationToken))
+        {
+            return;
+        }
+
         var absent = false;
         IReadOnlyList<string> touched = mine;
         await store.UpdateAsync(footprintKey, current =>
         {
             var footprint = current is { } content ? ParseFootprint(content.Span) : null;
-            newest = footprint is null || RunOrder.Compare(run.OccurredAt, run.RunId, footprint.OccurredAt, footprint.RunId) >= 0;
             var systems = (footprint?.Systems ?? []).Union(mine).Order(StringComparer.Ordinal).ToList();
             touched = systems;
             absent = footprint is null && systems.Count == 0;
-            if (absent)
-            {
-                return null;
-            }
-            var next = newest ? new ServiceFootprint(run.RunId, run.OccurredAt, systems) : footprint! with { Systems = systems };
-            return footprint is not null && next.RunId == footprint.RunId && next.Systems.SequenceEqual(footprint.Systems) ? null : Serialize(next);
+            return absent || (footprint is not null && systems.SequenceEqual(footprint.Systems)) ? null : Serialize(new ServiceFootprint(systems));
         }, cancellationToken, _versions, lostRace: () => telemetry.RecordLostRace("blast_footprint"));
         if (absent)
         {
@@ -115,10 +117,6 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
             return;
         }
         _knownWithoutFootprint.TryRemove(footprintKey, out _);
-        if (!newest)
-        {
-            return;
-        }
 
         await Parallel.ForEachAsync(touched, new ParallelOptions { MaxDegreeOfParallelism = ParallelWrites, CancellationToken = cancellationToken },
             async (system, ct) =>
@@ -140,13 +138,34 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
 
         if (touched.Count != mine.Count)
         {
+            // The systems this export no longer touches are tombstoned: the footprint keeps only its own.
             await store.UpdateAsync(footprintKey, current =>
-                current is { } content && ParseFootprint(content.Span) is var footprint && footprint.RunId == run.RunId && footprint.OccurredAt == run.OccurredAt
-                    && !footprint.Systems.SequenceEqual(mine)
-                    ? Serialize(footprint with { Systems = mine })
-                    : null,
+                    current is { } content && !ParseFootprint(content.Span).Systems.SequenceEqual(mine) ? Serialize(new ServiceFootprint(mine)) : null,
                 cancellationToken, _versions, lostRace: () => telemetry.RecordLostRace("blast_footprint"));
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="run"/> is at least as new as every run of the service indexed by this
+    /// process and as the service's latest pointer (read fresh, so a run another replica cataloged
+    /// counts): an older run posted late changes nothing. Remembers the run when it is.
+    /// </summary>
+    private async Task<bool> IsNewestAsync(ServiceIdentity service, string footprintKey, ManifestEntry run, CancellationToken cancellationToken)
+    {
+        if (_indexedRuns.TryGetValue(footprintKey, out var indexed) && RunOrder.Instance.Compare(indexed, run) > 0)
+        {
+            return false;
+        }
+        if (await readLatest(service, cancellationToken) is { } latest && RunOrder.Instance.Compare(latest, run) > 0)
+        {
+            return false;
+        }
+        if (_indexedRuns.Count >= ObjectVersions.MaxObjects)
+        {
+            _indexedRuns.Clear();
+        }
+        _indexedRuns[footprintKey] = run;
+        return true;
     }
 
     /// <summary>The live entries of a system (tombstones left out), by project then service.</summary>
@@ -168,9 +187,9 @@ public sealed class BlastRadiusIndex(IObjectStore store, RecordKeys recordKeys, 
             .ToList();
     }
 
-    /// <summary>The run of the service's latest indexed export, or null when none is indexed.</summary>
-    public async Task<string?> ReadIndexedRunAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
-        await store.ReadAsync(_keys.Footprint(service), cancellationToken) is { } stored ? ParseFootprint(stored.Content.Span).RunId : null;
+    /// <summary>The service's latest run (its latest pointer), whose export the index holds; null when it has none.</summary>
+    public async Task<string?> ReadLatestRunAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
+        (await readLatest(service, cancellationToken))?.RunId;
 
     /// <summary>The service's own live entries (what its latest indexed export published and consumed).</summary>
     public async Task<IReadOnlyList<SystemEntry>> ReadServiceAsync(ServiceIdentity service, CancellationToken cancellationToken)

@@ -27,8 +27,8 @@ namespace Stricture.Storage.BlastRadius;
 /// <c>self_only</c> when some known service (the poster included) publishes the system; otherwise
 /// <c>unknown</c> (an external system, one no Stricture service publishes, or no system at all).
 /// </para>
-/// Reads: one listing and the entries of each distinct system the changes name, the footprint of
-/// each impacted service (its run), plus, only when a change's field is not in the posted export,
+/// Reads: one listing and the entries of each distinct system the changes name, the latest pointer
+/// of each impacted service (its run), plus, only when a change's field is not in the posted export,
 /// the service's own previous entries.
 /// </summary>
 public sealed class ImpactClassifier(BlastRadiusIndex index)
@@ -95,10 +95,10 @@ public sealed class ImpactClassifier(BlastRadiusIndex index)
             classified.Add(change.Classify(system, scope, reached));
         }
 
-        // Each impacted service's run is its latest indexed one, which its footprint holds (entries carry no run).
+        // Each impacted service's run is its latest, whose export the index holds (entries carry no run).
         var listed = await Task.WhenAll(impacted.Take(RunImpact.ServicesLimit).Select(async pair =>
             new ImpactedService(pair.Key.Project, pair.Key.Service,
-                await index.ReadIndexedRunAsync(ServiceIdentity.Create(service.Organization, pair.Key.Project, pair.Key.Service), cancellationToken) ?? "",
+                await index.ReadLatestRunAsync(ServiceIdentity.Create(service.Organization, pair.Key.Project, pair.Key.Service), cancellationToken) ?? "",
                 pair.Value.Take(RunImpact.FieldsPerServiceLimit).ToList())));
         var widest = classified.Count == 0 ? ImpactScope.None : classified.MaxBy(change => ImpactScope.Rank(change.Scope))!.Scope;
         var impact = new RunImpact(

@@ -22,15 +22,11 @@ public sealed record SystemEntry(
 }
 
 /// <summary>
-/// Which systems a service's index entries may be live in, and the run they come from: what the next
-/// post reads to know which entries to rewrite or tombstone, so it never scans the index.
-/// <see cref="Systems"/> can briefly hold more than the latest export touches (an older post's,
-/// added while a newer one was being indexed); the newer post tombstones those and trims the list.
+/// Which systems a service's index entries may be live in: what the next post reads to know which
+/// entries to rewrite or tombstone, so it never scans the index. It changes only when the systems
+/// its exports touch change; the order of runs is the service's latest pointer's.
 /// </summary>
-public sealed record ServiceFootprint(
-    [property: JsonPropertyName("run_id")] string RunId,
-    [property: JsonPropertyName("occurred_at")] string OccurredAt,
-    [property: JsonPropertyName("systems")] IReadOnlyList<string> Systems);
+public sealed record ServiceFootprint([property: JsonPropertyName("systems")] IReadOnlyList<string> Systems);
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(SystemEntry))]

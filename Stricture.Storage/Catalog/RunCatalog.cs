@@ -71,7 +71,7 @@ public sealed partial class RunCatalog
         _segments = new ManifestSegments(store, keys, telemetry);
         _days = new DayManifestReader(store, keys);
         Organizations = new OrgCatalog(store, keys, telemetry, _logger, compactInBackground);
-        BlastRadius = new BlastRadiusIndex(store, keys, telemetry);
+        BlastRadius = new BlastRadiusIndex(store, keys, telemetry, ReadLatestAsync);
         // The batches are applied without the submitters' cancellation: a batch serves many requests.
         _segmentAppends = new(async (_, batch) =>
             await AppendAsync(batch[0].Service, batch[0].Day, batch.Select(item => item.Entry).ToList(), CancellationToken.None) > 0);

@@ -16,11 +16,21 @@ namespace Stricture.Tests.BlastRadius;
 /// <summary>The record store with the blast-radius step, wired as the server wires it, on a data directory, without HTTP.</summary>
 public sealed class BlastRadiusHarness : IDisposable
 {
-    private readonly TestDirectory _directory = new();
+    private readonly TestDirectory _directory;
+    private readonly bool _ownsDirectory;
+    private readonly GatePolicy? _policy;
 
     public BlastRadiusHarness(GatePolicy? policy = null)
+        : this(new TestDirectory(), policy)
     {
-        Store = new FileSystemObjectStore(_directory.Path);
+    }
+
+    private BlastRadiusHarness(TestDirectory directory, GatePolicy? policy, FileSystemObjectStore? store = null)
+    {
+        _directory = directory;
+        _ownsDirectory = store is null;
+        _policy = policy;
+        Store = store ?? new FileSystemObjectStore(_directory.Path);
         var telemetry = new StorageTelemetry(new TestMeterFactory());
         Catalog = new RunCatalog(Store, Keys, telemetry, compactInBackground: false);
         Records = new RecordStore(Store, Keys, Catalog, new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)), telemetry,
@@ -53,7 +63,19 @@ public sealed class BlastRadiusHarness : IDisposable
             : [];
     }
 
-    public void Dispose() => _directory.Dispose();
+    /// <summary>
+    /// Another process's view of the same store: its own catalog, record store and blast-radius
+    /// index, so nothing this harness remembers in memory is shared.
+    /// </summary>
+    public BlastRadiusHarness Replica() => new(_directory, _policy, Store);
+
+    public void Dispose()
+    {
+        if (_ownsDirectory)
+        {
+            _directory.Dispose();
+        }
+    }
 
     private sealed class FixedPolicy(GatePolicy policy) : IGatePolicySource
     {

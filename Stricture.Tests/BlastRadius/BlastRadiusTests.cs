@@ -142,6 +142,21 @@ public sealed class BlastRadiusTests : IDisposable
     }
 
     [Fact]
+    public async Task An_older_export_posted_late_to_another_replica_does_not_bring_back_what_the_newer_one_dropped()
+    {
+        await IndexTheOrganizationAsync();
+        await _harness.PostAsync(Post(Ledger, "l3", "2026-11-22T09:30:00Z", LedgerExport(readsCore: false)));
+
+        // A second process on the same store has indexed nothing itself: only the ledger's latest pointer says l3 is newer.
+        using var replica = _harness.Replica();
+        await replica.PostAsync(Post(Ledger, "l2", "2026-11-22T09:00:00Z", LedgerExport(readsCore: true)));
+        var result = await replica.PostAsync(Post(Core, "c2", "2026-11-22T10:00:00Z", CoreExport(), Diff(
+            Change("medium", "transform_type_changed", "response_cart_currency", CoreSystem))));
+
+        Assert.True(result.Assessment!.Impact!.Scope == ImpactScope.SelfOnly, "the index follows the ledger's latest run (l3), not the last one posted (l2)");
+    }
+
+    [Fact]
     public async Task A_removed_field_is_traced_to_its_system_through_the_services_previous_export()
     {
         await IndexTheOrganizationAsync();
