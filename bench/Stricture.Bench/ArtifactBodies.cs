@@ -27,14 +27,21 @@ internal static class ArtifactBodies
     /// <paramref name="day"/> (default <see cref="DefaultDay"/>) at 10:00 UTC: the same length on
     /// every day, and the day decides the run's date partition and so its manifest.
     /// </summary>
-    public static byte[] Head(string runId, DateOnly? day = null) => Encoding.UTF8.GetBytes(
-        $"{{\"organization\":\"acme\",\"project\":\"bench\",\"service\":\"api\",\"run_id\":\"{runId}\"," +
+    public static byte[] Head(string runId, DateOnly? day = null, string service = DefaultService) => Encoding.UTF8.GetBytes(
+        $"{{\"organization\":\"acme\",\"project\":\"bench\",\"service\":\"{service}\",\"run_id\":\"{runId}\"," +
         $"\"generated_at\":\"{day ?? DefaultDay:yyyy-MM-dd}T10:00:00Z\",\"artifact\":");
 
     public static readonly byte[] Tail = "}"u8.ToArray();
 
     /// <summary>The artifact size that makes a whole body exactly <paramref name="bodyBytes"/> long.</summary>
-    public static int ArtifactBytesFor(int bodyBytes, string sampleRunId) => bodyBytes - Head(sampleRunId).Length - Tail.Length;
+    public static int ArtifactBytesFor(int bodyBytes, string sampleRunId, string service = DefaultService) =>
+        bodyBytes - Head(sampleRunId, service: service).Length - Tail.Length;
+
+    /// <summary>The one service every post goes to unless the load spreads them over services.</summary>
+    public const string DefaultService = "api";
+
+    /// <summary>Service <paramref name="index"/> of a load spread over services: fixed-width names, so every body has the same size.</summary>
+    public static string SpreadService(int index) => $"s{index:D5}";
 
     /// <summary>A JSON object of exactly <paramref name="bytes"/> bytes (ASCII), and how many node objects it holds.</summary>
     public static (byte[] Json, int Nodes) Artifact(int bytes)
@@ -61,9 +68,9 @@ internal static class ArtifactBodies
     }
 
     /// <summary>One small body as a single array (cheap at 4 KiB).</summary>
-    public static ByteArrayContent Small(string runId, byte[] artifact, DateOnly? day = null)
+    public static ByteArrayContent Small(string runId, byte[] artifact, DateOnly? day = null, string service = DefaultService)
     {
-        var head = Head(runId, day);
+        var head = Head(runId, day, service);
         var body = new byte[head.Length + artifact.Length + Tail.Length];
         head.CopyTo(body, 0);
         artifact.CopyTo(body, head.Length);

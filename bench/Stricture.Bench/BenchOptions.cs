@@ -111,6 +111,13 @@ internal sealed record BenchOptions
     /// </summary>
     public int IngestRunsPerDay { get; init; }
 
+    /// <summary>
+    /// Services of one organization the fs and s3 posts are spread over, each in turn (1, the default:
+    /// all to one service), for the check that cost does not grow with history spread over
+    /// many services either.
+    /// </summary>
+    public int IngestServices { get; init; } = 1;
+
     public int LargePosts { get; init; } = 32;
 
     public int LargeRounds { get; init; } = 2;
@@ -140,6 +147,7 @@ internal sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = Positive(args[i], value) },
                 "--warmup" => options with { WarmUp = Positive(args[i], value) },
                 "--ingest-runs-per-day" => options with { IngestRunsPerDay = Positive(args[i], value) },
+                "--ingest-services" => options with { IngestServices = Positive(args[i], value, max: 99_999) },
                 "--large-posts" => options with { LargePosts = Positive(args[i], value) },
                 "--large-rounds" => options with { LargeRounds = Positive(args[i], value, max: 99) },
                 "--query-sizes" => options with { QuerySizes = Sizes(args[i], value) },
@@ -156,7 +164,7 @@ internal sealed record BenchOptions
                 "--server-cwd" => options with { ServerWorkingDirectory = value },
                 "--work-dir" => options with { WorkDirectory = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|discovery|batch|ui|mirror|replicas|blast, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --large-posts N, " +
+                    $"Unknown option '{args[i]}'. Options: --scenario fs|s3|all|query|discovery|batch|ui|mirror|replicas|blast, --count N, --slices N, --concurrency N, --warmup N, --ingest-runs-per-day N, --ingest-services N, --large-posts N, " +
                     "--large-rounds N, --query-sizes N,N,..., --discovery-sizes N,N,..., --ui-sizes N,N,..., --runs-per-day N, --query-count N, --query-concurrency N, " +
                     "--mirror-runs N, --mirror-lag-seconds S, --phase-timeout SECONDS, --server PATH.dll, --replicator PATH.dll, " +
                     "--server-cwd DIR, --work-dir DIR."),

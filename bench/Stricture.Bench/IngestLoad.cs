@@ -27,9 +27,9 @@ internal sealed class IngestLoad(ServerProcess server, BenchOptions options, Fun
 
     private readonly HttpClient _client = NewClient(server.BaseAddress, options.Concurrency);
 
-    // Run ids RunId("x00", n) all have the same length, so every body is exactly BodyBytes.
+    // Run ids RunId("x00", n) (and spread service names) all have the same length, so every body is exactly BodyBytes.
     private readonly (byte[] Json, int Nodes) _artifact = ArtifactBodies.Artifact(
-        ArtifactBodies.ArtifactBytesFor(BodyBytes, ArtifactBodies.RunId("m00", 0)));
+        ArtifactBodies.ArtifactBytesFor(BodyBytes, ArtifactBodies.RunId("m00", 0), ServiceOf(options, 0)));
 
     // Posts sent so far by this load, for the day of the next one when posts are spread over days.
     private int _sent = -1;
@@ -56,6 +56,10 @@ internal sealed class IngestLoad(ServerProcess server, BenchOptions options, Fun
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>The service of post <paramref name="index"/> of a phase: one service, or every one of --ingest-services in turn.</summary>
+    private static string ServiceOf(BenchOptions options, int index) =>
+        options.IngestServices > 1 ? ArtifactBodies.SpreadService(index % options.IngestServices) : ArtifactBodies.DefaultService;
+
     private async Task<IngestSlice> PostManyAsync(string phase, int count, CancellationToken cancellationToken)
     {
         var latencies = new long[count];
@@ -76,7 +80,7 @@ internal sealed class IngestLoad(ServerProcess server, BenchOptions options, Fun
                     return;
                 }
                 DateOnly? day = options.IngestRunsPerDay > 0 ? SpreadStart.AddDays(Interlocked.Increment(ref _sent) / options.IngestRunsPerDay) : null;
-                using var content = bodies?.Invoke(phase, index) ?? ArtifactBodies.Small(ArtifactBodies.RunId(phase, index), _artifact.Json, day);
+                using var content = bodies?.Invoke(phase, index) ?? ArtifactBodies.Small(ArtifactBodies.RunId(phase, index), _artifact.Json, day, ServiceOf(options, index));
                 var started = Stopwatch.GetTimestamp();
                 string? failure;
                 try
