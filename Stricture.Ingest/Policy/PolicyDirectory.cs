@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Stricture.Ingest.Configuration;
 using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Identity;
 
@@ -67,13 +68,10 @@ internal sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
 {
     public ValidateOptionsResult Validate(string? name, PolicyOptions options)
     {
-        // on or off only: a typo must not silently turn off the gates CI relies on.
-        if (!string.Equals(options.BlastRadius, PolicyOptions.On, StringComparison.OrdinalIgnoreCase) &&
-            !string.Equals(options.BlastRadius, PolicyOptions.Off, StringComparison.OrdinalIgnoreCase))
+        if (OnOffSetting.Validate(PolicyOptions.BlastRadiusSetting, options.BlastRadius,
+                "to classify each diff's blast radius and decide its gate", "to store runs without them") is { Failed: true } onOff)
         {
-            return ValidateOptionsResult.Fail(
-                $"{PolicyOptions.BlastRadiusSetting}: '{options.BlastRadius}' is not a setting; use '{PolicyOptions.On}' to classify each diff's " +
-                $"blast radius and decide its gate, or '{PolicyOptions.Off}' to store runs without them.");
+            return onOff;
         }
         var (_, problems) = PolicyDirectory.Load(options.Directory);
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -1,3 +1,5 @@
+using Stricture.Ingest.Configuration;
+
 namespace Stricture.Ingest.Policy;
 
 /// <summary>
@@ -9,9 +11,6 @@ public sealed class PolicyOptions
     public const string DirectorySetting = "STRICTURE_SERVER_POLICY_DIR";
     public const string BlastRadiusSetting = "STRICTURE_SERVER_BLAST_RADIUS";
 
-    public const string On = "on";
-    public const string Off = "off";
-
     /// <summary>The policy directory; unset, every organization gets the defaults.</summary>
     [ConfigurationKeyName(DirectorySetting)]
     public string? Directory { get; set; }
@@ -22,7 +21,7 @@ public sealed class PolicyOptions
     /// index is not updated until reconcile rebuilds it (docs/policy.md).
     /// </summary>
     [ConfigurationKeyName(BlastRadiusSetting)]
-    public string BlastRadius { get; set; } = On;
+    public string BlastRadius { get; set; } = OnOffSetting.On;
 
-    public bool BlastRadiusEnabled => !string.Equals(BlastRadius, Off, StringComparison.OrdinalIgnoreCase);
+    public bool BlastRadiusEnabled => !OnOffSetting.IsOff(BlastRadius);
 }

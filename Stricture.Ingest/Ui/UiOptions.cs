@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Stricture.Ingest.Configuration;
 
 namespace Stricture.Ingest.Ui;
 
@@ -11,9 +12,6 @@ public sealed class UiOptions
 {
     public const string UiSetting = "STRICTURE_SERVER_UI";
     public const string KeysDirectorySetting = "STRICTURE_SERVER_UI_KEYS_DIR";
-
-    public const string On = "on";
-    public const string Off = "off";
 
     /// <summary><c>on</c> or <c>off</c>; null means the mode's default (<see cref="Enabled"/>).</summary>
     [ConfigurationKeyName(UiSetting)]
@@ -29,15 +27,12 @@ public sealed class UiOptions
     /// <summary>Set from the host's mode at registration, not from configuration.</summary>
     internal bool FunctionMode { get; set; }
 
-    public bool Enabled => Mode is null ? !FunctionMode : string.Equals(Mode, On, StringComparison.OrdinalIgnoreCase);
+    public bool Enabled => Mode is null ? !FunctionMode : OnOffSetting.IsOn(Mode);
 }
 
 /// <summary>STRICTURE_SERVER_UI accepts on or off only: a typo must not silently publish or hide the pages.</summary>
 internal sealed class UiOptionsValidator : IValidateOptions<UiOptions>
 {
     public ValidateOptionsResult Validate(string? name, UiOptions options) =>
-        options.Mode is { } mode && !string.Equals(mode, UiOptions.On, StringComparison.OrdinalIgnoreCase) &&
-        !string.Equals(mode, UiOptions.Off, StringComparison.OrdinalIgnoreCase)
-            ? ValidateOptionsResult.Fail($"{UiOptions.UiSetting}: '{mode}' is not a setting; use '{UiOptions.On}' to serve the runs browser under /ui/ or '{UiOptions.Off}' to turn it off.")
-            : ValidateOptionsResult.Success;
+        OnOffSetting.Validate(UiOptions.UiSetting, options.Mode, "to serve the runs browser under /ui/", "to turn it off");
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
@@ -46,12 +45,12 @@ public sealed class BlastRadiusIndex(
     // system (an export without fields[]), so the next such export of the service costs no request at
     // all instead of a read that finds nothing. Forgotten when this process writes the footprint;
     // another replica's footprint written meanwhile is caught up by that service's next export with
-    // systems, or by reconcile. Bounded like ObjectVersions.
-    private readonly ConcurrentDictionary<string, bool> _knownWithoutFootprint = new(StringComparer.Ordinal);
+    // systems, or by reconcile.
+    private readonly ForgetfulMap<bool> _knownWithoutFootprint = new();
 
     // The newest run of each service this process indexed: a late run is refused without a read
-    // even before the newer run's latest pointer is written. Bounded like ObjectVersions.
-    private readonly ConcurrentDictionary<string, ManifestEntry> _indexedRuns = new(StringComparer.Ordinal);
+    // even before the newer run's latest pointer is written.
+    private readonly ForgetfulMap<ManifestEntry> _indexedRuns = new();
 
     // One post of a service indexes at a time in this process (see Order above); services share
     // a gate only by hash, and a gate is held for one post's few small writes.
@@ -85,10 +84,10 @@ public sealed class BlastRadiusIndex(
         var mine = export.Systems;
         if (readFirst)
         {
-            _knownWithoutFootprint.TryRemove(footprintKey, out _);
+            _knownWithoutFootprint.Forget(footprintKey);
             _versions.Forget(footprintKey);
         }
-        if (mine.Count == 0 && _knownWithoutFootprint.ContainsKey(footprintKey))
+        if (mine.Count == 0 && _knownWithoutFootprint.Contains(footprintKey))
         {
             return;
         }
@@ -109,14 +108,10 @@ public sealed class BlastRadiusIndex(
         }, cancellationToken, _versions, lostRace: () => telemetry.RecordLostRace("blast_footprint"));
         if (absent)
         {
-            if (_knownWithoutFootprint.Count >= ObjectVersions.MaxObjects)
-            {
-                _knownWithoutFootprint.Clear();
-            }
-            _knownWithoutFootprint[footprintKey] = true;
+            _knownWithoutFootprint.Set(footprintKey, true);
             return;
         }
-        _knownWithoutFootprint.TryRemove(footprintKey, out _);
+        _knownWithoutFootprint.Forget(footprintKey);
 
         await Parallel.ForEachAsync(touched, new ParallelOptions { MaxDegreeOfParallelism = ParallelWrites, CancellationToken = cancellationToken },
             async (system, ct) =>
@@ -152,7 +147,7 @@ public sealed class BlastRadiusIndex(
     /// </summary>
     private async Task<bool> IsNewestAsync(ServiceIdentity service, string footprintKey, ManifestEntry run, CancellationToken cancellationToken)
     {
-        if (_indexedRuns.TryGetValue(footprintKey, out var indexed) && RunOrder.Instance.Compare(indexed, run) > 0)
+        if (_indexedRuns.TryGet(footprintKey, out var indexed) && RunOrder.Instance.Compare(indexed, run) > 0)
         {
             return false;
         }
@@ -160,11 +155,7 @@ public sealed class BlastRadiusIndex(
         {
             return false;
         }
-        if (_indexedRuns.Count >= ObjectVersions.MaxObjects)
-        {
-            _indexedRuns.Clear();
-        }
-        _indexedRuns[footprintKey] = run;
+        _indexedRuns.Set(footprintKey, run);
         return true;
     }
 

@@ -6,9 +6,9 @@ namespace Stricture.Storage.BlastRadius;
 /// One service's part in one system, from that service's latest export: the fields it publishes for
 /// the system and its fields that consume it. Stored per (system, service), so a post rewrites only
 /// its own small objects, and only those whose part changed: an entry holds no run (the service's
-/// footprint does), so an export that repeats the last one writes no entry. An entry with neither
-/// is a tombstone: the service's newer export stopped touching the system (the stores have no
-/// delete); readers skip it.
+/// latest pointer says which run the index holds), so an export that repeats the last one writes
+/// no entry. An entry with neither is a tombstone: the service's newer export stopped touching the
+/// system (the stores have no delete); readers skip it.
 /// </summary>
 public sealed record SystemEntry(
     [property: JsonPropertyName("system")] string System,

@@ -52,7 +52,7 @@ public sealed partial class RunCatalog
     private readonly KeyedBatcher<DayEntry> _segmentAppends;
     private readonly KeyedBatcher<ManifestEntry> _latestUpdates;
     private readonly KeyedBatcher<(ServiceIdentity Service, DateOnly Day)> _compactions;
-    private readonly Dictionary<string, TimeSpan> _lastCompaction = new(StringComparer.Ordinal);
+    private readonly ForgetfulMap<TimeSpan> _lastCompaction = new();
 
     private readonly bool _compactInBackground;
 
@@ -190,22 +190,11 @@ public sealed partial class RunCatalog
 
     private async Task CompactInBackgroundAsync(string manifestKey, ServiceIdentity service, DateOnly partitionDate)
     {
-        TimeSpan last;
-        lock (_lastCompaction)
-        {
-            last = _lastCompaction.GetValueOrDefault(manifestKey);
-        }
+        _lastCompaction.TryGet(manifestKey, out var last);
         await Task.Delay(CompactionPause + last * CompactionPauseFactor);
         var started = Stopwatch.GetTimestamp();
         await CompactAsync(service, partitionDate, [], CancellationToken.None);
-        lock (_lastCompaction)
-        {
-            if (_lastCompaction.Count >= ObjectVersions.MaxObjects)
-            {
-                _lastCompaction.Clear();
-            }
-            _lastCompaction[manifestKey] = Stopwatch.GetElapsedTime(started);
-        }
+        _lastCompaction.Set(manifestKey, Stopwatch.GetElapsedTime(started));
     }
 
     private static ManifestEntry ParseLatest(ReadOnlySpan<byte> content) =>

@@ -48,7 +48,7 @@ public sealed partial class OrgCatalog
     private readonly bool _compactInBackground;
     private readonly KeyedBatcher<(OrgRunEntry Entry, ShardFormat Format)> _appends;
     private readonly KeyedBatcher<ShardFormat> _compactions;
-    private readonly Dictionary<string, TimeSpan> _lastCompaction = new(StringComparer.Ordinal);
+    private readonly ForgetfulMap<TimeSpan> _lastCompaction = new();
 
     public OrgCatalog(IObjectStore store, RecordKeys keys, StorageTelemetry telemetry, ILogger logger, bool compactInBackground)
     {
@@ -188,22 +188,11 @@ public sealed partial class OrgCatalog
 
     private async Task CompactInBackgroundAsync(string shardKey, ShardFormat format)
     {
-        TimeSpan last;
-        lock (_lastCompaction)
-        {
-            last = _lastCompaction.GetValueOrDefault(shardKey);
-        }
+        _lastCompaction.TryGet(shardKey, out var last);
         await Task.Delay(RunCatalog.CompactionPause + last * RunCatalog.CompactionPauseFactor);
         var started = Stopwatch.GetTimestamp();
         await LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None);
-        lock (_lastCompaction)
-        {
-            if (_lastCompaction.Count >= ObjectVersions.MaxObjects)
-            {
-                _lastCompaction.Clear();
-            }
-            _lastCompaction[shardKey] = Stopwatch.GetElapsedTime(started);
-        }
+        _lastCompaction.Set(shardKey, Stopwatch.GetElapsedTime(started));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Compacting {ShardKey} failed; its segments stay readable and the next append or reconcile folds them in")]

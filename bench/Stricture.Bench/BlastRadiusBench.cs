@@ -111,24 +111,14 @@ internal static class BlastRadiusBench
         return (report.ToString(), errors);
     }
 
+    /// <summary>Each service's first run, posted by the same closed loop as the measured posts.</summary>
     private static async Task<TimeSpan> SeedAsync(ServerProcess server, BenchOptions options, CancellationToken cancellationToken)
     {
-        using var client = IngestLoad.NewClient(server.BaseAddress, options.Concurrency);
-        var started = DateTime.UtcNow;
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(async () =>
-        {
-            for (var service = Interlocked.Increment(ref next); service < BlastRadiusBodies.Services; service = Interlocked.Increment(ref next))
-            {
-                using var content = BlastRadiusBodies.Seed(service);
-                using var response = await client.PostAsync("v1/artifacts", content, cancellationToken);
-                if (response.StatusCode != HttpStatusCode.Accepted)
-                {
-                    throw new InvalidOperationException($"seeding service {service}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
-                }
-            }
-        }, cancellationToken)));
-        return DateTime.UtcNow - started;
+        using var seeder = new IngestLoad(server, options, (_, service) => BlastRadiusBodies.Seed(service));
+        var seeded = await seeder.RunSliceAsync(0, BlastRadiusBodies.Services, cancellationToken);
+        return seeded.Failed == 0
+            ? seeded.Cpu.Elapsed
+            : throw new InvalidOperationException($"{seeded.Failed} seed posts were not answered 202: {string.Join(" | ", seeded.FailureSamples)}");
     }
 
     /// <summary>One measured-shape post: on, its 202 must name one downstream service; off, no impact at all.</summary>
