@@ -1,4 +1,5 @@
 using Stricture.Storage.BlastRadius;
+using Stricture.Storage.Identity;
 using Stricture.Storage.Records;
 
 namespace Stricture.Ingest.Policy;
@@ -11,5 +12,8 @@ internal sealed class NoRunAssessment : IRunAssessor
 {
     public static readonly NoRunAssessment Instance = new();
 
-    public Task<RunAssessment?> AssessAsync(AcceptedRun run, CancellationToken cancellationToken) => Task.FromResult<RunAssessment?>(null);
+    public Task<RunAssessment?> DecideAsync(RunIdentity run, RunSubmission submission, CancellationToken cancellationToken) =>
+        Task.FromResult<RunAssessment?>(null);
+
+    public Task IndexAsync(AcceptedRun run, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Configuration;
-using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Records;
 
 namespace Stricture.Ingest.Policy;
@@ -16,7 +15,7 @@ internal static class PolicyRegistration
         services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         services.AddSingleton<IGatePolicySource, PolicyDirectory>();
         services.AddSingleton<IRunAssessor>(sp => sp.GetRequiredService<IOptions<PolicyOptions>>().Value.BlastRadiusEnabled
-            ? new RunAssessor(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<RunCatalog>(), sp.GetRequiredService<IGatePolicySource>())
+            ? new RunAssessor(sp.GetRequiredService<RunCatalog>(), sp.GetRequiredService<IGatePolicySource>())
             : NoRunAssessment.Instance);
         return services;
     }

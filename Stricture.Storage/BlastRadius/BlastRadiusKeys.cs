@@ -10,7 +10,6 @@ namespace Stricture.Storage.BlastRadius;
 /// <code>
 /// &lt;root&gt;org=&lt;o&gt;/blast/system=&lt;h&gt;/project=&lt;p&gt;/service=&lt;s&gt;.json   one service's part in one system (SystemEntry)
 /// &lt;root&gt;org=&lt;o&gt;/blast/services/project=&lt;p&gt;/service=&lt;s&gt;.json    the systems a service's entries are in (ServiceFootprint)
-/// &lt;root&gt;org=&lt;o&gt;/assessments/project=&lt;p&gt;/service=&lt;s&gt;/run=&lt;id&gt;.json   a run's impact and gate, as decided when it was accepted
 /// </code>
 /// A system's name is free text (<c>CommerceCore:api-service</c>), so its key segment <c>h</c> is the
 /// first 32 hex digits of its name's SHA-256; the entries carry the name itself.
@@ -24,9 +23,6 @@ public sealed class BlastRadiusKeys(RecordKeys keys)
 
     public string Footprint(ServiceIdentity service) =>
         $"{keys.Root}org={service.Organization}/blast/services/project={service.Project}/service={service.Service}.json";
-
-    public string Assessment(RunIdentity run) =>
-        $"{keys.Root}org={run.Service.Organization}/assessments/project={run.Service.Project}/service={run.Service.Service}/run={run.RunId}.json";
 
     public static string Hash(string system) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(system)))[..32];
 }

@@ -3,11 +3,11 @@ using System.Text.Json.Serialization;
 namespace Stricture.Storage.BlastRadius;
 
 /// <summary>
-/// A run's impact and gate decision, decided once, when the run was first accepted, and recorded
-/// (<see cref="BlastRadiusKeys.Assessment"/>) before the 202: they depend on the other services'
-/// exports at that moment, which no later rebuild can see again, so they are evidence kept, not
-/// data derived. A retry answers what the first post was told; reconcile copies the record into the
-/// catalog. A run without a diff has no record: its impact is null and its gate a pass.
+/// A run's impact and gate decision, decided once, just before the run was first claimed, and
+/// recorded in its run index entry (<see cref="Records.RunIndexEntry"/>) before the payload: they
+/// depend on the other services' exports at that moment, which no later rebuild can see again, so
+/// they are evidence kept, not data derived. A retry answers what the first post was told; reconcile
+/// copies the record into the catalog. A run without a diff has no record: its impact is null and its gate a pass.
 /// </summary>
 public sealed record RunAssessment(
     [property: JsonPropertyName("impact")] RunImpact? Impact,

@@ -31,5 +31,4 @@ public sealed record ServiceFootprint([property: JsonPropertyName("systems")] IR
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(SystemEntry))]
 [JsonSerializable(typeof(ServiceFootprint))]
-[JsonSerializable(typeof(RunAssessment))]
 internal sealed partial class BlastRadiusJsonContext : JsonSerializerContext;

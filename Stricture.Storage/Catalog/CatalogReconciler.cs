@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Records;
 using Stricture.Storage.Telemetry;
 
 namespace Stricture.Storage.Catalog;
@@ -129,10 +129,10 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
             var payload = await store.ReadAsync(payloadKey, cancellationToken)
                           ?? throw new InvalidDataException("It was listed and then could not be read.");
             var entry = EnvelopeReader.ToManifestEntry(payload);
-            // A run with a diff had its impact and gate recorded before its 202; the catalog shows that record.
+            // A run with a diff had its impact and gate recorded in its claim; the catalog shows that record.
             return entry.Drift is null || !keys.TryParsePayload(payloadKey, out var run, out _)
                 ? entry
-                : entry.WithAssessment(await RunAssessor.ReadAsync(store, catalog.BlastRadius.Keys.Assessment(run), cancellationToken));
+                : entry.WithAssessment((await RunIndexEntry.ReadAsync(store, keys.RunIndexEntry(run), cancellationToken))?.Assessment);
         }
         catch (Exception exception) when (exception is ObjectIntegrityException or InvalidDataException or System.Text.Json.JsonException)
         {

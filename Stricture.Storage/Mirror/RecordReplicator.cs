@@ -6,6 +6,7 @@ using Stricture.Storage.Filesystem;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
+using Stricture.Storage.Records;
 
 namespace Stricture.Storage.Mirror;
 
@@ -87,7 +88,9 @@ public sealed partial class RecordReplicator(
             // Both at once: readers already meet an index entry before its payload (ingest writes the
             // claim first), and a payload before its index entry only until the next request lands.
             await Task.WhenAll(CopyIfAbsentAsync(payload, cancellationToken), CopyIfAbsentAsync(index, cancellationToken));
-            return new CopiedRun(entry, EnvelopeReader.ToManifestEntry(payload), run.Service, partitionDate, keys.Latest(run.Service));
+            // The bucket's catalog shows the impact and gate the claim recorded, as the data directory's does.
+            var cataloged = EnvelopeReader.ToManifestEntry(payload).WithAssessment(RunIndexEntry.Parse(index.Content.Span).Assessment);
+            return new CopiedRun(entry, cataloged, run.Service, partitionDate, keys.Latest(run.Service));
         }
         catch (ReplicaMismatchException exception)
         {

@@ -21,16 +21,16 @@ public sealed class RunQueries(IObjectStore store, RecordKeys keys, RunCatalog c
             ? (latest, envelope)
             : null;
 
-    /// <summary>A run's recorded impact and gate (one read), or null when it has none (no diff).</summary>
-    public Task<BlastRadius.RunAssessment?> GetAssessmentAsync(RunIdentity run, CancellationToken cancellationToken) =>
-        BlastRadius.RunAssessor.ReadAsync(store, catalog.BlastRadius.Keys.Assessment(run), cancellationToken);
+    /// <summary>A run's recorded impact and gate (one read, of its run index entry), or null when it has none (no diff).</summary>
+    public async Task<BlastRadius.RunAssessment?> GetAssessmentAsync(RunIdentity run, CancellationToken cancellationToken) =>
+        (await RunIndexEntry.ReadAsync(store, keys.RunIndexEntry(run), cancellationToken))?.Assessment;
 
     /// <summary>A run's stored envelope, or null when no such run was stored.</summary>
     public async Task<StoredObject?> GetRunAsync(RunIdentity run, CancellationToken cancellationToken)
     {
         // A run index entry without its payload is a post that never completed: not found.
-        var index = await store.ReadAsync(keys.RunIndexEntry(run), cancellationToken);
-        return index is null ? null : await store.ReadAsync(RunIndexEntry.Parse(index.Content.Span).Key, cancellationToken);
+        var index = await RunIndexEntry.ReadAsync(store, keys.RunIndexEntry(run), cancellationToken);
+        return index is null ? null : await store.ReadAsync(index.Key, cancellationToken);
     }
 
     /// <summary>True when the service has stored at least one run.</summary>

@@ -1,15 +1,23 @@
 using Stricture.Storage.BlastRadius;
+using Stricture.Storage.Identity;
 
 namespace Stricture.Storage.Records;
 
 /// <summary>
-/// A step of every accepted post after its payload is stored and before it is cataloged: decides
-/// what the catalog and the 202 say about the run beyond its payload (its blast radius and gate),
-/// durably, and keeps derived indexes that follow the latest export current. A retry must get the
-/// first post's answer. An exception fails the post, whose retry calls the step again.
+/// The blast-radius step of every post, in two parts:
+/// <list type="number">
+/// <item><see cref="DecideAsync"/>, before the run is claimed: what the catalog and the 202 say about
+/// the run beyond its payload (its impact and gate). The claim records the answer, so a retry, which
+/// finds the claim, gets the first post's answer and does not decide again.</item>
+/// <item><see cref="IndexAsync"/>, after the payload is stored and before the run is cataloged: keeps the
+/// derived indexes that follow each service's latest export current. Called for every accepted post,
+/// a retry included; an exception fails the post, whose retry calls it again.</item>
+/// </list>
 /// </summary>
 public interface IRunAssessor
 {
     /// <returns>The run's assessment, or null when the run has no diff to assess.</returns>
-    Task<RunAssessment?> AssessAsync(AcceptedRun run, CancellationToken cancellationToken);
+    Task<RunAssessment?> DecideAsync(RunIdentity run, RunSubmission submission, CancellationToken cancellationToken);
+
+    Task IndexAsync(AcceptedRun run, CancellationToken cancellationToken);
 }

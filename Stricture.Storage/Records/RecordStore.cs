@@ -16,7 +16,8 @@ namespace Stricture.Storage.Records;
 ///
 /// One post is stored in two steps:
 /// 1. at once, and overlapping: claim the run id by creating its run index entry if absent (which
-///    fixes the payload key and received_at); stage the envelope (hashed and durable, nothing
+///    fixes the payload key and received_at, and records the run's impact and gate, which an
+///    <see cref="IRunAssessor"/> decides just before); stage the envelope (hashed and durable, nothing
 ///    visible); let the driver prepare the payload key (the filesystem creates its directory).
 ///    If a claim already exists, a different content fingerprint is a conflict, and the same
 ///    fingerprint adopts the claim, re-staging with its received_at so the bytes are identical;
@@ -32,8 +33,8 @@ namespace Stricture.Storage.Records;
 /// caller cancels (its client went away). A crash before that leaves a payload the catalog lacks; the retry, or
 /// <see cref="CatalogReconciler"/>, adds it. Last, when an <see cref="IAcceptedRunLog"/> is given
 /// (mirror mode's replication spool), the run is appended to it, also before this returns, and so
-/// is an <see cref="IAcceptedRunHook"/>'s work (the webhook outbox). Before the catalog, an
-/// <see cref="IRunAssessor"/> (the blast radius and gate) decides what the entry says beyond the payload.
+/// is an <see cref="IAcceptedRunHook"/>'s work (the webhook outbox). Before the catalog, the
+/// <see cref="IRunAssessor"/> indexes the run's export (the blast-radius index).
 /// </summary>
 public sealed partial class RecordStore(
     IObjectStore store, RecordKeys keys, RunCatalog catalog, TimeProvider time, StorageTelemetry telemetry, ILogger<RecordStore> logger,
@@ -57,12 +58,13 @@ public sealed partial class RecordStore(
         // Step 1: three independent waits for durability, overlapped.
         var staging = StageEnvelopeAsync(submission, claim, cancellationToken);
         var preparing = store.PrepareKeyAsync(claim.Key, cancellationToken);
-        var claiming = store.CreateIfAbsentAsync(indexKey, claim.ToJson(), cancellationToken);
+        var claiming = AssessAndClaimAsync(run, submission, claim, indexKey, cancellationToken);
         StagedObject staged;
         try
         {
             await Task.WhenAll(staging, preparing, claiming);
             staged = staging.Result;
+            claim = claiming.Result.Claim;
         }
         catch
         {
@@ -75,7 +77,7 @@ public sealed partial class RecordStore(
 
         try
         {
-            if (claiming.Result == CreateOutcome.AlreadyExists)
+            if (claiming.Result.Outcome == CreateOutcome.AlreadyExists)
             {
                 var existing = await ReadIndexEntryAsync(indexKey, cancellationToken);
                 if (existing.ContentSha256 != claim.ContentSha256)
@@ -104,8 +106,13 @@ public sealed partial class RecordStore(
                 VerifyHash(claim.Key, staged.Sha256, stored.Sha256);
             }
             var drift = submission.Diff is { } diff ? DriftSummary.FromDiff(diff) : null;
-            var accepted = new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission, drift);
-            var assessment = runAssessor is null ? null : await runAssessor.AssessAsync(accepted, finishing);
+            // The claim's assessment: this post's, or the first post's when this one is a retry.
+            var assessment = claim.Assessment;
+            var accepted = new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission, drift) { Assessment = assessment };
+            if (runAssessor is not null)
+            {
+                await runAssessor.IndexAsync(accepted, finishing);
+            }
             await RecordInCatalogAsync(submission, claim, staged, drift, assessment, finishing);
             if (acceptedRuns is not null)
             {
@@ -113,7 +120,7 @@ public sealed partial class RecordStore(
             }
             if (acceptedRunHook is not null)
             {
-                await acceptedRunHook.OnAcceptedAsync(accepted with { Assessment = assessment }, finishing);
+                await acceptedRunHook.OnAcceptedAsync(accepted, finishing);
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
             return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created) with { Drift = drift, Assessment = assessment };
@@ -137,6 +144,20 @@ public sealed partial class RecordStore(
             submission.GeneratedAt is { } generatedAt ? UtcTimestamp.Format(generatedAt) : null,
             submission.CommitSha, drift).WithAssessment(assessment);
         return catalog.RecordAsync(run.Service, partitionDate, entry, cancellationToken);
+    }
+
+    /// <summary>
+    /// Decides the run's assessment (<see cref="IRunAssessor.DecideAsync"/>) and creates the claim,
+    /// which records it, if absent. A claim that already exists keeps the assessment it was created with.
+    /// </summary>
+    private async Task<(CreateOutcome Outcome, RunIndexEntry Claim)> AssessAndClaimAsync(
+        RunIdentity run, RunSubmission submission, RunIndexEntry claim, string indexKey, CancellationToken cancellationToken)
+    {
+        if (runAssessor is not null)
+        {
+            claim = claim.WithAssessment(await runAssessor.DecideAsync(run, submission, cancellationToken));
+        }
+        return (await store.CreateIfAbsentAsync(indexKey, claim.ToJson(), cancellationToken), claim);
     }
 
     private Task<StagedObject> StageEnvelopeAsync(RunSubmission submission, RunIndexEntry claim, CancellationToken cancellationToken) =>

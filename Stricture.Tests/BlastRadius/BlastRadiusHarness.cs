@@ -34,7 +34,7 @@ public sealed class BlastRadiusHarness : IDisposable
         var telemetry = new StorageTelemetry(new TestMeterFactory());
         Catalog = new RunCatalog(Store, Keys, telemetry, compactInBackground: false);
         Records = new RecordStore(Store, Keys, Catalog, new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)), telemetry,
-            NullLogger<RecordStore>.Instance, runAssessor: new RunAssessor(Store, Catalog, new FixedPolicy(policy ?? GatePolicy.Defaults)));
+            NullLogger<RecordStore>.Instance, runAssessor: new RunAssessor(Catalog, new FixedPolicy(policy ?? GatePolicy.Defaults)));
         Reconciler = new CatalogReconciler(Store, Keys, Catalog, NullLogger<CatalogReconciler>.Instance);
     }
 

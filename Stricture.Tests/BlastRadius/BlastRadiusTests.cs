@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Stricture.Storage.BlastRadius;
+using Stricture.Storage.Records;
 using static Stricture.Tests.BlastRadius.BlastRadiusScenario;
 
 namespace Stricture.Tests.BlastRadius;
@@ -183,6 +184,27 @@ public sealed class BlastRadiusTests : IDisposable
         Assert.False(retry.Created, "the retry finds the run stored");
         Assert.Equal(Json(first.Assessment), Json(retry.Assessment));
         Assert.Equal(ImpactScope.Downstream, retry.Assessment!.Impact!.Scope);
+    }
+
+    [Fact]
+    public async Task A_runs_assessment_is_recorded_in_its_claim_and_in_no_object_of_its_own()
+    {
+        await IndexTheOrganizationAsync();
+
+        var result = await _harness.PostAsync(Post(Core, "c2", "2026-11-22T09:00:00Z", CoreExport(), Diff(
+            Change("high", "source_system_changed", "response_cart_total", CoreSystem))));
+
+        var organization = Path.Combine(_harness.DataDirectory, "stricture", "v1", $"org={Organization}");
+        var service = Path.Combine(organization, $"project={Core.Project}", $"service={Core.Service}");
+        var claim = RunIndexEntry.Parse(File.ReadAllBytes(Path.Combine(service, "runs", "run=c2.json")));
+        Assert.Equal(Json(result.Assessment), Json(claim.Assessment));
+        Assert.Equal(ImpactScope.Downstream, claim.Impact!.Scope);
+        Assert.Equal(
+            [Path.Combine(service, "date=2026-11-22", "run=c2", "payload.json"), Path.Combine(service, "runs", "run=c2.json")],
+            Directory.EnumerateFiles(organization, "*", SearchOption.AllDirectories).Where(path => path.Contains("run=c2", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        var unassessed = File.ReadAllBytes(Path.Combine(organization, $"project={Ledger.Project}", $"service={Ledger.Service}", "runs", "run=l1.json"));
+        Assert.True(RunIndexEntry.Parse(unassessed).Assessment is null && !System.Text.Encoding.UTF8.GetString(unassessed).Contains("\"gate\"", StringComparison.Ordinal),
+            "a run without a diff has no impact or gate in its claim");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Stricture.Ingest.Requests;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
@@ -21,14 +22,18 @@ public sealed class RecordStoreHarness
     /// <summary>Another service of the same project.</summary>
     public static ServiceIdentity ServiceNamed(string service) => ServiceIdentity.Create(Service.Organization, Service.Project, service);
 
-    /// <summary>The storage layer on <paramref name="store"/>; compactInBackground false when a test deletes or counts derived objects and must not race a background compaction.</summary>
-    public RecordStoreHarness(IObjectStore store, FakeTimeProvider? clock = null, IAcceptedRunLog? acceptedRuns = null, bool compactInBackground = true)
+    /// <summary>
+    /// The storage layer on <paramref name="store"/>; compactInBackground false when a test deletes or counts derived objects and must not
+    /// race a background compaction; assessRuns true for the blast-radius step under the default policy, as the server has it by default.
+    /// </summary>
+    public RecordStoreHarness(IObjectStore store, FakeTimeProvider? clock = null, IAcceptedRunLog? acceptedRuns = null, bool compactInBackground = true, bool assessRuns = false)
     {
         Store = store;
         Clock = clock ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var telemetry = new StorageTelemetry(new TestMeterFactory());
         Catalog = new RunCatalog(store, Keys, telemetry, compactInBackground: compactInBackground);
-        Records = new RecordStore(store, Keys, Catalog, Clock, telemetry, NullLogger<RecordStore>.Instance, acceptedRuns);
+        Records = new RecordStore(store, Keys, Catalog, Clock, telemetry, NullLogger<RecordStore>.Instance, acceptedRuns,
+            runAssessor: assessRuns ? new RunAssessor(Catalog, new DefaultGatePolicies()) : null);
         Reconciler = new CatalogReconciler(store, Keys, Catalog, NullLogger<CatalogReconciler>.Instance);
     }
 

@@ -34,7 +34,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
         _remote = new S3ObjectStore(S3ClientFactory.Create(settings), settings, NullLogger<S3ObjectStore>.Instance);
         _local = new FileSystemObjectStore(_directory.Path);
         _spool = new ReplicationSpool(_directory.Path, TimeProvider.System);
-        _ingest = new RecordStoreHarness(_local, acceptedRuns: _spool);
+        _ingest = new RecordStoreHarness(_local, acceptedRuns: _spool, assessRuns: true);
         var meters = _meters;
         _replicator = new RecordReplicator(_local, _remote, new RunCatalog(_remote, _ingest.Keys, new StorageTelemetry(meters)), _ingest.Keys, _spool,
             new ReplicationTelemetry(meters, _spool, TimeProvider.System), NullLogger<RecordReplicator>.Instance);
@@ -85,6 +85,23 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
             Assert.Equal((await _local.ReadAsync(key, default))!.Content.ToArray(), (await _remote.ReadAsync(key, default))!.Content.ToArray());
         }
         Assert.Empty((await _verifier.VerifyAsync(default)).Differences);
+    }
+
+    [Fact]
+    public async Task A_replicated_runs_catalog_entry_in_the_bucket_carries_the_impact_and_gate_its_claim_recorded()
+    {
+        var ingested = await _ingest.IngestAsync("assessed", generatedAt: "2026-11-22T10:00:00Z", diff: "diff-high.json");
+        Assert.True(ingested.Assessment?.Gate is not null, "a run with a diff is assessed");
+
+        while (await _replicator.DrainOnceAsync(default) > 0)
+        {
+        }
+
+        var remoteCatalog = new RunCatalog(_remote, _ingest.Keys, new StorageTelemetry(_meters), compactInBackground: false);
+        var local = await _ingest.Catalog.ReadLatestAsync(RecordStoreHarness.Service, default);
+        var remote = await remoteCatalog.ReadLatestAsync(RecordStoreHarness.Service, default);
+        Assert.True(remote is { Gate: not null, Impact: not null }, "the bucket's latest pointer shows the run's gate and impact");
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(local), System.Text.Json.JsonSerializer.Serialize(remote));
     }
 
     [Fact]
