@@ -9,4 +9,11 @@ namespace Stricture.Storage.Catalog;
 /// </summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ManifestEntry))]
+[JsonSerializable(typeof(RunPosition))]
 internal sealed partial class CatalogJsonContext : JsonSerializerContext;
+
+/// <summary>The members of a <see cref="ManifestEntry"/> that place it in <see cref="RunOrder"/>; the others are skipped unread.</summary>
+internal sealed record RunPosition(
+    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("received_at")] string ReceivedAt,
+    [property: JsonPropertyName("generated_at")] string? GeneratedAt);

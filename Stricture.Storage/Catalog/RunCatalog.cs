@@ -71,7 +71,7 @@ public sealed partial class RunCatalog
         _segments = new ManifestSegments(store, keys, telemetry);
         _days = new DayManifestReader(store, keys);
         Organizations = new OrgCatalog(store, keys, telemetry, _logger, compactInBackground);
-        BlastRadius = new BlastRadiusIndex(store, keys, telemetry, ReadLatestAsync);
+        BlastRadius = new BlastRadiusIndex(store, keys, telemetry, ReadLatestPositionAsync);
         // The batches are applied without the submitters' cancellation: a batch serves many requests.
         _segmentAppends = new(async (_, batch) =>
             await AppendAsync(batch[0].Service, batch[0].Day, batch.Select(item => item.Entry).ToList(), CancellationToken.None) > 0);
@@ -177,6 +177,22 @@ public sealed partial class RunCatalog
 
     public async Task<ManifestEntry?> ReadLatestAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
         await _store.ReadAsync(_keys.Latest(service), cancellationToken) is { } stored ? ParseLatest(stored.Content.Span) : null;
+
+    /// <summary>
+    /// The service's latest run as far as <see cref="RunOrder"/> goes (its id and times, nothing else
+    /// filled in), or null when it has none: what the blast-radius index asks on every post, without
+    /// parsing the drift, impact and gate the pointer also carries.
+    /// </summary>
+    public async Task<ManifestEntry?> ReadLatestPositionAsync(ServiceIdentity service, CancellationToken cancellationToken)
+    {
+        if (await _store.ReadAsync(_keys.Latest(service), cancellationToken) is not { } stored)
+        {
+            return null;
+        }
+        var position = JsonSerializer.Deserialize(stored.Content.Span, CatalogJsonContext.Default.RunPosition)
+                       ?? throw new JsonException("latest.json is null.");
+        return new ManifestEntry(position.RunId, "", "", 0, position.ReceivedAt, position.GeneratedAt, null);
+    }
 
     /// <summary>A day's runs in <see cref="RunOrder"/> (oldest first), every run recorded before the call began included (<see cref="DayManifestReader"/>).</summary>
     public Task<List<ManifestEntry>> ReadManifestAsync(ServiceIdentity service, DateOnly partitionDate, CancellationToken cancellationToken) =>
