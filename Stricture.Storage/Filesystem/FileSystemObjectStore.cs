@@ -5,15 +5,16 @@ namespace Stricture.Storage.Filesystem;
 
 /// <summary>
 /// The filesystem driver: a key is a path under the data directory. Content is staged as a temp
-/// file in <c>.staging/</c> (<see cref="StagingArea"/>), its SHA-256 kept in its
-/// <c>user.stricture.sha256</c> extended attribute (which a hard link shares, and which every read
-/// checks, where the filesystem supports user extended attributes).
+/// file in <c>.staging/</c> (<see cref="StagingArea"/>), its SHA-256 and, once committed, a tag of its
+/// key kept in extended attributes (<see cref="FileTags"/>, which a hard link shares, and which
+/// every read checks, where the filesystem supports user extended attributes).
 ///
 /// A commit is made durable by the <see cref="CommitLog"/> in <c>.wal/</c>: its record (key and
 /// content) is appended and flushed together with every other commit in flight (group commit: one
 /// fdatasync for many posts), and only then is the staged file linked into place (link(2), which
-/// fails rather than replace: create-if-absent) or renamed over the old one (compare-and-swap),
-/// without fsyncs of its own. A reader therefore sees a complete file or none, and after a crash
+/// fails rather than replace: create-if-absent) or swapped with the old one (compare-and-swap:
+/// renameat2's RENAME_EXCHANGE, the old file then recycled as a temp file, <see cref="RecycledFiles"/>;
+/// a rename over it where the filesystem cannot swap), without fsyncs of its own. A reader therefore sees a complete file or none, and after a crash
 /// the owner's start-up (<see cref="Recover"/>) restores from the log any file the crash tore or
 /// lost before anything is read. Leftover temp files live only in <c>.staging/</c>, outside every
 /// key, and are removed then too.
@@ -26,10 +27,19 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
 {
     private const string StagingDirectoryName = ".staging";
     private const int LockStripes = 1024;
-    private const string Sha256Attribute = "user.stricture.sha256";
+
+    /// <summary>
+    /// Times a read of one key is made while what it read shows a recycled file (a key tag cleared or
+    /// another key's, bytes that end early or do not match their recorded hash) before a mismatch is
+    /// an integrity failure. A recycled file waits seconds before it is rewritten, so in service one
+    /// more read all but always suffices; the bound is for a reader stalled across several rewrites.
+    /// </summary>
+    private const int ReadAttempts = 16;
 
     private readonly string _root;
     private readonly StagingArea _staging;
+    private readonly RecycledFiles _recycled;
+    private volatile bool _exchangeUnsupported;
     private readonly CommitLog _log;
     private readonly OpenListings _openListings = new();
     private readonly SemaphoreSlim[] _keyLocks =
@@ -42,10 +52,12 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
 
     /// <param name="dataDirectory">The directory keys live under.</param>
     /// <param name="commitLogRotateBytes">Size of a commit log file past which it is checkpointed (small in tests).</param>
-    internal FileSystemObjectStore(string dataDirectory, long commitLogRotateBytes)
+    /// <param name="recycledReuseAfter">How long a replaced file waits before it is rewritten as a temp file (<see cref="RecycledFiles"/>).</param>
+    internal FileSystemObjectStore(string dataDirectory, long commitLogRotateBytes, TimeSpan? recycledReuseAfter = null)
     {
         _root = Path.GetFullPath(dataDirectory);
-        _staging = new StagingArea(Path.Combine(_root, StagingDirectoryName), smallContentInFiles: true);
+        _recycled = new RecycledFiles(TimeProvider.System, recycledReuseAfter ?? RecycledFiles.DefaultReuseAfter);
+        _staging = new StagingArea(Path.Combine(_root, StagingDirectoryName), smallContentInFiles: true, _recycled);
         _log = new CommitLog(_root, commitLogRotateBytes);
     }
 
@@ -66,7 +78,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     {
         try
         {
-            return await _staging.StageAsync(writeContent, (file, sha256) => Posix.TrySetAttribute(file, Sha256Attribute, sha256), cancellationToken);
+            return await _staging.StageAsync(writeContent, (file, sha256) => Posix.TrySetAttribute(file, FileTags.Sha256, sha256), cancellationToken);
         }
         catch (IOException exception) when (DiskFull.Is(exception))
         {
@@ -97,10 +109,12 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 try
                 {
+                    TagWithKey(staged, key);
                     if (!LinkCreatingDirectory(FileOf(staged), target))
                     {
                         return CreateOutcome.AlreadyExists;
                     }
+                    staged.MarkLinked();
                 }
                 catch (IOException exception) when (DiskFull.Is(exception))
                 {
@@ -138,8 +152,8 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 try
                 {
-                    File.Move(FileOf(staged), target, overwrite: true);
-                    staged.MarkMoved();
+                    TagWithKey(staged, key);
+                    ReplaceKeepingOldFile(staged, target, current.Length);
                 }
                 catch (IOException exception) when (DiskFull.Is(exception))
                 {
@@ -157,28 +171,46 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
 
     public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
     {
-        byte[] content;
-        string? recorded;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            // Bytes and recorded hash from one open file: a concurrent replace renames a new file
-            // over the path, and must not pair the old bytes with the new hash.
-            await using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            content = new byte[file.Length];
-            await file.ReadExactlyAsync(content, cancellationToken);
-            recorded = Posix.GetAttribute(file.SafeFileHandle, Sha256Attribute);
+            byte[] content;
+            string? recorded;
+            string? tag;
+            try
+            {
+                // Bytes and recorded hash from one open file: a concurrent replace swaps a new file
+                // in at the path, and must not pair the old bytes with the new hash.
+                await using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+                content = new byte[file.Length];
+                await file.ReadExactlyAsync(content, cancellationToken);
+                recorded = Posix.GetAttribute(file.SafeFileHandle, FileTags.Sha256);
+                // Read last: cleared before a recycled file's first byte changes (RecycledFiles.Take).
+                tag = Posix.GetAttribute(file.SafeFileHandle, FileTags.Key);
+            }
+            catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return null;
+            }
+            catch (EndOfStreamException) when (attempt < ReadAttempts)
+            {
+                continue; // a replaced file, recycled and truncated while it was read: read the key again
+            }
+            if (tag is not null && tag != FileTags.KeyTag(key) && attempt < ReadAttempts)
+            {
+                continue; // opened just before it was swapped out and recycled: read the key again
+            }
+            var actual = Convert.ToHexStringLower(SHA256.HashData(content));
+            if (recorded is not null && recorded != actual)
+            {
+                if (attempt < ReadAttempts)
+                {
+                    continue; // likewise, rewritten while it was read; damage stays damaged and fails below
+                }
+                throw new ObjectIntegrityException(key, recorded, actual);
+            }
+            // The ETag is the content's hash: exactly what compare-and-swap must compare.
+            return new StoredObject(key, content, actual, actual);
         }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        var actual = Convert.ToHexStringLower(SHA256.HashData(content));
-        if (recorded is not null && recorded != actual)
-        {
-            throw new ObjectIntegrityException(key, recorded, actual);
-        }
-        // The ETag is the content's hash: exactly what compare-and-swap must compare.
-        return new StoredObject(key, content, actual, actual);
     }
 
     public Task<ObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
@@ -187,7 +219,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         {
             using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
             // Without user extended attributes (some filesystems), the hash is computed instead of recalled.
-            var sha256 = Posix.GetAttribute(file.SafeFileHandle, Sha256Attribute) ?? Convert.ToHexStringLower(SHA256.HashData(file));
+            var sha256 = Posix.GetAttribute(file.SafeFileHandle, FileTags.Sha256) ?? Convert.ToHexStringLower(SHA256.HashData(file));
             return Task.FromResult<ObjectInfo?>(new ObjectInfo(key, file.Length, sha256));
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
@@ -290,9 +322,48 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         }
     }
 
-    /// <summary>This driver stages every object in a file (its commit is a link).</summary>
+    /// <summary>Records the key on the staged file before it becomes that key's (<see cref="FileTags.Key"/>).</summary>
+    private static void TagWithKey(StagedObject staged, string key) => Posix.TrySetAttribute(FileOf(staged), FileTags.Key, FileTags.KeyTag(key));
+
+    /// <summary>
+    /// Puts the staged file at <paramref name="target"/>, which exists, in one atomic step. Where the
+    /// filesystem can, the two are swapped and the old file, now at the temp path, is recycled
+    /// (<see cref="RecycledFiles"/>) instead of freed; else the staged file is renamed over the old one.
+    /// </summary>
+    private void ReplaceKeepingOldFile(StagedObject staged, string target, long oldLength)
+    {
+        var temp = FileOf(staged);
+        if (!_exchangeUnsupported && TryExchange(temp, target))
+        {
+            staged.MarkMoved();
+            _recycled.Return(temp, oldLength);
+            return;
+        }
+        File.Move(temp, target, overwrite: true);
+        staged.MarkMoved();
+    }
+
+    private bool TryExchange(string temp, string target)
+    {
+        try
+        {
+            if (Posix.TryExchange(temp, target))
+            {
+                return true;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A C library without renameat2: rename as before.
+        }
+        _exchangeUnsupported = true;
+        return false;
+    }
+
+    /// <summary>This driver stages every object in a file (its commit is a link, or a swap).</summary>
     private static string FileOf(StagedObject staged) =>
-        staged.Path ?? throw new InvalidOperationException("The filesystem driver commits only content it staged itself, which has a file.");
+        staged.Moved ? throw new InvalidOperationException("A commit already took this staged file; stage the content again.")
+        : staged.Path ?? throw new InvalidOperationException("The filesystem driver commits only content it staged itself, which has a file.");
 
     private SemaphoreSlim KeyLock(string key) => _keyLocks[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % LockStripes];
 
@@ -318,7 +389,8 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
             file.Write(content);
-            Posix.TrySetAttribute(file.SafeFileHandle, Sha256Attribute, Convert.ToHexStringLower(SHA256.HashData(content)));
+            Posix.TrySetAttribute(file.SafeFileHandle, FileTags.Sha256, Convert.ToHexStringLower(SHA256.HashData(content)));
+            Posix.TrySetAttribute(file.SafeFileHandle, FileTags.Key, FileTags.KeyTag(key));
             file.Flush(flushToDisk: true);
         }
         EnsureDirectoryDurably(Path.GetDirectoryName(target)!);

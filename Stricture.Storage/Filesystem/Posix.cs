@@ -5,7 +5,8 @@ namespace Stricture.Storage.Filesystem;
 
 /// <summary>
 /// The POSIX calls .NET does not expose: link(2) for create-new without overwrite (rename would
-/// replace an existing record); open(2)+fsync(2) on a directory so a new directory entry survives a
+/// replace an existing record); renameat2(2) with RENAME_EXCHANGE for a replace that keeps the old
+/// file (see <see cref="RecycledFiles"/>); open(2)+fsync(2) on a directory so a new directory entry survives a
 /// power loss; fdatasync(2) of the commit log; syncfs(2) for its checkpoint; extended attributes.
 /// </summary>
 internal static partial class Posix
@@ -15,10 +16,17 @@ internal static partial class Posix
     private const int EINTR = 4;
     private const int ENODATA = 61;
     private const int ENOTSUP = 95;
+    private const int EINVAL = 22;
+    private const int ENOSYS = 38;
     private const int O_RDONLY = 0;
+    private const int AT_FDCWD = -100;
+    private const uint RENAME_EXCHANGE = 2;
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LinkNative(string oldPath, string newPath);
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameAt2Native(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenNative(string path, int flags);
@@ -40,6 +48,29 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "fgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint FGetXattrNative(SafeHandle fd, string name, byte[] value, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "setxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetXattrNative(string path, string name, byte[] value, nuint size, int flags);
+
+    /// <summary>Sets an extended attribute on the file at a path.</summary>
+    /// <returns>false when the filesystem does not support user extended attributes.</returns>
+    public static bool TrySetAttribute(string path, string name, string value)
+    {
+        var bytes = System.Text.Encoding.ASCII.GetBytes(value);
+        while (SetXattrNative(path, name, bytes, (nuint)bytes.Length, 0) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == ENOTSUP)
+            {
+                return false;
+            }
+            if (errno != EINTR)
+            {
+                throw new IOException($"setxattr {name} on '{path}' failed: {new Win32Exception(errno).Message}", errno);
+            }
+        }
+        return true;
+    }
 
     /// <summary>Sets an extended attribute on an open file.</summary>
     /// <returns>false when the filesystem does not support user extended attributes.</returns>
@@ -89,6 +120,31 @@ internal static partial class Posix
             if (errno != EINTR)
             {
                 throw new IOException($"link '{newPath}' failed: {new Win32Exception(errno).Message}", errno);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Swaps the files at two existing paths in one atomic step: a reader of either path sees one file
+    /// or the other, never none.
+    /// </summary>
+    /// <returns>false when the filesystem (or the kernel) cannot exchange; nothing changed.</returns>
+    public static bool TryExchange(string path, string otherPath)
+    {
+        while (true)
+        {
+            if (RenameAt2Native(AT_FDCWD, path, AT_FDCWD, otherPath, RENAME_EXCHANGE) == 0)
+            {
+                return true;
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is EINVAL or ENOSYS or ENOTSUP)
+            {
+                return false;
+            }
+            if (errno != EINTR)
+            {
+                throw new IOException($"renameat2 '{path}' <-> '{otherPath}' failed: {new Win32Exception(errno).Message}", errno);
             }
         }
     }

@@ -8,7 +8,9 @@ namespace Stricture.Storage.ObjectStore;
 /// derived object) is then committed from memory: the filesystem's commit log writes it after its
 /// record header in one call instead of re-reading a file, and an upload sends it without a file.
 /// </summary>
-internal sealed class SpillingContent(string path) : Stream
+/// <param name="path">The temp file's path.</param>
+/// <param name="overwrite">Whether the file may exist already (a recycled staging file, rewritten from its start).</param>
+internal sealed class SpillingContent(string path, bool overwrite = false) : Stream
 {
     public const int InMemoryLimit = 64 * 1024;
 
@@ -34,7 +36,7 @@ internal sealed class SpillingContent(string path) : Stream
             _spill.Flush();
             return _spill.SafeFileHandle;
         }
-        _written = CreatingFolder(() => File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+        _written = CreatingFolder(() => File.OpenHandle(path, Mode, FileAccess.Write, Share));
         RandomAccess.Write(_written, Memory.Span, 0);
         return _written;
     }
@@ -81,6 +83,13 @@ internal sealed class SpillingContent(string path) : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _spill?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
 
+    // Create truncates a recycled file to nothing before it is written; a new temp name must not exist.
+    private FileMode Mode => overwrite ? FileMode.Create : FileMode.CreateNew;
+
+    // A recycled file may still be open in a late reader (FileShare.Read, which .NET enforces with a
+    // shared flock): share with it rather than fail; the reader's hash check catches the rewrite.
+    private FileShare Share => overwrite ? FileShare.Read : FileShare.None;
+
     /// <summary>Creates the temp file, and its folder if someone removed it (the folders are made at start-up, so this is rare).</summary>
     private T CreatingFolder<T>(Func<T> create)
     {
@@ -97,7 +106,7 @@ internal sealed class SpillingContent(string path) : Stream
 
     private void Spill()
     {
-        _spill = CreatingFolder(() => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024));
+        _spill = CreatingFolder(() => new FileStream(path, Mode, FileAccess.Write, Share, bufferSize: 64 * 1024));
         _spill.Write(_buffer, 0, _length);
         _buffer = [];
         _length = 0;

@@ -8,12 +8,15 @@ namespace Stricture.Storage.ObjectStore;
 /// </summary>
 public sealed class StagedObject : IAsyncDisposable
 {
-    internal StagedObject(string? path, string sha256, long length, ReadOnlyMemory<byte>? content)
+    private readonly Filesystem.RecycledFiles? _recycled;
+
+    internal StagedObject(string? path, string sha256, long length, ReadOnlyMemory<byte>? content, Filesystem.RecycledFiles? recycled)
     {
         Path = path;
         Sha256 = sha256;
         Length = length;
         Content = content;
+        _recycled = recycled;
     }
 
     /// <summary>The temp file holding the content (a driver links it into place or uploads it), when there is one.</summary>
@@ -33,19 +36,53 @@ public sealed class StagedObject : IAsyncDisposable
     /// </summary>
     public string? CommittedETag { get; internal set; }
 
-    // Set when a commit moved the temp file into place: there is nothing left to delete, and
-    // deleting a name that is gone still takes the staging folder's lock.
-    private bool _moved;
+    // What commits did with the temp file, which decides what disposing does with it.
+    private FileFate _fate;
 
-    /// <summary>Tells this object that a commit renamed its temp file away.</summary>
-    internal void MarkMoved() => _moved = true;
+    /// <summary>Whether a commit took the temp file away (renamed it, or swapped it with the key's old file): it can be committed no more.</summary>
+    internal bool Moved => _fate == FileFate.Moved;
 
+    /// <summary>Tells this object that a commit renamed its temp file away (or swapped it out and recycled what came back).</summary>
+    internal void MarkMoved() => _fate = FileFate.Moved;
+
+    /// <summary>
+    /// Tells this object that a commit linked its temp file at a key: the file is now that object, so
+    /// disposing only removes the temp name and never recycles the file.
+    /// </summary>
+    internal void MarkLinked()
+    {
+        if (_fate == FileFate.Unused)
+        {
+            _fate = FileFate.Linked;
+        }
+    }
+
+    /// <summary>
+    /// Discards the temp file: a file no commit took goes to the driver's recycled files (when it has
+    /// them; else it is deleted); a file linked at a key loses its temp name only; a moved one is gone.
+    /// </summary>
     public ValueTask DisposeAsync()
     {
-        if (Path is not null && !_moved)
+        if (Path is null || _fate == FileFate.Moved)
+        {
+            return ValueTask.CompletedTask;
+        }
+        if (_fate == FileFate.Unused && _recycled is not null)
+        {
+            _recycled.Return(Path, Length);
+        }
+        else
         {
             File.Delete(Path);
         }
+        _fate = FileFate.Moved;
         return ValueTask.CompletedTask;
+    }
+
+    private enum FileFate
+    {
+        Unused,
+        Linked,
+        Moved,
     }
 }

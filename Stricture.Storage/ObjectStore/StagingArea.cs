@@ -21,13 +21,23 @@ public sealed class StagingArea
     private const int Shards = 16;
 
     private readonly bool _smallContentInFiles;
+    private readonly Filesystem.RecycledFiles? _recycled;
 
     /// <param name="directory">The folder for temp files.</param>
     /// <param name="smallContentInFiles">Whether content small enough to stay in memory gets a temp file too.</param>
     public StagingArea(string directory, bool smallContentInFiles)
+        : this(directory, smallContentInFiles, recycled: null)
+    {
+    }
+
+    /// <param name="directory">The folder for temp files.</param>
+    /// <param name="smallContentInFiles">Whether content small enough to stay in memory gets a temp file too.</param>
+    /// <param name="recycled">Temp files to rewrite instead of creating new ones, and where discarded ones go (the filesystem driver's).</param>
+    internal StagingArea(string directory, bool smallContentInFiles, Filesystem.RecycledFiles? recycled)
     {
         Directory = directory;
         _smallContentInFiles = smallContentInFiles;
+        _recycled = recycled;
         for (var shard = 0; shard < Shards; shard++)
         {
             System.IO.Directory.CreateDirectory(Path.Combine(directory, shard.ToString("x", System.Globalization.CultureInfo.InvariantCulture)));
@@ -43,11 +53,11 @@ public sealed class StagingArea
     public async Task<StagedObject> StageAsync(
         Func<Stream, CancellationToken, Task> writeContent, Action<SafeFileHandle, string>? sealFile, CancellationToken cancellationToken)
     {
-        var name = Guid.NewGuid().ToString("N");
-        var path = Path.Combine(Directory, name[..1], name + TempSuffix);
+        var recycledPath = _recycled?.Take();
+        var path = recycledPath ?? NewTempPath();
         try
         {
-            using var content = new SpillingContent(path);
+            using var content = new SpillingContent(path, overwrite: recycledPath is not null);
             string sha256;
             long length;
             using (var hashing = new HashingWriteStream(content))
@@ -60,21 +70,27 @@ public sealed class StagingArea
             if (content.Spilled)
             {
                 sealFile?.Invoke(content.WriteFile(), sha256);
-                return new StagedObject(path, sha256, length, content: null);
+                return new StagedObject(path, sha256, length, content: null, _recycled);
             }
             if (_smallContentInFiles)
             {
                 var file = content.WriteFile();
                 sealFile?.Invoke(file, sha256);
-                return new StagedObject(path, sha256, length, content.Memory);
+                return new StagedObject(path, sha256, length, content.Memory, _recycled);
             }
-            return new StagedObject(path: null, sha256, length, content.Memory);
+            return new StagedObject(path: null, sha256, length, content.Memory, recycled: null);
         }
         catch
         {
             File.Delete(path);
             throw;
         }
+    }
+
+    private string NewTempPath()
+    {
+        var name = Guid.NewGuid().ToString("N");
+        return Path.Combine(Directory, name[..1], name + TempSuffix);
     }
 
     /// <summary>Deletes every temp file; only while nothing stages here (a crashed process's leftovers).</summary>

@@ -20,13 +20,73 @@ public sealed class FileSystemObjectStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Disposing_uncommitted_staged_content_leaves_nothing_behind()
+    public async Task Uncommitted_staged_content_is_recycled_as_the_next_temp_file_not_left_to_pile_up()
     {
-        await using (await _store.StageBytesAsync(Bytes("abandoned"), default))
+        using var store = new FileSystemObjectStore(_directory.Path, CommitLog.DefaultRotateBytes, recycledReuseAfter: TimeSpan.Zero);
+        for (var i = 0; i < 20; i++)
         {
+            await using (await store.StageBytesAsync(Bytes($"abandoned {i}"), default))
+            {
+            }
         }
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_directory.Path, ".staging"), "*", SearchOption.AllDirectories));
+        Assert.Single(StagingFiles());
     }
+
+    [Fact]
+    public async Task A_replace_recycles_the_old_file_and_never_the_file_of_a_live_key()
+    {
+        // Reuse at once (in service a replaced file waits seconds), so every stage below rewrites a recycled file if there is one.
+        using var store = new FileSystemObjectStore(_directory.Path, CommitLog.DefaultRotateBytes, recycledReuseAfter: TimeSpan.Zero);
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(CreateOutcome.Created, await store.CreateIfAbsentAsync($"live/k{i}.json", Bytes($"created {i}"), default));
+        }
+        for (var i = 0; i < 200; i++)
+        {
+            var content = Bytes($"version {i}");
+            Assert.True(await store.UpdateAsync("hot.json", _ => content, default), $"replace {i} must win: nothing else writes");
+        }
+
+        Assert.Equal("version 199", Encoding.UTF8.GetString((await store.ReadAsync("hot.json", default))!.Content.Span));
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal($"created {i}", Encoding.UTF8.GetString((await store.ReadAsync($"live/k{i}.json", default))!.Content.Span));
+        }
+        Assert.True(StagingFiles().Count <= 2, $"200 replaces must reuse the files they swap out, found {StagingFiles().Count} temp files");
+    }
+
+    [Fact]
+    public async Task Readers_racing_replaces_that_recycle_at_once_read_whole_versions_and_never_an_integrity_failure()
+    {
+        using var store = new FileSystemObjectStore(_directory.Path, CommitLog.DefaultRotateBytes, recycledReuseAfter: TimeSpan.Zero);
+        // Versions of different lengths, so a file rewritten under a reader is caught by its length or its hash.
+        var versions = Enumerable.Range(0, 300).Select(i => Bytes(new string((char)('a' + i % 26), 100 + i % 50 * 40))).ToArray();
+        var written = versions.Select(Convert.ToHexStringLower).ToHashSet();
+        await store.CreateIfAbsentAsync("raced.json", versions[0], default);
+        using var writing = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            var reads = 0;
+            while (!writing.IsCancellationRequested && reads < 100_000)
+            {
+                var read = await store.ReadAsync("raced.json", default);
+                Assert.Contains(Convert.ToHexStringLower(read!.Content.Span), written);
+                reads++;
+            }
+            return reads;
+        })).ToList();
+
+        foreach (var version in versions.Skip(1))
+        {
+            await store.UpdateAsync("raced.json", _ => version, default);
+        }
+        await writing.CancelAsync();
+
+        Assert.All(await Task.WhenAll(readers), reads => Assert.True(reads > 0));
+    }
+
+    private List<string> StagingFiles() =>
+        Directory.EnumerateFiles(Path.Combine(_directory.Path, ".staging"), "*", SearchOption.AllDirectories).ToList();
 
     [Theory]
     [InlineData("../escape")]
