@@ -29,7 +29,7 @@ public static class CommitIndex
     /// <summary>One entry per run (a service's run id is unique); by commit, then by when the run happened.</summary>
     public static readonly ShardFormat Format = new(
         entry => $"{entry.Project}/{entry.Service}/{entry.RunId}",
-        (_, _) => false,
+        replaces: null,
         ByCommit);
 
     /// <summary>The shard that holds the runs of commits starting with <paramref name="prefix"/> (lower-case hex, at least <see cref="ShardPrefixLength"/> long).</summary>

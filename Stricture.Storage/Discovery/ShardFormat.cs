@@ -4,11 +4,12 @@ namespace Stricture.Storage.Discovery;
 
 /// <summary>
 /// What one kind of organization-level object keeps: entries are the same run or service when their
-/// <see cref="Identity"/> is equal, and then the one that <see cref="Replaces"/> the other wins; the
+/// <see cref="Identity"/> is equal, and then the one that <see cref="Replaces"/> the other wins (a
+/// format without that rule is <see cref="AppendOnly"/>: the first entry stays); the
 /// compacted document lists them in its order (<see cref="Sort"/>). Merging is therefore order-independent, and
 /// a rebuild from payloads gives the same entries.
 /// </summary>
-public sealed class ShardFormat(Func<OrgRunEntry, string> identity, Func<OrgRunEntry, OrgRunEntry, bool> replaces, Comparison<OrgRunEntry> order)
+public sealed class ShardFormat(Func<OrgRunEntry, string> identity, Func<OrgRunEntry, OrgRunEntry, bool>? replaces, Comparison<OrgRunEntry> order)
 {
     /// <summary>The service directory: one entry per project and service, its newest run in <see cref="RunOrder"/>.</summary>
     public static readonly ShardFormat Directory = new(
@@ -19,14 +20,19 @@ public sealed class ShardFormat(Func<OrgRunEntry, string> identity, Func<OrgRunE
     /// <summary>A day's drift index: one entry per run (a service's run id is unique), oldest first.</summary>
     public static readonly ShardFormat DriftIndex = new(
         entry => $"{entry.Project}/{entry.Service}/{entry.RunId}",
-        (_, _) => false,
+        replaces: null,
         ByOccurrence);
 
     public string Identity(OrgRunEntry entry) => identity(entry);
 
-    public bool Replaces(OrgRunEntry candidate, OrgRunEntry current) => replaces(candidate, current);
+    /// <summary>Whether entries are only ever added (no <c>replaces</c> rule): an entry, once in, stays as it is.</summary>
+    public bool AppendOnly => replaces is null;
+
+    public bool Replaces(OrgRunEntry candidate, OrgRunEntry current) => replaces?.Invoke(candidate, current) ?? false;
 
     public void Sort(List<OrgRunEntry> entries) => entries.Sort(order);
+
+    public int Compare(OrgRunEntry x, OrgRunEntry y) => order(x, y);
 
     /// <summary>By project, then service (ordinal), the order of the services listing.</summary>
     public static int ByService(OrgRunEntry x, OrgRunEntry y)

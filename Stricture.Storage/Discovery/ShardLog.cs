@@ -72,25 +72,38 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     /// <summary>
     /// Folds the segments after the mark, and <paramref name="additions"/>, into the compacted
     /// document and moves its mark to the last segment folded, in one compare-and-swap. Idempotent and
-    /// safe beside other writers and compactions; true when the document changed.
+    /// safe beside other writers and compactions; true when the document changed. One read of the
+    /// document per attempt; an entry log that grows at its end is folded without parsing it
+    /// (<see cref="ShardDocument.Fold"/>).
     /// </summary>
     public async Task<bool> CompactAsync(string shardKey, IReadOnlyCollection<OrgRunEntry> additions, ShardFormat format, CancellationToken cancellationToken)
     {
-        var (through, _) = await ReadCompactedAsync(shardKey, cancellationToken);
-        var segments = await ReadSegmentsAfterAsync(shardKey, through, cancellationToken);
-        if (segments.Count == 0 && additions.Count == 0)
+        var key = OrgKeys.Compacted(shardKey);
+        var changed = await CompareAndSwap.RetryLostRacesAsync(key, async token =>
         {
-            return false;
-        }
-        var changed = await store.UpdateAsync(OrgKeys.Compacted(shardKey), current =>
-        {
-            var (currentThrough, entries) = current is { } content ? ShardDocument.Parse(content.Span, withHeader: true) : (0, []);
-            // Another compaction may have folded some of what was read: only what lies after its mark is new.
-            var fresh = segments.Where(segment => segment.Number > currentThrough).ToList();
-            var newThrough = fresh.Count > 0 ? fresh[^1].Number : currentThrough;
-            var merged = ShardDocument.Merge(entries, additions.Concat(fresh.SelectMany(segment => segment.Entries)), format);
-            return merged is null && newThrough == currentThrough ? null : ShardDocument.Serialize(newThrough, merged ?? entries);
-        }, cancellationToken, lostRace: () => telemetry.RecordLostRace("org_compaction"));
+            var current = await store.ReadAsync(key, token);
+            var through = current is null ? 0 : ShardDocument.ReadThrough(current.Content.Span);
+            var segments = await ReadSegmentsAfterAsync(shardKey, through, token);
+            if (segments.Count == 0 && additions.Count == 0)
+            {
+                return false;
+            }
+            var folded = segments.Count > 0 ? segments[^1].Number : through;
+            if (ShardDocument.Fold(current?.Content, folded, additions.Concat(segments.SelectMany(segment => segment.Entries)), format) is not { } next)
+            {
+                return false;
+            }
+            await using var staged = await store.StageBytesAsync(next, token);
+            var won = current is null
+                ? await store.CommitIfAbsentAsync(staged, key, token) == CreateOutcome.Created
+                : await store.CommitIfMatchAsync(staged, key, current.ETag, token) == ReplaceOutcome.Replaced;
+            if (!won)
+            {
+                telemetry.RecordLostRace("org_compaction");
+                return null;
+            }
+            return true;
+        }, cancellationToken);
         telemetry.RecordCatalogUpdate("org_compaction", changed);
         return changed;
     }

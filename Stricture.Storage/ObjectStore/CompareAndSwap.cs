@@ -51,9 +51,17 @@ public static class CompareAndSwap
         {
             return settled;
         }
-        var outcome = await LostRaceRetry.ExecuteAsync(
-            static async (attempt, token) => await attempt.TryAsync(await attempt.Store.ReadAsync(attempt.Key, token), token),
-            attempt, cancellationToken);
+        return await RetryLostRacesAsync(key, async token => await attempt.TryAsync(await attempt.Store.ReadAsync(attempt.Key, token), token), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a read-modify-write of <paramref name="key"/> of the caller's own (which reads, decides and
+    /// commits conditionally, returning null when another writer got in first) until it settles, with
+    /// the same delays between attempts as <see cref="UpdateAsync"/>.
+    /// </summary>
+    public static async Task<bool> RetryLostRacesAsync(string key, Func<CancellationToken, ValueTask<bool?>> attempt, CancellationToken cancellationToken)
+    {
+        var outcome = await LostRaceRetry.ExecuteAsync(static (attempt, token) => attempt(token), attempt, cancellationToken);
         return outcome ?? throw new ObjectStoreUnavailableException($"'{key}' kept changing under {MaxAttempts} attempts to update it; retry later.");
     }
 
