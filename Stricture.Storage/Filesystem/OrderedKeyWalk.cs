@@ -1,3 +1,5 @@
+using System.IO.Enumeration;
+
 namespace Stricture.Storage.Filesystem;
 
 /// <summary>
@@ -12,6 +14,13 @@ namespace Stricture.Storage.Filesystem;
 /// </summary>
 internal static class OrderedKeyWalk
 {
+    // Every entry, dot-files included (the caller excludes what is not a key).
+    private static readonly EnumerationOptions AllEntries = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
+
+    // Name and kind from the directory entry itself: no stat per entry, as a FileSystemInfo would make.
+    private static readonly FileSystemEnumerable<(string, bool)>.FindTransform NameAndKind =
+        static (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory);
+
     /// <summary>
     /// Keys under <paramref name="directory"/>, whose own key prefix is <paramref name="directoryKey"/>
     /// ("" for the root, else ending in '/'), that start with <paramref name="prefix"/>, sort after
@@ -19,22 +28,22 @@ internal static class OrderedKeyWalk
     /// </summary>
     public static IEnumerable<string> Keys(string directory, string directoryKey, string prefix, string? startAfter, Func<string, bool> exclude)
     {
-        IEnumerable<FileSystemInfo> entries;
+        List<(string Name, bool IsDirectory)> entries;
         try
         {
-            entries = new DirectoryInfo(directory).EnumerateFileSystemInfos();
+            entries = [.. new FileSystemEnumerable<(string, bool)>(directory, NameAndKind, AllEntries)];
         }
         catch (DirectoryNotFoundException)
         {
             yield break;
         }
         var named = entries
-            .Select(entry => (Entry: entry, Key: directoryKey + entry.Name + (entry is DirectoryInfo ? "/" : "")))
+            .Select(entry => (entry.IsDirectory, Key: directoryKey + entry.Name + (entry.IsDirectory ? "/" : "")))
             .Where(item => !exclude(item.Key))
             .OrderBy(item => item.Key, StringComparer.Ordinal);
-        foreach (var (entry, key) in named)
+        foreach (var (isDirectory, key) in named)
         {
-            if (entry is DirectoryInfo)
+            if (isDirectory)
             {
                 var overlapsPrefix = key.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(key, StringComparison.Ordinal);
                 // Every key below sorts before startAfter when this directory's key does and is not a prefix of it.
@@ -42,7 +51,7 @@ internal static class OrderedKeyWalk
                                           !startAfter.StartsWith(key, StringComparison.Ordinal);
                 if (overlapsPrefix && !entirelyBeforeStart)
                 {
-                    foreach (var inner in Keys(entry.FullName, key, prefix, startAfter, exclude))
+                    foreach (var inner in Keys(Path.Combine(directory, key[directoryKey.Length..^1]), key, prefix, startAfter, exclude))
                     {
                         yield return inner;
                     }
