@@ -5,9 +5,9 @@ namespace Stricture.Storage.Filesystem;
 
 /// <summary>
 /// The filesystem driver: a key is a path under the data directory. Content is staged as a temp
-/// file in <c>.staging/</c> (<see cref="StagingArea"/>), its SHA-256 and, once committed, a tag of its
-/// key kept in extended attributes (<see cref="FileTags"/>, which a hard link shares, and which
-/// every read checks, where the filesystem supports user extended attributes).
+/// file in <c>.staging/</c> (<see cref="StagingArea"/>), its SHA-256 kept in its
+/// <c>user.stricture.sha256</c> extended attribute (which a hard link shares, and which every read
+/// checks, where the filesystem supports user extended attributes).
 ///
 /// A commit is made durable by the <see cref="CommitLog"/> in <c>.wal/</c>: its record (key and
 /// content) is appended and flushed together with every other commit in flight (group commit: one
@@ -29,16 +29,18 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     private const int LockStripes = 1024;
 
     /// <summary>
-    /// Times a read of one key is made while what it read shows a recycled file (a key tag cleared or
-    /// another key's, bytes that end early or do not match their recorded hash) before a mismatch is
-    /// an integrity failure. A recycled file waits seconds before it is rewritten, so in service one
+    /// Times a read of one key is made while what it read shows a recycled file (a file no longer at
+    /// the key, bytes that end early or do not match their recorded hash) before a mismatch is an
+    /// integrity failure. A recycled file waits seconds before it is rewritten, so in service one
     /// more read all but always suffices; the bound is for a reader stalled across several rewrites.
     /// </summary>
     private const int ReadAttempts = 16;
 
+    private const string Sha256Attribute = "user.stricture.sha256";
+
     private readonly string _root;
     private readonly StagingArea _staging;
-    private readonly RecycledFiles _recycled;
+    private readonly RecycledFiles? _recycled;
     private volatile bool _exchangeUnsupported;
     private readonly CommitLog _log;
     private readonly OpenListings _openListings = new();
@@ -56,7 +58,9 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     internal FileSystemObjectStore(string dataDirectory, long commitLogRotateBytes, TimeSpan? recycledReuseAfter = null)
     {
         _root = Path.GetFullPath(dataDirectory);
-        _recycled = new RecycledFiles(TimeProvider.System, recycledReuseAfter ?? RecycledFiles.DefaultReuseAfter);
+        // Files are recycled only where a reader can tell a recycled file from its key's (by inode number).
+        Directory.CreateDirectory(_root);
+        _recycled = Posix.InodeOf(_root) is > 0 ? new RecycledFiles(TimeProvider.System, recycledReuseAfter ?? RecycledFiles.DefaultReuseAfter) : null;
         _staging = new StagingArea(Path.Combine(_root, StagingDirectoryName), smallContentInFiles: true, _recycled);
         _log = new CommitLog(_root, commitLogRotateBytes);
     }
@@ -78,7 +82,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     {
         try
         {
-            return await _staging.StageAsync(writeContent, (file, sha256) => Posix.TrySetAttribute(file, FileTags.Sha256, sha256), cancellationToken);
+            return await _staging.StageAsync(writeContent, (file, sha256) => Posix.TrySetAttribute(file, Sha256Attribute, sha256), cancellationToken);
         }
         catch (IOException exception) when (DiskFull.Is(exception))
         {
@@ -109,7 +113,6 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 try
                 {
-                    TagWithKey(staged, key);
                     if (!LinkCreatingDirectory(FileOf(staged), target))
                     {
                         return CreateOutcome.AlreadyExists;
@@ -152,7 +155,6 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 try
                 {
-                    TagWithKey(staged, key);
                     ReplaceKeepingOldFile(staged, target, current.Length);
                 }
                 catch (IOException exception) when (DiskFull.Is(exception))
@@ -175,7 +177,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         {
             byte[] content;
             string? recorded;
-            string? tag;
+            bool stillAtKey;
             try
             {
                 // Bytes and recorded hash from one open file: a concurrent replace swaps a new file
@@ -183,9 +185,10 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
                 await using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
                 content = new byte[file.Length];
                 await file.ReadExactlyAsync(content, cancellationToken);
-                recorded = Posix.GetAttribute(file.SafeFileHandle, FileTags.Sha256);
-                // Read last: cleared before a recycled file's first byte changes (RecycledFiles.Take).
-                tag = Posix.GetAttribute(file.SafeFileHandle, FileTags.Key);
+                recorded = Posix.GetAttribute(file.SafeFileHandle, Sha256Attribute);
+                // Checked last: the file read is still the key's, so it was the key's all along (a
+                // committed file never changes while it is at a key; one swapped out and recycled meanwhile is not).
+                stillAtKey = _recycled is null || Posix.InodeOf(file.SafeFileHandle) == Posix.InodeOf(PathOf(key));
             }
             catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -195,9 +198,9 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 continue; // a replaced file, recycled and truncated while it was read: read the key again
             }
-            if (tag is not null && tag != FileTags.KeyTag(key) && attempt < ReadAttempts)
+            if (!stillAtKey && attempt < ReadAttempts)
             {
-                continue; // opened just before it was swapped out and recycled: read the key again
+                continue; // opened just before it was swapped out (and perhaps recycled): read the key again
             }
             var actual = Convert.ToHexStringLower(SHA256.HashData(content));
             if (recorded is not null && recorded != actual)
@@ -219,7 +222,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         {
             using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
             // Without user extended attributes (some filesystems), the hash is computed instead of recalled.
-            var sha256 = Posix.GetAttribute(file.SafeFileHandle, FileTags.Sha256) ?? Convert.ToHexStringLower(SHA256.HashData(file));
+            var sha256 = Posix.GetAttribute(file.SafeFileHandle, Sha256Attribute) ?? Convert.ToHexStringLower(SHA256.HashData(file));
             return Task.FromResult<ObjectInfo?>(new ObjectInfo(key, file.Length, sha256));
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
@@ -322,9 +325,6 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         }
     }
 
-    /// <summary>Records the key on the staged file before it becomes that key's (<see cref="FileTags.Key"/>).</summary>
-    private static void TagWithKey(StagedObject staged, string key) => Posix.TrySetAttribute(FileOf(staged), FileTags.Key, FileTags.KeyTag(key));
-
     /// <summary>
     /// Puts the staged file at <paramref name="target"/>, which exists, in one atomic step. Where the
     /// filesystem can, the two are swapped and the old file, now at the temp path, is recycled
@@ -333,7 +333,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     private void ReplaceKeepingOldFile(StagedObject staged, string target, long oldLength)
     {
         var temp = FileOf(staged);
-        if (!_exchangeUnsupported && TryExchange(temp, target))
+        if (_recycled is not null && !_exchangeUnsupported && TryExchange(temp, target))
         {
             staged.MarkMoved();
             _recycled.Return(temp, oldLength);
@@ -389,8 +389,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
             file.Write(content);
-            Posix.TrySetAttribute(file.SafeFileHandle, FileTags.Sha256, Convert.ToHexStringLower(SHA256.HashData(content)));
-            Posix.TrySetAttribute(file.SafeFileHandle, FileTags.Key, FileTags.KeyTag(key));
+            Posix.TrySetAttribute(file.SafeFileHandle, Sha256Attribute, Convert.ToHexStringLower(SHA256.HashData(content)));
             file.Flush(flushToDisk: true);
         }
         EnsureDirectoryDurably(Path.GetDirectoryName(target)!);

@@ -6,7 +6,7 @@ namespace Stricture.Storage.Filesystem;
 /// <summary>
 /// The POSIX calls .NET does not expose: link(2) for create-new without overwrite (rename would
 /// replace an existing record); renameat2(2) with RENAME_EXCHANGE for a replace that keeps the old
-/// file (see <see cref="RecycledFiles"/>); open(2)+fsync(2) on a directory so a new directory entry survives a
+/// file (see <see cref="RecycledFiles"/>) and statx(2) for inode numbers; open(2)+fsync(2) on a directory so a new directory entry survives a
 /// power loss; fdatasync(2) of the commit log; syncfs(2) for its checkpoint; extended attributes.
 /// </summary>
 internal static partial class Posix
@@ -19,8 +19,16 @@ internal static partial class Posix
     private const int EINVAL = 22;
     private const int ENOSYS = 38;
     private const int O_RDONLY = 0;
+    private const int ENOTDIR = 20;
+    private const int EPERM = 1;
     private const int AT_FDCWD = -100;
+    private const int AT_EMPTY_PATH = 0x1000;
     private const uint RENAME_EXCHANGE = 2;
+    private const uint STATX_INO = 0x100;
+
+    // struct statx is the same on every architecture: 256 bytes, stx_ino (a __u64) at offset 32.
+    private const int StatxSize = 256;
+    private const int StatxInoOffset = 32;
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LinkNative(string oldPath, string newPath);
@@ -49,27 +57,55 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "fgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint FGetXattrNative(SafeHandle fd, string name, byte[] value, nuint size);
 
-    [LibraryImport("libc", EntryPoint = "setxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetXattrNative(string path, string name, byte[] value, nuint size, int flags);
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatxNative(int directory, string path, int flags, uint mask, byte[] buffer);
 
-    /// <summary>Sets an extended attribute on the file at a path.</summary>
-    /// <returns>false when the filesystem does not support user extended attributes.</returns>
-    public static bool TrySetAttribute(string path, string name, string value)
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatxNative(SafeHandle file, string path, int flags, uint mask, byte[] buffer);
+
+    /// <summary>
+    /// The inode number of the file at <paramref name="path"/>: 0 when there is none (no inode has
+    /// number 0), null when the kernel will not tell (no statx(2), or a sandbox that forbids it).
+    /// </summary>
+    public static ulong? InodeOf(string path)
     {
-        var bytes = System.Text.Encoding.ASCII.GetBytes(value);
-        while (SetXattrNative(path, name, bytes, (nuint)bytes.Length, 0) != 0)
+        var buffer = new byte[StatxSize];
+        while (StatxNative(AT_FDCWD, path, 0, STATX_INO, buffer) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            if (errno == ENOTSUP)
+            if (errno is ENOENT or ENOTDIR)
             {
-                return false;
+                return 0;
+            }
+            if (errno is ENOSYS or EPERM)
+            {
+                return null;
             }
             if (errno != EINTR)
             {
-                throw new IOException($"setxattr {name} on '{path}' failed: {new Win32Exception(errno).Message}", errno);
+                throw new IOException($"statx '{path}' failed: {new Win32Exception(errno).Message}", errno);
             }
         }
-        return true;
+        return BitConverter.ToUInt64(buffer, StatxInoOffset);
+    }
+
+    /// <summary>The inode number of an open file; null when the kernel will not tell.</summary>
+    public static ulong? InodeOf(SafeHandle file)
+    {
+        var buffer = new byte[StatxSize];
+        while (StatxNative(file, "", AT_EMPTY_PATH, STATX_INO, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is ENOSYS or EPERM)
+            {
+                return null;
+            }
+            if (errno != EINTR)
+            {
+                throw new IOException($"statx of an open file failed: {new Win32Exception(errno).Message}", errno);
+            }
+        }
+        return BitConverter.ToUInt64(buffer, StatxInoOffset);
     }
 
     /// <summary>Sets an extended attribute on an open file.</summary>

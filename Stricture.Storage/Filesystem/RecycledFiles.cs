@@ -15,8 +15,8 @@ namespace Stricture.Storage.Filesystem;
 /// <para>
 /// <b>Readers.</b> A file is handed out only <see cref="ReuseAfter"/> after it left its key, so a
 /// reader that opened it just before the swap has long finished. A reader in this process that
-/// still meets it finds its key tag (<see cref="FileTags.Key"/>) cleared or another key's, or bytes
-/// that do not match their recorded SHA-256, and reads the key again
+/// still meets it finds that the file it read is no longer the one at the key (by inode number), or
+/// bytes that do not match their recorded SHA-256, and reads the key again
 /// (<see cref="FileSystemObjectStore.ReadAsync"/>). Files larger than <see cref="MaxRecycledBytes"/>
 /// are deleted instead, so the pool never holds much disk. The pool is emptied with the rest of the
 /// staging folder at start-up.
@@ -36,26 +36,13 @@ internal sealed class RecycledFiles(TimeProvider time, TimeSpan reuseAfter)
 
     public TimeSpan ReuseAfter => reuseAfter;
 
-    /// <summary>
-    /// A file ready to be rewritten, its key tag already cleared (<see cref="FileTags.Key"/>: before any
-    /// byte changes, a late reader must see that the file is no longer its key's), or null (stage into a new file).
-    /// </summary>
+    /// <summary>A file ready to be rewritten, or null (stage into a new file).</summary>
     public string? Take()
     {
         var now = time.GetTimestamp();
-        if (!_files.TryPeek(out var oldest) || oldest.ReadyAt > now || !_files.TryDequeue(out var taken))
-        {
-            return null;
-        }
-        try
-        {
-            Posix.TrySetAttribute(taken.Path, FileTags.Key, "");
-            return taken.Path;
-        }
-        catch (IOException)
-        {
-            return null; // gone (someone emptied the staging folder): stage into a new file
-        }
+        return _files.TryPeek(out var oldest) && oldest.ReadyAt <= now && _files.TryDequeue(out var taken)
+            ? taken.Path
+            : null;
     }
 
     /// <summary>Keeps a staging file for reuse, or deletes it when the pool is full or the file large.</summary>
