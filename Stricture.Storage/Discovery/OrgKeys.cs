@@ -22,7 +22,7 @@ public sealed class OrgKeys(RecordKeys keys)
     /// <summary>Shards per organization-level object: a post appends to one, a query reads them all at once.</summary>
     public const int Shards = 8;
 
-    private static readonly string[] DerivedFolders = ["services/", "drift/", "commits/", "blast/", "assessments/"];
+    private static readonly string[] DerivedFolders = ["services/", "drift/", "commits/", "blast/"];
 
     public string DirectoryShard(string organization, int shard) =>
         $"{keys.Root}org={organization}/services/shard={shard.ToString("D2", CultureInfo.InvariantCulture)}";
@@ -37,7 +37,7 @@ public sealed class OrgKeys(RecordKeys keys)
     /// True for any key of an organization-level object (a compacted shard or a segment): derived,
     /// kept by each store on its own, like a day's manifest segments.
     /// </summary>
-    /// <remarks>The blast-radius index (<c>blast/</c>) and the runs' assessments (<c>assessments/</c>) are kept by each store on its own too.</remarks>
+    /// <remarks>The blast-radius index (<c>blast/</c>) is kept by each store on its own too.</remarks>
     public bool IsOrgObject(string key)
     {
         if (!key.StartsWith(keys.Root + "org=", StringComparison.Ordinal))
