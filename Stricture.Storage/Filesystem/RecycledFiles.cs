@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Stricture.Storage.Filesystem;
 
 /// <summary>
@@ -17,8 +15,9 @@ namespace Stricture.Storage.Filesystem;
 /// reader that opened it just before the swap has long finished. A reader in this process that
 /// still meets it finds that the file it read is no longer the one at the key (by inode number), or
 /// bytes that do not match their recorded SHA-256, and reads the key again
-/// (<see cref="FileSystemObjectStore.ReadAsync"/>). Files larger than <see cref="MaxRecycledBytes"/>
-/// are deleted instead, so the pool never holds much disk. The pool is emptied with the rest of the
+/// (<see cref="FileSystemObjectStore.ReadAsync"/>). Files larger than <see cref="MaxRecycledBytes"/>,
+/// and any past <see cref="Capacity"/> files or <see cref="MaxKeptBytes"/> in all, are deleted
+/// instead, so the pool never holds much disk. The pool is emptied with the rest of the
 /// staging folder at start-up.
 /// </para>
 /// </summary>
@@ -32,7 +31,14 @@ internal sealed class RecycledFiles(TimeProvider time, TimeSpan reuseAfter)
     /// <summary>Files larger than this are deleted rather than kept.</summary>
     public const long MaxRecycledBytes = 1024 * 1024;
 
-    private readonly ConcurrentQueue<(string Path, long ReadyAt)> _files = new();
+    /// <summary>Bytes of old content the kept files may hold in all (until they are rewritten); past this a returned file is deleted.</summary>
+    public const long MaxKeptBytes = 64L * 1024 * 1024;
+
+    // Oldest first, so the head is the first ready; one lock, held for a queue operation, keeps a
+    // file that is not ready yet from being taken by a racing caller.
+    private readonly Queue<(string Path, long Length, long ReadyAt)> _files = new();
+    private readonly Lock _lock = new();
+    private long _keptBytes;
 
     public TimeSpan ReuseAfter => reuseAfter;
 
@@ -40,19 +46,31 @@ internal sealed class RecycledFiles(TimeProvider time, TimeSpan reuseAfter)
     public string? Take()
     {
         var now = time.GetTimestamp();
-        return _files.TryPeek(out var oldest) && oldest.ReadyAt <= now && _files.TryDequeue(out var taken)
-            ? taken.Path
-            : null;
+        lock (_lock)
+        {
+            if (!_files.TryPeek(out var oldest) || oldest.ReadyAt > now)
+            {
+                return null;
+            }
+            _files.Dequeue();
+            _keptBytes -= oldest.Length;
+            return oldest.Path;
+        }
     }
 
-    /// <summary>Keeps a staging file for reuse, or deletes it when the pool is full or the file large.</summary>
+    /// <summary>Keeps a staging file for reuse, or deletes it when it is large or the pool is full.</summary>
     public void Return(string path, long length)
     {
-        if (length > MaxRecycledBytes || _files.Count >= Capacity)
+        var readyAt = time.GetTimestamp() + (long)(reuseAfter.TotalSeconds * time.TimestampFrequency);
+        lock (_lock)
         {
-            File.Delete(path);
-            return;
+            if (length <= MaxRecycledBytes && _files.Count < Capacity && _keptBytes + length <= MaxKeptBytes)
+            {
+                _files.Enqueue((path, length, readyAt));
+                _keptBytes += length;
+                return;
+            }
         }
-        _files.Enqueue((path, time.GetTimestamp() + (long)(reuseAfter.TotalSeconds * time.TimestampFrequency)));
+        File.Delete(path);
     }
 }
