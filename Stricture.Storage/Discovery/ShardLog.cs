@@ -93,11 +93,7 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
             {
                 return false;
             }
-            await using var staged = await store.StageBytesAsync(next, token);
-            var won = current is null
-                ? await store.CommitIfAbsentAsync(staged, key, token) == CreateOutcome.Created
-                : await store.CommitIfMatchAsync(staged, key, current.ETag, token) == ReplaceOutcome.Replaced;
-            if (!won)
+            if (!(await store.CommitIfUnchangedAsync(key, next, current?.ETag, token)).Won)
             {
                 telemetry.RecordLostRace("org_compaction");
                 return null;

@@ -41,7 +41,6 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     private readonly string _root;
     private readonly StagingArea _staging;
     private readonly RecycledFiles? _recycled;
-    private volatile bool _exchangeUnsupported;
     private readonly CommitLog _log;
     private readonly OpenListings _openListings = new();
     private readonly SemaphoreSlim[] _keyLocks =
@@ -326,38 +325,17 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     }
 
     /// <summary>
-    /// Puts the staged file at <paramref name="target"/>, which exists, in one atomic step. Where the
-    /// filesystem can, the two are swapped and the old file, now at the temp path, is recycled
-    /// (<see cref="RecycledFiles"/>) instead of freed; else the staged file is renamed over the old one.
+    /// Puts the staged file at <paramref name="target"/>, which exists, in one atomic step: swapped in,
+    /// the old file recycled (<see cref="RecycledFiles.TrySwapIn"/>), else renamed over the old one.
     /// </summary>
     private void ReplaceKeepingOldFile(StagedObject staged, string target, long oldLength)
     {
         var temp = FileOf(staged);
-        if (_recycled is not null && !_exchangeUnsupported && TryExchange(temp, target))
+        if (_recycled?.TrySwapIn(temp, target, oldLength) != true)
         {
-            staged.MarkMoved();
-            _recycled.Return(temp, oldLength);
-            return;
+            File.Move(temp, target, overwrite: true);
         }
-        File.Move(temp, target, overwrite: true);
         staged.MarkMoved();
-    }
-
-    private bool TryExchange(string temp, string target)
-    {
-        try
-        {
-            if (Posix.TryExchange(temp, target))
-            {
-                return true;
-            }
-        }
-        catch (EntryPointNotFoundException)
-        {
-            // A C library without renameat2: rename as before.
-        }
-        _exchangeUnsupported = true;
-        return false;
     }
 
     /// <summary>This driver stages every object in a file (its commit is a link, or a swap).</summary>

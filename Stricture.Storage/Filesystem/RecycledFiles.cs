@@ -40,7 +40,37 @@ internal sealed class RecycledFiles(TimeProvider time, TimeSpan reuseAfter)
     private readonly Lock _lock = new();
     private long _keptBytes;
 
+    // Set once renameat2's exchange turns out unsupported here: every replace then renames.
+    private volatile bool _swapUnsupported;
+
     public TimeSpan ReuseAfter => reuseAfter;
+
+    /// <summary>
+    /// Swaps the file at <paramref name="temp"/> in at <paramref name="target"/>, which exists, in one
+    /// atomic step, and keeps the old file (now at <paramref name="temp"/>, <paramref name="oldLength"/>
+    /// bytes) for reuse. False, with nothing changed, where the filesystem or the C library cannot swap.
+    /// </summary>
+    public bool TrySwapIn(string temp, string target, long oldLength)
+    {
+        if (_swapUnsupported)
+        {
+            return false;
+        }
+        try
+        {
+            if (Posix.TryExchange(temp, target))
+            {
+                Return(temp, oldLength);
+                return true;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A C library without renameat2.
+        }
+        _swapUnsupported = true;
+        return false;
+    }
 
     /// <summary>A file ready to be rewritten, or null (stage into a new file).</summary>
     public string? Take()

@@ -80,18 +80,15 @@ public static class CompareAndSwap
                 }
                 return false;
             }
-            await using var staged = await Store.StageBytesAsync(next, cancellationToken);
-            var won = current is null
-                ? await Store.CommitIfAbsentAsync(staged, Key, cancellationToken) == CreateOutcome.Created
-                : await Store.CommitIfMatchAsync(staged, Key, current.ETag, cancellationToken) == ReplaceOutcome.Replaced;
-            if (!won)
+            var commit = await Store.CommitIfUnchangedAsync(Key, next, current?.ETag, cancellationToken);
+            if (!commit.Won)
             {
                 LostRace?.Invoke();
                 return null;
             }
-            if (staged.CommittedETag is { } etag)
+            if (commit.ETag is { } etag)
             {
-                Versions?.Set(new StoredObject(Key, next, etag, staged.Sha256));
+                Versions?.Set(new StoredObject(Key, next, etag, commit.Sha256));
             }
             else
             {

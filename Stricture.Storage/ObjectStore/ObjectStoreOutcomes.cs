@@ -34,3 +34,6 @@ public sealed record ObjectListing(IReadOnlyList<string> Keys, string? Continuat
 /// <summary>The store could not be reached or failed transiently; the caller may retry later.</summary>
 public sealed class ObjectStoreUnavailableException(string message, Exception? inner = null)
     : Exception(message, inner);
+
+/// <summary>What <see cref="ObjectStoreExtensions.CommitIfUnchangedAsync"/> did: whether it won, the new ETag when known, the content's SHA-256.</summary>
+public sealed record ConditionalCommit(bool Won, string? ETag, string Sha256);
