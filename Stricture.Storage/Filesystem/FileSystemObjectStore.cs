@@ -14,9 +14,10 @@ namespace Stricture.Storage.Filesystem;
 /// fdatasync for many posts), and only then is the staged file linked into place (link(2), which
 /// fails rather than replace: create-if-absent) or swapped with the old one (compare-and-swap:
 /// renameat2's RENAME_EXCHANGE, the old file then recycled as a temp file, <see cref="RecycledFiles"/>;
-/// a rename over it where the filesystem cannot swap), without fsyncs of its own. A reader therefore sees a complete file or none, and after a crash
-/// the owner's start-up (<see cref="Recover"/>) restores from the log any file the crash tore or
-/// lost before anything is read. Leftover temp files live only in <c>.staging/</c>, outside every
+/// a rename over it where the filesystem cannot swap), without fsyncs of its own. A reader
+/// therefore sees a complete file or none, and after a crash the owner's start-up
+/// (<see cref="Recover"/>) restores from the log any file the crash tore or lost before anything
+/// is read. Leftover temp files live only in <c>.staging/</c>, outside every
 /// key, and are removed then too.
 ///
 /// One process owns a data directory (<see cref="DataDirectoryLock"/>): commits of one key are
