@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 using Stricture.Storage.ObjectStore;
 
 namespace Stricture.Storage.Filesystem;
@@ -171,32 +172,46 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         }
     }
 
-    public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Synchronous underneath: a read of a key is a handful of system calls on the page cache, so
+    /// it is made on the caller's thread with open(2) and pread(2) rather than handed to another
+    /// thread through a FileStream (which also takes a shared flock and stats the file on every open).
+    /// </remarks>
+    public Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = PathOf(key);
         for (var attempt = 1; ; attempt++)
         {
             byte[] content;
             string? recorded;
             bool stillAtKey;
-            try
+            // Bytes and recorded hash from one open file: a concurrent replace swaps a new file
+            // in at the path, and must not pair the old bytes with the new hash.
+            using (var file = Posix.TryOpenForReading(path))
             {
-                // Bytes and recorded hash from one open file: a concurrent replace swaps a new file
-                // in at the path, and must not pair the old bytes with the new hash.
-                await using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-                content = new byte[file.Length];
-                await file.ReadExactlyAsync(content, cancellationToken);
-                recorded = Posix.GetAttribute(file.SafeFileHandle, Sha256Attribute);
+                if (file is null)
+                {
+                    return Task.FromResult<StoredObject?>(null);
+                }
+                var status = Posix.StatusOf(file);
+                if (status is { IsRegularFile: false })
+                {
+                    return Task.FromResult<StoredObject?>(null); // a directory: keys below it, none at it
+                }
+                content = new byte[status?.Size ?? RandomAccess.GetLength(file)];
+                if (!TryReadWhole(file, content))
+                {
+                    if (attempt < ReadAttempts)
+                    {
+                        continue; // a replaced file, recycled and truncated while it was read: read the key again
+                    }
+                    throw new EndOfStreamException($"'{key}' kept ending before its length under {ReadAttempts} reads.");
+                }
+                recorded = Posix.GetAttribute(file, Sha256Attribute);
                 // Checked last: the file read is still the key's, so it was the key's all along (a
                 // committed file never changes while it is at a key; one swapped out and recycled meanwhile is not).
-                stillAtKey = _recycled is null || Posix.InodeOf(file.SafeFileHandle) == Posix.InodeOf(PathOf(key));
-            }
-            catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-            {
-                return null;
-            }
-            catch (EndOfStreamException) when (attempt < ReadAttempts)
-            {
-                continue; // a replaced file, recycled and truncated while it was read: read the key again
+                stillAtKey = _recycled is null || (status?.Inode ?? Posix.InodeOf(file)) == Posix.InodeOf(path);
             }
             if (!stillAtKey && attempt < ReadAttempts)
             {
@@ -212,23 +227,44 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
                 throw new ObjectIntegrityException(key, recorded, actual);
             }
             // The ETag is the content's hash: exactly what compare-and-swap must compare.
-            return new StoredObject(key, content, actual, actual);
+            return Task.FromResult<StoredObject?>(new StoredObject(key, content, actual, actual));
         }
+    }
+
+    /// <summary>Fills <paramref name="content"/> from the start of the file; false when the file ends first.</summary>
+    private static bool TryReadWhole(SafeFileHandle file, byte[] content)
+    {
+        var total = 0;
+        while (total < content.Length)
+        {
+            var read = RandomAccess.Read(file, content.AsSpan(total), total);
+            if (read == 0)
+            {
+                return false;
+            }
+            total += read;
+        }
+        return true;
     }
 
     public Task<ObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            // Without user extended attributes (some filesystems), the hash is computed instead of recalled.
-            var sha256 = Posix.GetAttribute(file.SafeFileHandle, Sha256Attribute) ?? Convert.ToHexStringLower(SHA256.HashData(file));
-            return Task.FromResult<ObjectInfo?>(new ObjectInfo(key, file.Length, sha256));
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        using var file = Posix.TryOpenForReading(PathOf(key));
+        var status = file is null ? null : Posix.StatusOf(file);
+        if (file is null || status is { IsRegularFile: false })
         {
             return Task.FromResult<ObjectInfo?>(null);
         }
+        var length = status?.Size ?? RandomAccess.GetLength(file);
+        // Without user extended attributes (some filesystems), the hash is computed instead of recalled.
+        var sha256 = Posix.GetAttribute(file, Sha256Attribute) ?? HashOf(file);
+        return Task.FromResult<ObjectInfo?>(new ObjectInfo(key, length, sha256));
+    }
+
+    private static string HashOf(SafeFileHandle file)
+    {
+        using var stream = new FileStream(file, FileAccess.Read, bufferSize: 0);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     public Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)

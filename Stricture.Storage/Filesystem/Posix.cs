@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Stricture.Storage.Filesystem;
 
@@ -18,17 +19,26 @@ internal static partial class Posix
     private const int ENOTSUP = 95;
     private const int EINVAL = 22;
     private const int ENOSYS = 38;
+    private const int EACCES = 13;
     private const int O_RDONLY = 0;
+    private const int O_CLOEXEC = 0x80000;
     private const int ENOTDIR = 20;
     private const int EPERM = 1;
     private const int AT_FDCWD = -100;
     private const int AT_EMPTY_PATH = 0x1000;
     private const uint RENAME_EXCHANGE = 2;
+    private const uint STATX_TYPE = 0x1;
     private const uint STATX_INO = 0x100;
+    private const uint STATX_SIZE = 0x200;
+    private const int S_IFMT = 0xF000;
+    private const int S_IFREG = 0x8000;
 
     // struct statx is the same on every architecture: 256 bytes, stx_ino (a __u64) at offset 32.
     private const int StatxSize = 256;
+    private const int StatxMaskOffset = 0;
+    private const int StatxModeOffset = 28;
     private const int StatxInoOffset = 32;
+    private const int StatxSizeOffset = 40;
 
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LinkNative(string oldPath, string newPath);
@@ -87,6 +97,63 @@ internal static partial class Posix
             }
         }
         return BitConverter.ToUInt64(buffer, StatxInoOffset);
+    }
+
+    /// <summary>
+    /// Opens a file for reading with open(2) alone, without the advisory lock (flock) and the stat
+    /// that FileStream and File.OpenHandle add to every open; null when the path, or a directory on
+    /// it, does not exist.
+    /// </summary>
+    public static SafeFileHandle? TryOpenForReading(string path)
+    {
+        while (true)
+        {
+            var fd = OpenNative(path, O_RDONLY | O_CLOEXEC);
+            if (fd >= 0)
+            {
+                return new SafeFileHandle(fd, ownsHandle: true);
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is ENOENT or ENOTDIR)
+            {
+                return null;
+            }
+            if (errno == EACCES)
+            {
+                throw new UnauthorizedAccessException($"open '{path}' failed: {new Win32Exception(errno).Message}");
+            }
+            if (errno != EINTR)
+            {
+                throw new IOException($"open '{path}' failed: {new Win32Exception(errno).Message}", errno);
+            }
+        }
+    }
+
+    /// <summary>An open file's kind, size and inode number (one statx(2)); null when the kernel will not tell.</summary>
+    public static OpenFileStatus? StatusOf(SafeHandle file)
+    {
+        var buffer = new byte[StatxSize];
+        while (StatxNative(file, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO | STATX_SIZE, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is ENOSYS or EPERM)
+            {
+                return null;
+            }
+            if (errno != EINTR)
+            {
+                throw new IOException($"statx of an open file failed: {new Win32Exception(errno).Message}", errno);
+            }
+        }
+        const uint wanted = STATX_TYPE | STATX_INO | STATX_SIZE;
+        if ((BitConverter.ToUInt32(buffer, StatxMaskOffset) & wanted) != wanted)
+        {
+            return null;
+        }
+        return new OpenFileStatus(
+            (BitConverter.ToUInt16(buffer, StatxModeOffset) & S_IFMT) == S_IFREG,
+            checked((long)BitConverter.ToUInt64(buffer, StatxSizeOffset)),
+            BitConverter.ToUInt64(buffer, StatxInoOffset));
     }
 
     /// <summary>The inode number of an open file; null when the kernel will not tell.</summary>
@@ -219,3 +286,6 @@ internal static partial class Posix
         }
     }
 }
+
+/// <summary>What statx(2) says of an open file: whether it is a regular file, its size and its inode number.</summary>
+internal readonly record struct OpenFileStatus(bool IsRegularFile, long Size, ulong Inode);
