@@ -58,7 +58,9 @@ public static class ShardDocument
     /// one (a log of runs mostly grows at its end), the new document is the old one's lines with the
     /// fresh lines after them: only the header and the last line are parsed, so folding costs a copy
     /// of the document, not a parse and a serialization of every entry in it (a busy day's drift shard
-    /// holds thousands).
+    /// holds thousands). Otherwise the entries are spliced into the old lines (<see cref="ShardSplice"/>:
+    /// a directory shard's few changed services rewritten, the others copied), and only where that
+    /// declines is the whole document parsed and merged.
     /// </para>
     /// </summary>
     public static byte[]? Fold(ReadOnlyMemory<byte>? current, long through, IEnumerable<OrgRunEntry> fresh, ShardFormat format)
@@ -77,6 +79,10 @@ public static class ShardDocument
                 buffer.WriteByte((byte)'\n');
             }
             return appended.Count == 0 && current is { } unchanged && ReadThrough(unchanged.Span) == through ? null : buffer.ToArray();
+        }
+        if (current is { } existing && ShardSplice.TryFold(body, through, additions, format, out var spliced, out var changed))
+        {
+            return !changed && ReadThrough(existing.Span) == through ? null : spliced;
         }
         var (currentThrough, entries) = current is { } document ? Parse(document.Span, withHeader: true) : (0, []);
         var merged = Merge(entries, additions, format);

@@ -7,7 +7,9 @@ namespace Stricture.Storage.Discovery;
 /// <see cref="Identity"/> is equal, and then the one that <see cref="Replaces"/> the other wins (a
 /// format without that rule is <see cref="AppendOnly"/>: the first entry stays); the
 /// compacted document lists them in its order (<see cref="Sort"/>). Merging is therefore order-independent, and
-/// a rebuild from payloads gives the same entries.
+/// a rebuild from payloads gives the same entries. Identity, order and the replace rule read only an
+/// entry's string members before <c>drift</c> (project, service, run id, key, times, commit): a
+/// compaction reads only those of the lines it keeps (<see cref="ShardSplice"/>).
 /// </summary>
 public sealed class ShardFormat(Func<OrgRunEntry, string> identity, Func<OrgRunEntry, OrgRunEntry, bool>? replaces, Comparison<OrgRunEntry> order)
 {

@@ -1,5 +1,7 @@
 using System.Text;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Commits;
+using Stricture.Storage.Drift;
 using Stricture.Storage.Discovery;
 
 namespace Stricture.Tests.Discovery;
@@ -44,21 +46,64 @@ public sealed class ShardDocumentTests
         Assert.Equal(5, ShardDocument.ReadThrough(ShardDocument.Serialize(5, Runs(0, 2))));
     }
 
+    [Fact]
+    public void A_directory_fold_splices_in_new_and_newer_services_and_keeps_every_other_line_byte_for_byte()
+    {
+        // One line per service, each with a drift summary and an impact the splice copies without reading.
+        var existing = Enumerable.Range(0, 12).Where(i => i % 3 != 1).Select(i => Latest(i, minute: 10)).ToList();
+        List<OrgRunEntry>[] folds =
+        [
+            [Latest(3, minute: 20)],                                          // a newer run of one service
+            [Latest(3, minute: 5)],                                           // an older run: changes nothing
+            [Latest(1, minute: 10), Latest(13, minute: 10), Latest(0, minute: 11)], // new services before, between and after, and a newer run
+            [Latest(6, minute: 30), Latest(6, minute: 40), Latest(6, minute: 35)],   // the newest of several wins
+            [Latest(9, minute: 10)],                                          // the same run again
+        ];
+        foreach (var fresh in folds)
+        {
+            AssertFoldsLikeAFullMerge(existing, through: 7, fresh, newThrough: 9, ShardFormat.Directory);
+            AssertFoldsLikeAFullMerge(existing, through: 9, fresh, newThrough: 9, ShardFormat.Directory);
+        }
+        var document = ShardDocument.Serialize(7, existing);
+        Assert.Null(ShardDocument.Fold(document, 7, [Latest(3, minute: 5), Latest(9, minute: 10)], ShardFormat.Directory));
+        // Spliced, not parsed: the document's lines are in order and every fold above keeps its places.
+        var body = document.AsSpan(document.AsSpan().IndexOf((byte)'\n') + 1);
+        Assert.True(ShardSplice.TryFold(body, 9, folds[2], ShardFormat.Directory, out _, out var changed) && changed);
+    }
+
+    [Fact]
+    public void A_document_whose_lines_are_not_in_order_is_merged_in_full()
+    {
+        var unsorted = new[] { Latest(5, minute: 10), Latest(2, minute: 10) };
+        var document = ShardDocument.Serialize(3, unsorted);
+        var expected = ShardDocument.Serialize(4, ShardDocument.Merge(unsorted, [Latest(3, minute: 10)], ShardFormat.Directory)!);
+
+        Assert.Equal(expected, ShardDocument.Fold(document, 4, [Latest(3, minute: 10)], ShardFormat.Directory));
+    }
+
     private static void AssertFoldsLikeAFullMerge(List<OrgRunEntry> existing, long through, List<OrgRunEntry> fresh, long newThrough, ShardFormat format)
     {
         var sorted = existing.ToList();
         format.Sort(sorted);
         var document = ShardDocument.Serialize(through, sorted);
-        var expected = ShardDocument.Serialize(newThrough, ShardDocument.Merge(sorted, fresh, format) ?? sorted);
+        var merged = ShardDocument.Merge(sorted, fresh, format);
+        // Nothing to write when no entry changes and the mark stays.
+        var expected = merged is null && newThrough == through ? null : ShardDocument.Serialize(newThrough, merged ?? sorted);
 
         var folded = ShardDocument.Fold(document, newThrough, fresh, format);
 
-        Assert.True(folded is not null && folded.AsSpan().SequenceEqual(expected),
-            $"folding must write what a full merge writes:\n{Encoding.UTF8.GetString(expected)}\ngot:\n{(folded is null ? "null" : Encoding.UTF8.GetString(folded))}");
+        Assert.True(expected is null ? folded is null : folded is not null && folded.AsSpan().SequenceEqual(expected),
+            $"folding must write what a full merge writes:\n{(expected is null ? "null" : Encoding.UTF8.GetString(expected))}\ngot:\n{(folded is null ? "null" : Encoding.UTF8.GetString(folded))}");
     }
 
     private static List<OrgRunEntry> Runs(int from, int to, int step = 1) =>
         Enumerable.Range(from, to - from).Where(i => (i - from) % step == 0).Select(Run).ToList();
+
+    /// <summary>A run of service i at the given minute, with a drift summary and a brief impact, as the directory keeps it.</summary>
+    private static OrgRunEntry Latest(int i, int minute) =>
+        new OrgRunEntry("p", $"svc-{i:D2}", $"run-{i:D2}-{minute:D2}", $"k/{i}/{minute}", $"2026-11-22T10:{minute:D2}:00.0000000Z", null, null,
+            new DriftSummary(2, 1, 0, 1, 0, new Dictionary<string, int>(), 0, "changes", false, []),
+            new RunImpact(ImpactScope.Downstream, 1, 1, 0, [], [])).WithoutChanges();
 
     /// <summary>Run i of one of three services, later runs later, each of a commit of its own.</summary>
     private static OrgRunEntry Run(int i) =>
