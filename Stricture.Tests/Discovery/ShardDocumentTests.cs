@@ -1,8 +1,8 @@
 using System.Text;
 using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Commits;
-using Stricture.Storage.Drift;
 using Stricture.Storage.Discovery;
+using Stricture.Storage.Drift;
 
 namespace Stricture.Tests.Discovery;
 
