@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Identity;
@@ -17,7 +18,10 @@ namespace Stricture.Storage.BlastRadius;
 /// system). An export that repeats the last one writes nothing. Bounded by the exports' size, never
 /// by the number of services or runs; reads of objects this process wrote last are skipped.
 /// Reading a system lists its prefix and reads one entry per service that ever touched it, so
-/// classifying a diff reads only the systems its changes name.
+/// classifying a diff reads only the systems its changes name. Where this process is the store's
+/// only writer (the filesystem driver), a system once read is answered from a view kept in step with
+/// the index's own writes (<see cref="SystemViews"/>), and an export that repeats the one a service's
+/// objects were last brought in line with costs no request at all.
 /// </para>
 /// <para>
 /// <b>Order.</b> Only a service's newest run is indexed: one at least as new as its latest pointer
@@ -51,6 +55,12 @@ public sealed class BlastRadiusIndex(
     // The newest run of each service this process indexed: a late run is refused without a read
     // even before the newer run's latest pointer is written.
     private readonly ForgetfulMap<ManifestEntry> _indexedRuns = new();
+
+    // On a store with a single writer: the systems' entries kept in step with this index's writes
+    // (SystemViews), and the fingerprint of the export each service's objects were last brought in
+    // line with, so an export that repeats it writes, reads and compares nothing.
+    private readonly SystemViews? _views = store.HasSingleWriter ? new() : null;
+    private readonly ForgetfulMap<string> _indexedExports = new();
 
     // One post of a service indexes at a time in this process (see Order above); services share
     // a gate only by hash, and a gate is held for one post's few small writes.
@@ -95,7 +105,24 @@ public sealed class BlastRadiusIndex(
         {
             return;
         }
+        var entries = mine.ToDictionary(system => system, system => Serialize(EntryOf(service, export, system)), StringComparer.Ordinal);
+        var fingerprint = _views is null ? null : Fingerprint(entries);
+        if (fingerprint is not null && !readFirst && _indexedExports.TryGet(footprintKey, out var indexed) && indexed == fingerprint)
+        {
+            return; // this process brought the service's objects in line with this very export last, and nobody else writes
+        }
+        _indexedExports.Forget(footprintKey);
+        await WriteServiceAsync(service, footprintKey, export, mine, entries, readFirst, cancellationToken);
+        if (fingerprint is not null)
+        {
+            _indexedExports.Set(footprintKey, fingerprint);
+        }
+    }
 
+    private async Task WriteServiceAsync(
+        ServiceIdentity service, string footprintKey, LineageExport export, IReadOnlyList<string> mine, Dictionary<string, byte[]> entries,
+        bool readFirst, CancellationToken cancellationToken)
+    {
         var absent = false;
         IReadOnlyList<string> touched = mine;
         await store.UpdateAsync(footprintKey, current =>
@@ -116,19 +143,30 @@ public sealed class BlastRadiusIndex(
         await Parallel.ForEachAsync(touched, new ParallelOptions { MaxDegreeOfParallelism = ParallelWrites, CancellationToken = cancellationToken },
             async (system, ct) =>
             {
-                var entry = new SystemEntry(system, service.Project, service.Service,
-                    export.Published.GetValueOrDefault(system) ?? [], export.Consumed.GetValueOrDefault(system) ?? []);
-                var bytes = JsonSerializer.SerializeToUtf8Bytes(entry, BlastRadiusJsonContext.Default.SystemEntry);
+                var entry = EntryOf(service, export, system);
+                var bytes = entries.GetValueOrDefault(system) ?? Serialize(entry);
                 var entryKey = _keys.SystemEntry(service, system);
                 if (readFirst)
                 {
                     _versions.Forget(entryKey);
                 }
-                // Nothing to tombstone where nothing was written, nothing to write where the entry already says it.
-                await store.UpdateAsync(entryKey, current => current is { } content
-                        ? content.Span.SequenceEqual(bytes) ? null : bytes
-                        : entry.IsTombstone ? null : bytes,
-                    ct, _versions, lostRace: () => telemetry.RecordLostRace("blast_entry"));
+                var prefix = _keys.SystemPrefix(service.Organization, system);
+                try
+                {
+                    // Nothing to tombstone where nothing was written, nothing to write where the entry already says it.
+                    if (await store.UpdateAsync(entryKey, current => current is { } content
+                                ? content.Span.SequenceEqual(bytes) ? null : bytes
+                                : entry.IsTombstone ? null : bytes,
+                            ct, _versions, lostRace: () => telemetry.RecordLostRace("blast_entry")))
+                    {
+                        _views?.Wrote(prefix, entryKey, entry);
+                    }
+                }
+                catch
+                {
+                    _views?.Drop(prefix);
+                    throw;
+                }
             });
 
         if (touched.Count != mine.Count)
@@ -159,20 +197,32 @@ public sealed class BlastRadiusIndex(
         return true;
     }
 
-    /// <summary>The live entries of a system (tombstones left out), by project then service.</summary>
+    /// <summary>
+    /// The live entries of a system (tombstones left out), by project then service: its view where this
+    /// process is the store's only writer and has one, else one listing and a read of each entry.
+    /// </summary>
     public async Task<IReadOnlyList<SystemEntry>> ReadSystemAsync(string organization, string system, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
-        string? token = null;
-        do
+        var prefix = _keys.SystemPrefix(organization, system);
+        var entries = _views?.TryGet(prefix);
+        if (entries is null)
         {
-            var page = await store.ListAsync(_keys.SystemPrefix(organization, system), token, 1000, cancellationToken);
-            keys.AddRange(page.Keys);
-            token = page.ContinuationToken;
+            var writesBefore = _views?.WritesSoFar ?? 0;
+            var keys = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = await store.ListAsync(prefix, token, 1000, cancellationToken);
+                keys.AddRange(page.Keys);
+                token = page.ContinuationToken;
+            }
+            while (token is not null);
+            var read = await Task.WhenAll(keys.Select(key => store.ReadAsync(key, cancellationToken)));
+            var keyed = read.OfType<StoredObject>().Select(stored => (stored.Key, Entry: ParseEntry(stored.Content.Span))).ToList();
+            _views?.Keep(prefix, writesBefore, keyed);
+            entries = [.. keyed.Select(pair => pair.Entry)];
         }
-        while (token is not null);
-        var read = await Task.WhenAll(keys.Select(key => store.ReadAsync(key, cancellationToken)));
-        return read.OfType<StoredObject>().Select(stored => ParseEntry(stored.Content.Span))
+        return entries
             .Where(entry => !entry.IsTombstone && entry.System == system)
             .OrderBy(entry => entry.Project, StringComparer.Ordinal).ThenBy(entry => entry.Service, StringComparer.Ordinal)
             .ToList();
@@ -192,6 +242,23 @@ public sealed class BlastRadiusIndex(
         var footprint = ParseFootprint(stored.Content.Span);
         var read = await Task.WhenAll(footprint.Systems.Select(system => store.ReadAsync(_keys.SystemEntry(service, system), cancellationToken)));
         return read.OfType<StoredObject>().Select(entry => ParseEntry(entry.Content.Span)).Where(entry => !entry.IsTombstone).ToList();
+    }
+
+    private static SystemEntry EntryOf(ServiceIdentity service, LineageExport export, string system) =>
+        new(system, service.Project, service.Service, export.Published.GetValueOrDefault(system) ?? [], export.Consumed.GetValueOrDefault(system) ?? []);
+
+    private static byte[] Serialize(SystemEntry entry) => JsonSerializer.SerializeToUtf8Bytes(entry, BlastRadiusJsonContext.Default.SystemEntry);
+
+    /// <summary>The SHA-256 of a service's entries (each names its system), in system order.</summary>
+    private static string Fingerprint(Dictionary<string, byte[]> entries)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var system in entries.Keys.Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(entries[system]);
+            hash.AppendData("\n"u8);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private static byte[] Serialize(ServiceFootprint footprint) =>

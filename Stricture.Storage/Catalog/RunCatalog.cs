@@ -176,7 +176,21 @@ public sealed partial class RunCatalog
     }
 
     public async Task<ManifestEntry?> ReadLatestAsync(ServiceIdentity service, CancellationToken cancellationToken) =>
-        await _store.ReadAsync(_keys.Latest(service), cancellationToken) is { } stored ? ParseLatest(stored.Content.Span) : null;
+        await ReadLatestObjectAsync(service, cancellationToken) is { } stored ? ParseLatest(stored.Content.Span) : null;
+
+    /// <summary>
+    /// The service's latest pointer. On a store with a single writer the version this process last
+    /// wrote or read is the one the store holds, so it is answered without a read.
+    /// </summary>
+    private async ValueTask<StoredObject?> ReadLatestObjectAsync(ServiceIdentity service, CancellationToken cancellationToken)
+    {
+        var key = _keys.Latest(service);
+        if (_store.HasSingleWriter && _smallObjects.Get(key) is { } known)
+        {
+            return known;
+        }
+        return await _store.ReadAsync(key, cancellationToken);
+    }
 
     /// <summary>
     /// The service's latest run as far as <see cref="RunOrder"/> goes (its id and times, nothing else
@@ -185,7 +199,7 @@ public sealed partial class RunCatalog
     /// </summary>
     public async Task<ManifestEntry?> ReadLatestPositionAsync(ServiceIdentity service, CancellationToken cancellationToken)
     {
-        if (await _store.ReadAsync(_keys.Latest(service), cancellationToken) is not { } stored)
+        if (await ReadLatestObjectAsync(service, cancellationToken) is not { } stored)
         {
             return null;
         }

@@ -68,6 +68,13 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
 
     public string DataDirectory => _root;
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One process owns a data directory (<see cref="DataDirectoryLock"/>). The mirror replicator
+    /// beside it only reads its keys (it deletes and moves its own spool entries, which nothing keeps a view of).
+    /// </remarks>
+    public bool HasSingleWriter => true;
+
     /// <summary>
     /// After a crash: restores from the commit log every file the crash lost or tore, then deletes
     /// temp files a crashed process left. Call only while no other process writes to this data

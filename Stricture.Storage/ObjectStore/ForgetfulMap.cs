@@ -14,18 +14,35 @@ public sealed class ForgetfulMap<TValue>
 
     private readonly ConcurrentDictionary<string, TValue> _values = new(StringComparer.Ordinal);
 
+    // Counted here, not asked of the dictionary: ConcurrentDictionary.Count takes every one of its
+    // locks, which on a write path made each Set wait on every reader. Approximate under races, which
+    // a bound does not mind.
+    private int _count;
+
     public bool TryGet(string key, [MaybeNullWhen(false)] out TValue value) => _values.TryGetValue(key, out value);
 
     public bool Contains(string key) => _values.ContainsKey(key);
 
     public void Set(string key, TValue value)
     {
-        if (_values.Count >= MaxKeys)
+        if (!_values.TryAdd(key, value))
+        {
+            _values[key] = value;
+            return;
+        }
+        if (Interlocked.Increment(ref _count) > MaxKeys)
         {
             _values.Clear();
+            _values[key] = value;
+            Interlocked.Exchange(ref _count, 1);
         }
-        _values[key] = value;
     }
 
-    public void Forget(string key) => _values.TryRemove(key, out _);
+    public void Forget(string key)
+    {
+        if (_values.TryRemove(key, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
 }

@@ -42,6 +42,14 @@ public interface IObjectStore
     /// </summary>
     bool ChecksCommittedContent => false;
 
+    /// <summary>
+    /// True when this process is the store's only writer for as long as it runs (the filesystem
+    /// driver: one process per data directory), so what the process last wrote at a key is what the
+    /// key holds, and a view it keeps in step with its own writes is exact. A store several processes
+    /// write answers false, and its readers read.
+    /// </summary>
+    bool HasSingleWriter => false;
+
     /// <summary>Replaces the content at <paramref name="key"/> only if its current ETag is <paramref name="expectedETag"/>.</summary>
     Task<ReplaceOutcome> CommitIfMatchAsync(StagedObject staged, string key, string expectedETag, CancellationToken cancellationToken);
 

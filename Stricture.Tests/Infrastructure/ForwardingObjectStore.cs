@@ -18,6 +18,8 @@ internal abstract class ForwardingObjectStore(IObjectStore store) : IObjectStore
 
     public bool ChecksCommittedContent => store.ChecksCommittedContent;
 
+    public virtual bool HasSingleWriter => store.HasSingleWriter;
+
     public virtual Task<ReplaceOutcome> CommitIfMatchAsync(StagedObject staged, string key, string expectedETag, CancellationToken cancellationToken) =>
         store.CommitIfMatchAsync(staged, key, expectedETag, cancellationToken);
 
