@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
 using Stricture.Storage.ObjectStore;
 
 namespace Stricture.Storage.Filesystem;
@@ -30,15 +29,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     private const string StagingDirectoryName = ".staging";
     private const int LockStripes = 1024;
 
-    /// <summary>
-    /// Times a read of one key is made while what it read shows a recycled file (a file no longer at
-    /// the key, bytes that end early or do not match their recorded hash) before a mismatch is an
-    /// integrity failure. A recycled file waits seconds before it is rewritten, so in service one
-    /// more read all but always suffices; the bound is for a reader stalled across several rewrites.
-    /// </summary>
-    private const int ReadAttempts = 16;
-
-    private const string Sha256Attribute = "user.stricture.sha256";
+    internal const string Sha256Attribute = "user.stricture.sha256";
 
     private readonly string _root;
     private readonly StagingArea _staging;
@@ -179,100 +170,14 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         }
     }
 
-    /// <remarks>
-    /// Synchronous underneath: a read of a key is a handful of system calls on the page cache, so
-    /// it is made on the caller's thread with open(2) and pread(2) rather than handed to another
-    /// thread through a FileStream (which also takes a shared flock and stats the file on every open).
-    /// </remarks>
     public Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var path = PathOf(key);
-        for (var attempt = 1; ; attempt++)
-        {
-            byte[] content;
-            string? recorded;
-            bool stillAtKey;
-            // Bytes and recorded hash from one open file: a concurrent replace swaps a new file
-            // in at the path, and must not pair the old bytes with the new hash.
-            using (var file = Posix.TryOpenForReading(path))
-            {
-                if (file is null)
-                {
-                    return Task.FromResult<StoredObject?>(null);
-                }
-                var status = Posix.StatusOf(file);
-                if (status is { IsRegularFile: false })
-                {
-                    return Task.FromResult<StoredObject?>(null); // a directory: keys below it, none at it
-                }
-                content = new byte[status?.Size ?? RandomAccess.GetLength(file)];
-                if (!TryReadWhole(file, content))
-                {
-                    if (attempt < ReadAttempts)
-                    {
-                        continue; // a replaced file, recycled and truncated while it was read: read the key again
-                    }
-                    throw new EndOfStreamException($"'{key}' kept ending before its length under {ReadAttempts} reads.");
-                }
-                recorded = Posix.GetAttribute(file, Sha256Attribute);
-                // Checked last: the file read is still the key's, so it was the key's all along (a
-                // committed file never changes while it is at a key; one swapped out and recycled meanwhile is not).
-                stillAtKey = _recycled is null || (status?.Inode ?? Posix.InodeOf(file)) == Posix.InodeOf(path);
-            }
-            if (!stillAtKey && attempt < ReadAttempts)
-            {
-                continue; // opened just before it was swapped out (and perhaps recycled): read the key again
-            }
-            var actual = Convert.ToHexStringLower(SHA256.HashData(content));
-            if (recorded is not null && recorded != actual)
-            {
-                if (attempt < ReadAttempts)
-                {
-                    continue; // likewise, rewritten while it was read; damage stays damaged and fails below
-                }
-                throw new ObjectIntegrityException(key, recorded, actual);
-            }
-            // The ETag is the content's hash: exactly what compare-and-swap must compare.
-            return Task.FromResult<StoredObject?>(new StoredObject(key, content, actual, actual));
-        }
+        return Task.FromResult(KeyFileReader.Read(key, PathOf(key), checkStillAtKey: _recycled is not null));
     }
 
-    /// <summary>Fills <paramref name="content"/> from the start of the file; false when the file ends first.</summary>
-    private static bool TryReadWhole(SafeFileHandle file, byte[] content)
-    {
-        var total = 0;
-        while (total < content.Length)
-        {
-            var read = RandomAccess.Read(file, content.AsSpan(total), total);
-            if (read == 0)
-            {
-                return false;
-            }
-            total += read;
-        }
-        return true;
-    }
-
-    public Task<ObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken)
-    {
-        using var file = Posix.TryOpenForReading(PathOf(key));
-        var status = file is null ? null : Posix.StatusOf(file);
-        if (file is null || status is { IsRegularFile: false })
-        {
-            return Task.FromResult<ObjectInfo?>(null);
-        }
-        var length = status?.Size ?? RandomAccess.GetLength(file);
-        // Without user extended attributes (some filesystems), the hash is computed instead of recalled.
-        var sha256 = Posix.GetAttribute(file, Sha256Attribute) ?? HashOf(file);
-        return Task.FromResult<ObjectInfo?>(new ObjectInfo(key, length, sha256));
-    }
-
-    private static string HashOf(SafeFileHandle file)
-    {
-        using var stream = new FileStream(file, FileAccess.Read, bufferSize: 0);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    public Task<ObjectInfo?> GetInfoAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(KeyFileReader.Info(key, PathOf(key)));
 
     public Task<ObjectListing> ListAsync(string prefix, string? continuationToken, int maxKeys, CancellationToken cancellationToken)
     {
