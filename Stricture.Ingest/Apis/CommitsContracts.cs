@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Discovery;
 
 namespace Stricture.Ingest.Apis;
@@ -15,11 +16,14 @@ public sealed record CommitRunResponse(
     [property: JsonPropertyName("received_at")] string ReceivedAt,
     [property: JsonPropertyName("generated_at")] string? GeneratedAt,
     [property: JsonPropertyName("href")] string Href,
-    [property: JsonPropertyName("drift")] DriftResponse? Drift)
+    [property: JsonPropertyName("drift")] DriftResponse? Drift,
+    [property: JsonPropertyName("impact")] RunImpact? Impact,
+    [property: JsonPropertyName("gate")] GateResponse Gate)
 {
     public static CommitRunResponse From(string organization, OrgRunEntry entry) =>
         new(entry.Project, entry.Service, entry.RunId, entry.CommitSha!, entry.Key, entry.Sha256, entry.Size, entry.ReceivedAt, entry.GeneratedAt,
-            $"/v1/runs/{organization}/{entry.Project}/{entry.Service}/{entry.RunId}", DriftResponse.FromNullable(entry.Drift));
+            $"/v1/runs/{organization}/{entry.Project}/{entry.Service}/{entry.RunId}", DriftResponse.FromNullable(entry.Drift), entry.Impact,
+            GateResponse.From(entry.Gate));
 }
 
 /// <summary>The 200 body of GET /v1/commits/{sha}: one page of the runs of every commit the SHA abbreviates, newest first.</summary>

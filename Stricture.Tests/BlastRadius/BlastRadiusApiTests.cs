@@ -61,6 +61,15 @@ public sealed class BlastRadiusApiTests : IDisposable
         var listing = await OrgScenario.GetJsonAsync(server.Client, "/v1/runs/acme/commerce/core?from=2026-11-21&to=2026-11-22");
         Assert.Equal(["block", "pass"], listing.GetProperty("runs").EnumerateArray().Select(run => run.GetProperty("gate").GetProperty("decision").GetString()));
         Assert.Equal(JsonValueKind.Null, listing.GetProperty("runs")[1].GetProperty("impact").ValueKind);
+
+        // What the commit produced says the same, in the service and across the organization.
+        var byCommit = await OrgScenario.GetJsonAsync(server.Client, "/v1/runs/acme/commerce/core?commit=0123456");
+        Assert.Equal(["block", "pass"], byCommit.GetProperty("runs").EnumerateArray().Select(run => run.GetProperty("gate").GetProperty("decision").GetString()));
+        var ofCommit = await OrgScenario.GetJsonAsync(server.Client, "/v1/commits/0123456?organization=acme&project=commerce");
+        var c2 = ofCommit.GetProperty("runs").EnumerateArray().Single(run => run.GetProperty("run_id").GetString() == "c2");
+        Assert.Equal(("block", "high", "downstream"),
+            (c2.GetProperty("gate").GetProperty("decision").GetString(), c2.GetProperty("gate").GetProperty("fail_on").GetString(),
+                c2.GetProperty("impact").GetProperty("scope").GetString()));
     }
 
     [Fact]
