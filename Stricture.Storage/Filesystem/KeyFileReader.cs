@@ -56,7 +56,7 @@ internal static class KeyFileReader
                 recorded = Posix.GetAttribute(file, FileSystemObjectStore.Sha256Attribute);
                 // Checked last: the file read is still the key's, so it was the key's all along (a
                 // committed file never changes while it is at a key; one swapped out and recycled meanwhile is not).
-                stillAtKey = !checkStillAtKey || (status?.Inode ?? Posix.InodeOf(file)) == Posix.InodeOf(path);
+                stillAtKey = !checkStillAtKey || status is not { } known || known.Inode == Posix.InodeOf(path);
             }
             if (!stillAtKey && attempt < ReadAttempts)
             {

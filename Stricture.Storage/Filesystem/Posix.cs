@@ -156,25 +156,6 @@ internal static partial class Posix
             BitConverter.ToUInt64(buffer, StatxInoOffset));
     }
 
-    /// <summary>The inode number of an open file; null when the kernel will not tell.</summary>
-    public static ulong? InodeOf(SafeHandle file)
-    {
-        var buffer = new byte[StatxSize];
-        while (StatxNative(file, "", AT_EMPTY_PATH, STATX_INO, buffer) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno is ENOSYS or EPERM)
-            {
-                return null;
-            }
-            if (errno != EINTR)
-            {
-                throw new IOException($"statx of an open file failed: {new Win32Exception(errno).Message}", errno);
-            }
-        }
-        return BitConverter.ToUInt64(buffer, StatxInoOffset);
-    }
-
     /// <summary>Sets an extended attribute on an open file.</summary>
     /// <returns>false when the filesystem does not support user extended attributes.</returns>
     public static bool TrySetAttribute(SafeHandle file, string name, string value)
