@@ -52,6 +52,14 @@ public static class RunsApi
                              $"limit is 1 to {RunQuery.MaxLimit} (default {RunQuery.DefaultLimit}); pass next_cursor as cursor for the next page.")
             .ProducesReadProblems();
 
+        group.MapGet("/{run_id}/assessment", GetAssessmentAsync)
+            .WithName("GetRunAssessment")
+            .WithSummary("A run's whole impact and gate")
+            .WithDescription("The blast radius and gate decision recorded when the run was accepted, as its 202 answered them: " +
+                             "the impacted services with their consuming fields (owner, escalation) and the first changes, which " +
+                             "run listings leave out. impact is null for a run without a diff, whose gate is a pass.")
+            .ProducesReadProblems();
+
         group.MapGet("/{run_id}", GetRunAsync)
             .WithName("GetRun")
             .WithSummary("One run by id")
@@ -111,6 +119,32 @@ public static class RunsApi
         var drift = EnvelopeReader.ToManifestEntry(envelope).Drift;
         return new StoredEnvelopeResult(envelope, ImmutableCaching, drift: drift,
             assessment: drift is null ? null : await queries.GetAssessmentAsync(run, cancellationToken));
+    }
+
+    internal static async Task<Results<Ok<RunAssessmentResponse>, Problem<Status400BadRequest>, Problem<Status403Forbidden>, Problem<Status404NotFound>>> GetAssessmentAsync(
+        string organization, string project, string service, [FromRoute(Name = "run_id")] string runId,
+        HttpContext context, [FromServices] ProjectAuthorization projects, [FromServices] RunQueries queries,
+        CancellationToken cancellationToken)
+    {
+        if (!TryServiceOf(organization, project, service, out var identity, out var invalid))
+        {
+            return invalid;
+        }
+        if (await projects.CheckAsync(context, organization, project) is { } forbidden)
+        {
+            return forbidden.As<Status403Forbidden>();
+        }
+        if (!identity.TryWithRun(runId, out var run, out var invalidRun))
+        {
+            return IdentifierProblem.From(invalidRun).As<Status400BadRequest>();
+        }
+        Activity.Current?.SetTag("stricture.run_id", runId);
+        if (await queries.GetStoredRunIndexEntryAsync(run, cancellationToken) is not { } index)
+        {
+            return new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
+                $"No run '{runId}' is stored for {Describe(identity)}.").As<Status404NotFound>();
+        }
+        return TypedResults.Ok(RunAssessmentResponse.From(run, index, RunHref(identity, run.RunId)));
     }
 
     internal static async Task<Results<Ok<RunListResponse>, Problem<Status400BadRequest>, Problem<Status403Forbidden>, Problem<Status404NotFound>>> ListAsync(

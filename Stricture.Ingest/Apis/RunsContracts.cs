@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Catalog;
+using Stricture.Storage.Identity;
+using Stricture.Storage.Records;
 
 namespace Stricture.Ingest.Apis;
 
@@ -32,3 +34,17 @@ public sealed record RunListResponse(
     [property: JsonPropertyName("to")] string? To,
     [property: JsonPropertyName("runs")] IReadOnlyList<RunSummary> Runs,
     [property: JsonPropertyName("next_cursor")] string? NextCursor);
+
+/// <summary>The 200 body of GET /v1/runs/{organization}/{project}/{service}/{run_id}/assessment: the run's whole impact (null without a diff) and its gate.</summary>
+public sealed record RunAssessmentResponse(
+    [property: JsonPropertyName("organization")] string Organization,
+    [property: JsonPropertyName("project")] string Project,
+    [property: JsonPropertyName("service")] string Service,
+    [property: JsonPropertyName("run_id")] string RunId,
+    [property: JsonPropertyName("href")] string Href,
+    [property: JsonPropertyName("impact")] RunImpact? Impact,
+    [property: JsonPropertyName("gate")] GateResponse Gate)
+{
+    public static RunAssessmentResponse From(RunIdentity run, RunIndexEntry index, string href) =>
+        new(run.Service.Organization, run.Service.Project, run.Service.Service, run.RunId, href, index.Impact, GateResponse.From(index.Gate));
+}

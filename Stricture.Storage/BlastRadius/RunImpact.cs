@@ -19,8 +19,22 @@ public sealed record RunImpact(
     public const int FieldsPerServiceLimit = 20;
     public const int FirstChangesLimit = 20;
 
-    /// <summary>The scope and counts alone, for listings of many services.</summary>
+    /// <summary>The scope and counts alone, for the services listing (one line per service).</summary>
     public RunImpact Brief() => this with { Services = [], FirstChanges = [] };
+
+    /// <summary>
+    /// The scope, the counts and which services are impacted (each with the run it was judged
+    /// against), without their fields or the first changes: what the catalog's lines keep (a day's
+    /// manifest, <c>latest.json</c>, the drift and commit indexes). A line is then at most about 4 KB
+    /// of impact whatever the diff, where the whole can hold 50 services of 20 fields each; and every
+    /// compaction that copies a line copies that much. The whole stays in the run index entry, read
+    /// by <c>GET …/{run_id}/assessment</c>.
+    /// </summary>
+    public RunImpact Listed() => this with
+    {
+        Services = Services.All(service => service.Fields.Count == 0) ? Services : [.. Services.Select(service => service with { Fields = [] })],
+        FirstChanges = [],
+    };
 }
 
 /// <summary>A service whose latest export consumes something the run changed, and which of its fields do.</summary>

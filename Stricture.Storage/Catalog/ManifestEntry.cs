@@ -22,7 +22,7 @@ public sealed record ManifestEntry(
     [property: JsonPropertyName("commit_sha")] string? CommitSha,
     [property: JsonPropertyName("drift")] DriftSummary? Drift = null)
 {
-    /// <summary>The run's blast radius (null without a diff), copied from its recorded <see cref="RunAssessment"/>.</summary>
+    /// <summary>The run's blast radius (null without a diff) in its listed form (<see cref="RunImpact.Listed"/>), from its recorded <see cref="RunAssessment"/>.</summary>
     [JsonPropertyName("impact")]
     public RunImpact? Impact { get; init; }
 
@@ -30,9 +30,9 @@ public sealed record ManifestEntry(
     [JsonPropertyName("gate")]
     public GateDecision? Gate { get; init; }
 
-    /// <summary>This entry with the run's assessment, when it has one.</summary>
+    /// <summary>This entry with the run's assessment, when it has one: its gate, and its impact as listings keep it.</summary>
     public ManifestEntry WithAssessment(RunAssessment? assessment) =>
-        assessment is null ? this : this with { Impact = assessment.Impact, Gate = assessment.Gate };
+        assessment is null ? this : this with { Impact = assessment.Impact?.Listed(), Gate = assessment.Gate };
 
     /// <summary>When the run happened, for ordering: generated_at when the producer gave it, else received_at.</summary>
     [JsonIgnore]

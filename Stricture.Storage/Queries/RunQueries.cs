@@ -25,6 +25,16 @@ public sealed class RunQueries(IObjectStore store, RecordKeys keys, RunCatalog c
     public async Task<BlastRadius.RunAssessment?> GetAssessmentAsync(RunIdentity run, CancellationToken cancellationToken) =>
         (await RunIndexEntry.ReadAsync(store, keys.RunIndexEntry(run), cancellationToken))?.Assessment;
 
+    /// <summary>
+    /// A stored run's run index entry, which holds its whole impact and its gate, or null when no
+    /// such run was stored (a claim whose payload was never created is a post that never completed).
+    /// </summary>
+    public async Task<RunIndexEntry?> GetStoredRunIndexEntryAsync(RunIdentity run, CancellationToken cancellationToken) =>
+        await RunIndexEntry.ReadAsync(store, keys.RunIndexEntry(run), cancellationToken) is { } index &&
+        await store.GetInfoAsync(index.Key, cancellationToken) is not null
+            ? index
+            : null;
+
     /// <summary>A run's stored envelope, or null when no such run was stored.</summary>
     public async Task<StoredObject?> GetRunAsync(RunIdentity run, CancellationToken cancellationToken)
     {

@@ -73,6 +73,44 @@ public sealed class BlastRadiusApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Listings_name_the_impacted_services_and_the_assessment_endpoint_answers_their_fields_as_the_202_did()
+    {
+        await using var server = Start();
+        await PostIndexedAsync(server.Client);
+        var posted = await (await server.Client.PostAsync(Post(Core, "c2", "2026-11-22T09:00:00Z", CoreExport(), Diff(
+            Change("high", "source_system_changed", "response_cart_total", CoreSystem))))).JsonBodyAsync();
+
+        // Every listing line carries the scope, the counts and which services (with the run judged against), not their fields.
+        var listed = new[]
+        {
+            (await OrgScenario.GetJsonAsync(server.Client, "/v1/runs/acme/commerce/core?from=2026-11-22&to=2026-11-22")).GetProperty("runs")[0],
+            (await OrgScenario.GetJsonAsync(server.Client, "/v1/orgs/acme/drift")).GetProperty("runs")[0],
+            (await OrgScenario.GetJsonAsync(server.Client, "/v1/commits/0123456?organization=acme")).GetProperty("runs").EnumerateArray()
+                .Single(run => run.GetProperty("run_id").GetString() == "c2"),
+        };
+        foreach (var impact in listed.Select(run => run.GetProperty("impact")))
+        {
+            Assert.Equal(("downstream", 1), (impact.GetProperty("scope").GetString(), impact.GetProperty("downstream").GetInt32()));
+            var service = impact.GetProperty("services").EnumerateArray().Single();
+            Assert.Equal(("storefront", "gateway", "g1", 0),
+                (service.GetProperty("project").GetString(), service.GetProperty("service").GetString(), service.GetProperty("run_id").GetString(),
+                    service.GetProperty("fields").GetArrayLength()));
+            Assert.Equal(0, impact.GetProperty("first_changes").GetArrayLength());
+        }
+
+        // The whole impact, fields with their owner and escalation, is the run's: answered as the 202 answered it.
+        var assessment = await OrgScenario.GetJsonAsync(server.Client, "/v1/runs/acme/commerce/core/c2/assessment");
+        Assert.Equal(posted.GetProperty("impact").GetRawText(), assessment.GetProperty("impact").GetRawText());
+        Assert.Equal(posted.GetProperty("gate").GetRawText(), assessment.GetProperty("gate").GetRawText());
+        Assert.Equal("/v1/runs/acme/commerce/core/c2", assessment.GetProperty("href").GetString());
+        var withoutDiff = await OrgScenario.GetJsonAsync(server.Client, "/v1/runs/acme/commerce/core/c1/assessment");
+        Assert.Equal((JsonValueKind.Null, "pass"), (withoutDiff.GetProperty("impact").ValueKind, withoutDiff.GetProperty("gate").GetProperty("decision").GetString()));
+        var missing = await server.Client.GetAsync("/v1/runs/acme/commerce/core/c9/assessment");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("run-not-found", (await missing.JsonBodyAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task The_drift_feed_keeps_only_downstream_impact_when_asked()
     {
         await using var server = Start();

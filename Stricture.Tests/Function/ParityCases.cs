@@ -80,6 +80,8 @@ public static class ParityCases
         Case("effective policy", "g-policy", 200, _ => Get("/v1/orgs/acme/policy")) with { Expect = "\"fail_on\":\"medium\",\"mode\":\"block\"" },
         Case("run by id with its gate", "g-run", 200, _ => Get("/v1/runs/acme/checkout/g-run/run-2"),
             _ => Post(Consumer("g-run")), _ => Post(Gated("g-run", "run-2", Change("g-run", "high")))) with { Expect = "Stricture-Gate: decision=block" },
+        Case("run assessment", "g-assessment", 200, _ => Get("/v1/runs/acme/checkout/g-assessment/run-2/assessment"),
+            _ => Post(Consumer("g-assessment")), _ => Post(Gated("g-assessment", "run-2", Change("g-assessment", "high")))) with { Expect = Blocked },
 
         // Authentication and scopes (token mode).
         Case("missing token", "a-missing", 401, _ => Post(Body("a-missing", "run-1"), token: null)),
