@@ -33,11 +33,37 @@ public sealed class DayManifestReader(IObjectStore store, RecordKeys keys)
     public async Task<long> ReadCompactionMarkAsync(ServiceIdentity service, DateOnly partitionDate, CancellationToken cancellationToken) =>
         await store.ReadAsync(keys.CompactionMark(service, partitionDate), cancellationToken) is { } mark ? CompactionMark.Parse(mark.Content.Span) : 0;
 
-    /// <summary>The segments after <paramref name="after"/>, in order, up to the first number that does not exist.</summary>
+    /// <summary>
+    /// The segments after <paramref name="after"/>, in order, up to the first number that does not
+    /// exist. Segments up to <paramref name="knownTip"/> are known to exist (a compaction by the
+    /// process that appended them), so they are taken at once: from <paramref name="created"/> where
+    /// this process still holds what it wrote, else read together; reading then goes on past them as
+    /// for any reader, so segments other writers appended meanwhile are found too.
+    /// </summary>
     public async Task<List<(long Number, List<ManifestEntry> Entries)>> ReadSegmentsAfterAsync(
-        ServiceIdentity service, DateOnly partitionDate, long after, CancellationToken cancellationToken)
+        ServiceIdentity service, DateOnly partitionDate, long after, CancellationToken cancellationToken,
+        long knownTip = 0, Func<string, IReadOnlyList<ManifestEntry>?>? created = null)
     {
         var segments = new List<(long, List<ManifestEntry>)>();
+        if (knownTip > after)
+        {
+            var known = await Task.WhenAll(Enumerable.Range(1, (int)Math.Min(knownTip - after, int.MaxValue)).Select(async offset =>
+            {
+                var key = keys.ManifestSegment(service, partitionDate, after + offset);
+                return created?.Invoke(key) is { } entries
+                    ? [.. entries]
+                    : await store.ReadAsync(key, cancellationToken) is { } segment ? ManifestDocument.Parse(segment.Content.Span) : null;
+            }));
+            foreach (var (entries, offset) in known.Select((entries, offset) => (entries, offset + 1)))
+            {
+                if (entries is null)
+                {
+                    return segments; // deleted by hand since: the day ends at the first missing number
+                }
+                segments.Add((after + offset, entries));
+            }
+            after = knownTip;
+        }
         // One first: a day freshly compacted, or without runs, costs one read that finds nothing.
         var start = after + 1;
         for (var size = 1; ; start += size, size = ReadWindow)

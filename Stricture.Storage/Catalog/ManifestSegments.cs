@@ -36,6 +36,12 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
 
     private readonly ConcurrentDictionary<string, long> _tips = new(StringComparer.Ordinal);
 
+    // The entries of the segments this process created and has not yet seen folded, by segment key:
+    // a compaction takes them from here instead of reading back what it wrote (a GET each on an
+    // object store). A segment is immutable once created, so the copy is exact; one that was forgotten
+    // (the map is bounded) is read from the store.
+    private readonly ForgetfulMap<IReadOnlyList<ManifestEntry>> _created = new();
+
     /// <summary>
     /// Appends <paramref name="entries"/> as the day's next segment; returns its number once it is
     /// durable, and how many numbers other writers took first. <paramref name="compactedThrough"/>
@@ -46,14 +52,17 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
         CancellationToken cancellationToken)
     {
         var dayKey = keys.Manifest(service, day);
-        await using var staged = await store.StageBytesAsync(ManifestDocument.Serialize([.. entries.Order(RunOrder.Instance)]), cancellationToken);
+        List<ManifestEntry> ordered = [.. entries.Order(RunOrder.Instance)];
+        await using var staged = await store.StageBytesAsync(ManifestDocument.Serialize(ordered), cancellationToken);
         var known = _tips.TryGetValue(dayKey, out var hint) ? hint : await FindTipAsync(service, day, await compactedThrough(), cancellationToken);
         var racesInARow = 0;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var number = known + 1;
-            if (await store.CommitIfAbsentAsync(staged, keys.ManifestSegment(service, day, number), cancellationToken) == CreateOutcome.Created)
+            var segmentKey = keys.ManifestSegment(service, day, number);
+            if (await store.CommitIfAbsentAsync(staged, segmentKey, cancellationToken) == CreateOutcome.Created)
             {
+                _created.Set(segmentKey, ordered);
                 Remember(dayKey, number);
                 return (number, attempt - 1);
             }
@@ -67,6 +76,21 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
             }
         }
         throw new ObjectStoreUnavailableException($"'{dayKey}' gained {MaxAttempts} segments from other writers while this one tried to append; retry later.");
+    }
+
+    /// <summary>The last segment number this process knows the day to have (0 when it knows none): every segment up to it exists.</summary>
+    public long KnownTip(ServiceIdentity service, DateOnly day) => _tips.TryGetValue(keys.Manifest(service, day), out var tip) ? tip : 0;
+
+    /// <summary>The entries of a segment this process created, in the order they were written, when it still holds them.</summary>
+    public IReadOnlyList<ManifestEntry>? Created(string segmentKey) => _created.TryGet(segmentKey, out var entries) ? entries : null;
+
+    /// <summary>Drops the copies of the day's segments up to <paramref name="through"/>, once a compaction has folded them.</summary>
+    public void Folded(ServiceIdentity service, DateOnly day, long after, long through)
+    {
+        for (var number = after + 1; number <= through; number++)
+        {
+            _created.Forget(keys.ManifestSegment(service, day, number));
+        }
     }
 
     /// <summary>

@@ -48,6 +48,8 @@ public sealed partial class RunCatalog
     private readonly ILogger _logger;
     private readonly ManifestSegments _segments;
     private readonly DayManifestReader _days;
+    // Latest pointers and compaction marks as this process last wrote or read them: a replace starts
+    // from them without a read (a stale one costs one failed conditional write).
     private readonly ObjectVersions _smallObjects = new();
     private readonly KeyedBatcher<DayEntry> _segmentAppends;
     private readonly KeyedBatcher<ManifestEntry> _latestUpdates;
@@ -129,20 +131,41 @@ public sealed partial class RunCatalog
     /// compacted manifest, then moves the mark to the last segment folded. Idempotent and safe beside
     /// other writers and compactions; true when the compacted manifest changed.
     /// </summary>
-    public async Task<bool> CompactAsync(
-        ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> additions, CancellationToken cancellationToken)
+    public Task<bool> CompactAsync(
+        ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> additions, CancellationToken cancellationToken) =>
+        CompactDayAsync(service, partitionDate, additions, fromMemory: false, cancellationToken);
+
+    /// <summary>
+    /// <paramref name="fromMemory"/> (the background compaction of what this process appended) starts
+    /// from the mark as this process last wrote or read it, which is at most behind the store's (a mark
+    /// only moves forward: that costs re-reading segments already folded, never missing one), and takes
+    /// the segments it created from memory, so it reads only what other writers appended. Reconcile,
+    /// which must also see what was deleted by hand, reads everything.
+    /// </summary>
+    private async Task<bool> CompactDayAsync(
+        ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> additions, bool fromMemory, CancellationToken cancellationToken)
     {
-        var through = await _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken);
-        var segments = await _days.ReadSegmentsAfterAsync(service, partitionDate, through, cancellationToken);
+        var markKey = _keys.CompactionMark(service, partitionDate);
+        var through = fromMemory && _smallObjects.Get(markKey) is { } knownMark
+            ? CompactionMark.Parse(knownMark.Content.Span)
+            : await _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken);
+        var segments = fromMemory
+            ? await _days.ReadSegmentsAfterAsync(service, partitionDate, through, cancellationToken, _segments.KnownTip(service, partitionDate), _segments.Created)
+            : await _days.ReadSegmentsAfterAsync(service, partitionDate, through, cancellationToken);
         var entries = additions.Concat(segments.SelectMany(segment => segment.Entries)).ToList();
         var changed = entries.Count > 0 && await MergeIntoManifestAsync(_keys.Manifest(service, partitionDate), entries, cancellationToken);
         if (segments.Count > 0)
         {
             // Only after the manifest holds them: a reader of the mark must find them in the manifest.
             var folded = segments[^1].Number;
-            await _store.UpdateAsync(_keys.CompactionMark(service, partitionDate),
+            if (!fromMemory)
+            {
+                _smallObjects.Forget(markKey); // what the store holds now is what was just read
+            }
+            await _store.UpdateAsync(markKey,
                 current => current is { } content && CompactionMark.Parse(content.Span) >= folded ? null : CompactionMark.Serialize(folded),
-                cancellationToken, lostRace: () => _telemetry.RecordLostRace("compaction_mark"));
+                cancellationToken, fromMemory ? _smallObjects : null, () => _telemetry.RecordLostRace("compaction_mark"));
+            _segments.Folded(service, partitionDate, through, folded);
         }
         _telemetry.RecordCatalogUpdate("compaction", changed);
         return changed;
@@ -223,7 +246,7 @@ public sealed partial class RunCatalog
         _lastCompaction.TryGet(manifestKey, out var last);
         await Task.Delay(CompactionPause + last * CompactionPauseFactor);
         var started = Stopwatch.GetTimestamp();
-        await CompactAsync(service, partitionDate, [], CancellationToken.None);
+        await CompactDayAsync(service, partitionDate, [], fromMemory: true, CancellationToken.None);
         _lastCompaction.Set(manifestKey, Stopwatch.GetElapsedTime(started));
     }
 

@@ -42,6 +42,30 @@ public sealed class ManifestSegmentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_background_compaction_takes_the_segments_its_process_wrote_from_memory_and_reads_those_another_writer_appended()
+    {
+        var counting = new CountingStore(new FileSystemObjectStore(_directory.Path));
+        var first = new RecordStoreHarness(counting, compactInBackground: true);
+        var other = new RecordStoreHarness(new FileSystemObjectStore(_directory.Path), compactInBackground: false);
+        await first.IngestAsync("a", generatedAt: "2026-11-22T08:00:00Z");  // segment 1
+        await first.IngestAsync("b", generatedAt: "2026-11-22T08:00:01Z");  // segment 2
+        await other.IngestAsync("c", generatedAt: "2026-11-22T08:00:02Z");  // segment 3, by another writer
+        await first.IngestAsync("d", generatedAt: "2026-11-22T08:00:03Z");  // segment 4: 3 is taken, a lost race
+
+        // Compaction runs in the background, 0.5 s or more after the last append; wait for its mark (bounded, not timed).
+        var mark = Path.Combine(_directory.Path, DayPrefix, "compacted.json");
+        for (var waited = 0; waited < 600 && !(File.Exists(mark) && await File.ReadAllTextAsync(mark) == """{"through":4}"""); waited++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("""{"through":4}""", await File.ReadAllTextAsync(mark));
+        Assert.Equal(["a", "b", "c", "d"], ManifestDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_directory.Path, DayPrefix + ".jsonl"))).Select(e => e.RunId));
+        var segmentReads = counting.Reads.Where(key => key.StartsWith(DayPrefix + "/seg=", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([DayPrefix + "/seg=000000000003.jsonl", DayPrefix + "/seg=000000000005.jsonl"], segmentReads.Distinct());
+    }
+
+    [Fact]
     public async Task A_day_reads_as_its_compacted_manifest_and_the_segments_after_its_mark_each_run_once()
     {
         var harness = new RecordStoreHarness(new FileSystemObjectStore(_directory.Path), compactInBackground: false);
@@ -130,6 +154,7 @@ public sealed class ManifestSegmentTests : IDisposable
         public long BytesStaged => Interlocked.Read(ref _bytesStaged);
         public System.Collections.Concurrent.ConcurrentBag<string> Created { get; private set; } = [];
         public System.Collections.Concurrent.ConcurrentBag<string> Replaced { get; private set; } = [];
+        public System.Collections.Concurrent.ConcurrentBag<string> Reads { get; private set; } = [];
 
         public void Reset()
         {
@@ -137,6 +162,7 @@ public sealed class ManifestSegmentTests : IDisposable
             Interlocked.Exchange(ref _bytesStaged, 0);
             Created = [];
             Replaced = [];
+            Reads = [];
         }
 
         public async Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
@@ -162,6 +188,7 @@ public sealed class ManifestSegmentTests : IDisposable
 
         public async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
         {
+            Reads.Add(key);
             var stored = await inner.ReadAsync(key, cancellationToken);
             Interlocked.Add(ref _bytesRead, stored?.Content.Length ?? 0);
             return stored;
