@@ -35,49 +35,18 @@ public sealed class DayManifestReader(IObjectStore store, RecordKeys keys)
 
     /// <summary>
     /// The segments after <paramref name="after"/>, in order, up to the first number that does not
-    /// exist. Segments up to <paramref name="knownTip"/> are known to exist (a compaction by the
-    /// process that appended them), so they are taken at once: from <paramref name="created"/> where
-    /// this process still holds what it wrote, else read together; reading then goes on past them as
-    /// for any reader, so segments other writers appended meanwhile are found too.
+    /// exist (<see cref="DenseSequence.ReadAfterAsync{T}"/>). A compaction by the process that appended
+    /// them passes the last number it knows (<paramref name="knownTip"/>) and what it still holds of
+    /// its own (<paramref name="created"/>), so it reads only what other writers appended.
     /// </summary>
     public async Task<List<(long Number, List<ManifestEntry> Entries)>> ReadSegmentsAfterAsync(
         ServiceIdentity service, DateOnly partitionDate, long after, CancellationToken cancellationToken,
-        long knownTip = 0, Func<string, IReadOnlyList<ManifestEntry>?>? created = null)
-    {
-        var segments = new List<(long, List<ManifestEntry>)>();
-        if (knownTip > after)
-        {
-            var known = await Task.WhenAll(Enumerable.Range(1, (int)Math.Min(knownTip - after, int.MaxValue)).Select(async offset =>
-            {
-                var key = keys.ManifestSegment(service, partitionDate, after + offset);
-                return created?.Invoke(key) is { } entries
-                    ? [.. entries]
-                    : await store.ReadAsync(key, cancellationToken) is { } segment ? ManifestDocument.Parse(segment.Content.Span) : null;
-            }));
-            foreach (var (entries, offset) in known.Select((entries, offset) => (entries, offset + 1)))
-            {
-                if (entries is null)
-                {
-                    return segments; // deleted by hand since: the day ends at the first missing number
-                }
-                segments.Add((after + offset, entries));
-            }
-            after = knownTip;
-        }
-        // One first: a day freshly compacted, or without runs, costs one read that finds nothing.
-        var start = after + 1;
-        for (var size = 1; ; start += size, size = ReadWindow)
-        {
-            var window = await Task.WhenAll(Enumerable.Range(0, size).Select(offset =>
-                store.ReadAsync(keys.ManifestSegment(service, partitionDate, start + offset), cancellationToken)));
-            foreach (var (segment, offset) in window.Select((segment, offset) => (segment, offset)))
-            {
-                if (segment is null)
-                {
-                    return segments;
-                }
-                segments.Add((start + offset, ManifestDocument.Parse(segment.Content.Span)));
-            }
-        }
-    }
+        long knownTip = 0, Func<string, IReadOnlyList<ManifestEntry>?>? created = null) =>
+        await DenseSequence.ReadAfterAsync(after, knownTip,
+            number => created?.Invoke(keys.ManifestSegment(service, partitionDate, number)) is { } entries ? new List<ManifestEntry>(entries) : null,
+            async number => await store.ReadAsync(keys.ManifestSegment(service, partitionDate, number), cancellationToken) is { } segment
+                ? ManifestDocument.Parse(segment.Content.Span)
+                : null,
+            // A compaction reads one number at a time past its own: what it finds there is mostly its own appends landing meanwhile.
+            created is null ? ReadWindow : 1);
 }

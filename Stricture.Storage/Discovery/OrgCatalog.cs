@@ -191,7 +191,7 @@ public sealed partial class OrgCatalog
         _lastCompaction.TryGet(shardKey, out var last);
         await Task.Delay(RunCatalog.CompactionPause + last * RunCatalog.CompactionPauseFactor);
         var started = Stopwatch.GetTimestamp();
-        await LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None);
+        await LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None, fromMemory: true);
         _lastCompaction.Set(shardKey, Stopwatch.GetElapsedTime(started));
     }
 

@@ -31,6 +31,11 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
 
     private readonly ConcurrentDictionary<string, long> _tips = new(StringComparer.Ordinal);
 
+    // The entries of the segments this process created and has not yet seen folded, by segment key:
+    // a background compaction takes them from here instead of reading back what it wrote (as
+    // ManifestSegments does for a day's log). Segments are immutable, so the copy is exact.
+    private readonly ForgetfulMap<IReadOnlyList<OrgRunEntry>> _created = new();
+
     /// <summary>
     /// Compacted documents as parsed, with the SHA-256 of the bytes they were parsed from. A read asks
     /// the store for the object's recorded SHA-256 (no content read) and reads and parses again only
@@ -51,6 +56,7 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
             var number = known + 1;
             if (await store.CommitIfAbsentAsync(staged, OrgKeys.Segment(shardKey, number), cancellationToken) == CreateOutcome.Created)
             {
+                _created.Set(OrgKeys.Segment(shardKey, number), ordered);
                 Remember(shardKey, number);
                 return;
             }
@@ -76,19 +82,26 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     /// document per attempt; an entry log that grows at its end is folded without parsing it
     /// (<see cref="ShardDocument.Fold"/>).
     /// </summary>
-    public async Task<bool> CompactAsync(string shardKey, IReadOnlyCollection<OrgRunEntry> additions, ShardFormat format, CancellationToken cancellationToken)
+    /// <para>
+    /// <paramref name="fromMemory"/> (a background compaction of what this process appended) takes the
+    /// segments this process created up to the last number it knows from memory and reads only the
+    /// others; reconcile, which must also see what was deleted by hand, reads every one.
+    /// </para>
+    public async Task<bool> CompactAsync(
+        string shardKey, IReadOnlyCollection<OrgRunEntry> additions, ShardFormat format, CancellationToken cancellationToken, bool fromMemory = false)
     {
         var key = OrgKeys.Compacted(shardKey);
+        long foldedFrom = 0, folded = 0;
         var changed = await CompareAndSwap.RetryLostRacesAsync(key, async token =>
         {
             var current = await store.ReadAsync(key, token);
             var through = current is null ? 0 : ShardDocument.ReadThrough(current.Content.Span);
-            var segments = await ReadSegmentsAfterAsync(shardKey, through, token);
+            var segments = await ReadSegmentsAfterAsync(shardKey, through, token, fromMemory);
             if (segments.Count == 0 && additions.Count == 0)
             {
                 return false;
             }
-            var folded = segments.Count > 0 ? segments[^1].Number : through;
+            (foldedFrom, folded) = (through, segments.Count > 0 ? segments[^1].Number : through);
             if (ShardDocument.Fold(current?.Content, folded, additions.Concat(segments.SelectMany(segment => segment.Entries)), format) is not { } next)
             {
                 return false;
@@ -101,6 +114,11 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
             return true;
         }, cancellationToken);
         telemetry.RecordCatalogUpdate("org_compaction", changed);
+        // Whatever the outcome, the compacted document now holds every segment up to `folded`.
+        for (var number = foldedFrom + 1; number <= folded; number++)
+        {
+            _created.Forget(OrgKeys.Segment(shardKey, number));
+        }
         return changed;
     }
 
@@ -128,25 +146,19 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     private async Task<long> ReadMarkAsync(string shardKey, CancellationToken cancellationToken) =>
         (await ReadCompactedAsync(shardKey, cancellationToken)).Through;
 
-    private async Task<List<(long Number, List<OrgRunEntry> Entries)>> ReadSegmentsAfterAsync(string shardKey, long after, CancellationToken cancellationToken)
-    {
-        var segments = new List<(long, List<OrgRunEntry>)>();
-        // One first: a shard freshly compacted costs one read that finds nothing.
-        var start = after + 1;
-        for (var size = 1; ; start += size, size = ReadWindow)
-        {
-            var window = await Task.WhenAll(Enumerable.Range(0, size).Select(offset =>
-                store.ReadAsync(OrgKeys.Segment(shardKey, start + offset), cancellationToken)));
-            foreach (var (segment, offset) in window.Select((segment, offset) => (segment, offset)))
-            {
-                if (segment is null)
-                {
-                    return segments;
-                }
-                segments.Add((start + offset, ShardDocument.Parse(segment.Content.Span, withHeader: false).Entries));
-            }
-        }
-    }
+    /// <summary>
+    /// The segments after <paramref name="after"/> up to the first missing number; with
+    /// <paramref name="fromMemory"/>, those this process created come from memory (<see cref="DenseSequence.ReadAfterAsync{T}"/>).
+    /// </summary>
+    private async Task<List<(long Number, List<OrgRunEntry> Entries)>> ReadSegmentsAfterAsync(
+        string shardKey, long after, CancellationToken cancellationToken, bool fromMemory = false) =>
+        await DenseSequence.ReadAfterAsync(after, fromMemory && _tips.TryGetValue(shardKey, out var knownTip) ? knownTip : 0,
+            number => fromMemory && _created.TryGet(OrgKeys.Segment(shardKey, number), out var entries) ? new List<OrgRunEntry>(entries) : null,
+            async number => await store.ReadAsync(OrgKeys.Segment(shardKey, number), cancellationToken) is { } segment
+                ? ShardDocument.Parse(segment.Content.Span, withHeader: false).Entries
+                : null,
+            // A compaction reads one number at a time past its own: what it finds there is mostly its own appends landing meanwhile.
+            fromMemory ? 1 : ReadWindow);
 
     /// <summary>The shard's last segment number at or above <paramref name="known"/>: gallop while segments exist, then bisect (numbering is dense).</summary>
     private Task<long> FindTipAsync(string shardKey, long known, CancellationToken cancellationToken) =>
