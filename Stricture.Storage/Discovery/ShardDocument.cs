@@ -80,11 +80,15 @@ public static class ShardDocument
             }
             return appended.Count == 0 && current is { } unchanged && ReadThrough(unchanged.Span) == through ? null : buffer.ToArray();
         }
+        if (current is { } document && format.AppendOnly && ShardSplice.TryInsert(body, through, additions, format, out var inserted, out var added))
+        {
+            return !added && ReadThrough(document.Span) == through ? null : inserted;
+        }
         if (current is { } existing && ShardSplice.TryFold(body, through, additions, format, out var spliced, out var changed))
         {
             return !changed && ReadThrough(existing.Span) == through ? null : spliced;
         }
-        var (currentThrough, entries) = current is { } document ? Parse(document.Span, withHeader: true) : (0, []);
+        var (currentThrough, entries) = current is { } whole ? Parse(whole.Span, withHeader: true) : (0, []);
         var merged = Merge(entries, additions, format);
         return merged is null && through == currentThrough && current is not null ? null : Serialize(through, merged ?? entries);
     }

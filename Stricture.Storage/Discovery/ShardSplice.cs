@@ -113,6 +113,106 @@ internal static class ShardSplice
         return true;
     }
 
+    /// <summary>
+    /// For a format that only ever adds entries (the drift and commit indexes), the document with the
+    /// additions it lacks inserted in order, found by binary search: of the lines kept only the few
+    /// the searches visit are read (their head), and the rest is copied between the insertion points,
+    /// so folding a few runs into a shard of thousands costs a copy, not a parse of every line. An
+    /// addition that compares equal to a line is that line's run (the order ends with the identity),
+    /// and the first entry stays. False when a visited line is not an entry this code wrote, or the
+    /// visited lines are out of order: the caller then folds by <see cref="TryFold"/> or a full merge.
+    /// </summary>
+    public static bool TryInsert(ReadOnlySpan<byte> body, long through, IReadOnlyList<OrgRunEntry> additions, ShardFormat format,
+        out byte[] merged, out bool changed)
+    {
+        merged = [];
+        changed = false;
+        var starts = new List<int>();
+        for (var start = 0; start < body.Length;)
+        {
+            var end = body[start..].IndexOf((byte)'\n');
+            starts.Add(start);
+            start = end < 0 ? body.Length : start + end + 1;
+        }
+        var heads = new Dictionary<int, OrgRunEntry>();
+        OrgRunEntry? HeadOf(int index, ReadOnlySpan<byte> body)
+        {
+            if (heads.TryGetValue(index, out var known))
+            {
+                return known;
+            }
+            var end = index + 1 < starts.Count ? starts[index + 1] - 1 : body.Length;
+            var head = ReadHead(body[starts[index]..end].TrimEnd("\r\n"u8));
+            if (head is not null)
+            {
+                heads[index] = head;
+            }
+            return head;
+        }
+
+        var sorted = additions.DistinctBy(format.Identity, StringComparer.Ordinal).ToList();
+        format.Sort(sorted);
+        var insertions = new List<(int Before, OrgRunEntry Entry)>();
+        var low = 0;
+        foreach (var entry in sorted)
+        {
+            // The first line at or after the entry, among the lines after the previous insertion.
+            var high = starts.Count;
+            while (low < high)
+            {
+                var middle = low + (high - low) / 2;
+                if (HeadOf(middle, body) is not { } head)
+                {
+                    return false;
+                }
+                if (format.Compare(head, entry) < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+            if (low < starts.Count)
+            {
+                if (HeadOf(low, body) is not { } at)
+                {
+                    return false;
+                }
+                if (format.Compare(at, entry) == 0)
+                {
+                    continue; // already there: the first entry stays
+                }
+            }
+            if (low > 0 && (HeadOf(low - 1, body) is not { } before || format.Compare(before, entry) >= 0))
+            {
+                return false; // not in order where the entry goes: not a document this code wrote
+            }
+            insertions.Add((low, entry));
+        }
+
+        changed = insertions.Count > 0;
+        using var buffer = new MemoryStream(body.Length + 64 + insertions.Count * 512);
+        JsonSerializer.Serialize(buffer, new ShardHeader(through), DiscoveryJsonContext.Default.ShardHeader);
+        buffer.WriteByte((byte)'\n');
+        var copied = 0;
+        foreach (var (before, entry) in insertions)
+        {
+            var at = before < starts.Count ? starts[before] : body.Length;
+            buffer.Write(body[copied..at]);
+            copied = at;
+            WriteEntry(buffer, entry);
+        }
+        buffer.Write(body[copied..]);
+        if (body.Length > 0 && body[^1] != (byte)'\n')
+        {
+            return false; // a last line without its newline: not what Serialize writes
+        }
+        merged = buffer.ToArray();
+        return true;
+    }
+
     private static void WriteEntry(MemoryStream buffer, OrgRunEntry entry)
     {
         JsonSerializer.Serialize(buffer, entry, DiscoveryJsonContext.Default.OrgRunEntry);

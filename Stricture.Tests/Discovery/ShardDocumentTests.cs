@@ -72,6 +72,26 @@ public sealed class ShardDocumentTests
     }
 
     [Fact]
+    public void Runs_inserted_anywhere_in_a_long_drift_or_commit_shard_give_the_bytes_a_full_merge_writes()
+    {
+        // 134 lines; new runs before the first, between lines, after the last, and runs already there (kept as first written).
+        var existing = Runs(1, 400, step: 3);
+        var fresh = new[] { 0, 2, 3, 5, 200, 201, 202, 250, 397, 398, 399, 399 }.Select(Run).ToList();
+        foreach (var format in new[] { ShardFormat.DriftIndex, CommitIndex.Format })
+        {
+            AssertFoldsLikeAFullMerge(existing, through: 40, fresh, newThrough: 52, format);
+            AssertFoldsLikeAFullMerge(existing, through: 40, [Run(4), Run(100)], newThrough: 40, format); // nothing new: nothing written
+
+            // Inserted by binary search, not by reading every line.
+            var sorted = existing.ToList();
+            format.Sort(sorted);
+            var document = ShardDocument.Serialize(40, sorted);
+            var body = document.AsSpan(document.AsSpan().IndexOf((byte)'\n') + 1);
+            Assert.True(ShardSplice.TryInsert(body, 52, fresh, format, out _, out var changed) && changed);
+        }
+    }
+
+    [Fact]
     public void A_document_whose_lines_are_not_in_order_is_merged_in_full()
     {
         var unsorted = new[] { Latest(5, minute: 10), Latest(2, minute: 10) };
