@@ -15,9 +15,21 @@ namespace Stricture.Storage.Catalog;
 /// replicas contending for one object make fewer, larger updates of it and lose fewer races,
 /// instead of retrying in lockstep. The pause follows the store's own speed, so it means the same
 /// on a fast local gateway and on a distant bucket.
+///
+/// With <c>paced</c> (appends to an object store, where every batch is a request), the next batch of
+/// a busy key also waits half as long as the last one took: a key then applies at most one batch per
+/// one and a half of its store's round trips, so each batch carries about half as many items again
+/// and a post costs fewer requests, for a few milliseconds more latency. A key that goes idle starts
+/// its next batch at once.
 /// </summary>
-internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task<bool>> apply)
+internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task<bool>> apply, bool paced = false)
 {
+    /// <summary>How long, as a share of the last batch, a paced key waits before its next batch.</summary>
+    public const double PaceFactor = 0.5;
+
+    /// <summary>Bound on the pause of a paced key, whatever its store's speed.</summary>
+    public static readonly TimeSpan MaxPace = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Bounds of the pause before the next batch of a key whose last batch lost a race.</summary>
     public static readonly TimeSpan MinContentionPause = TimeSpan.FromMilliseconds(5);
 
@@ -74,10 +86,23 @@ internal sealed class KeyedBatcher<T>(Func<string, IReadOnlyList<T>, Task<bool>>
             {
                 batch.ForEach(pending => pending.Completion.SetException(exception));
             }
+            var took = Stopwatch.GetElapsedTime(started);
             if (contended)
             {
-                await Task.Delay(ContentionPause(Stopwatch.GetElapsedTime(started)));
+                await Task.Delay(ContentionPause(took));
             }
+            else if (paced && HasQueued(key))
+            {
+                await Task.Delay(TimeSpan.FromTicks(Math.Min((long)(took.Ticks * PaceFactor), MaxPace.Ticks)));
+            }
+        }
+    }
+
+    private bool HasQueued(string key)
+    {
+        lock (_gate)
+        {
+            return _queues[key].Count > 0;
         }
     }
 

@@ -75,8 +75,10 @@ public sealed partial class RunCatalog
         Organizations = new OrgCatalog(store, keys, telemetry, _logger, compactInBackground);
         BlastRadius = new BlastRadiusIndex(store, keys, telemetry, ReadLatestPositionAsync);
         // The batches are applied without the submitters' cancellation: a batch serves many requests.
+        // On a store several processes write (S3, R2) every append is a request: paced, so batches are larger.
         _segmentAppends = new(async (_, batch) =>
-            await AppendAsync(batch[0].Service, batch[0].Day, batch.Select(item => item.Entry).ToList(), CancellationToken.None) > 0);
+            await AppendAsync(batch[0].Service, batch[0].Day, batch.Select(item => item.Entry).ToList(), CancellationToken.None) > 0,
+            paced: !store.HasSingleWriter);
         _latestUpdates = new(async (key, entries) =>
         {
             var lostRaces = 0;

@@ -58,11 +58,12 @@ public sealed partial class OrgCatalog
         _logger = logger;
         _compactInBackground = compactInBackground;
         // Applied without the submitters' cancellation: a batch serves many requests.
+        // Paced on a store several processes write (S3, R2), where every append is a request (KeyedBatcher).
         _appends = new(async (shardKey, batch) =>
         {
             await AppendShardAsync(shardKey, batch, CancellationToken.None);
             return false;
-        });
+        }, paced: !store.HasSingleWriter);
         _compactions = new(async (shardKey, batch) =>
         {
             await CompactInBackgroundAsync(shardKey, batch[0]);
