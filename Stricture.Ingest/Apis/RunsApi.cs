@@ -98,23 +98,14 @@ public static class RunsApi
         HttpContext context, [FromServices] ProjectAuthorization projects, [FromServices] RunQueries queries,
         CancellationToken cancellationToken)
     {
-        if (!TryServiceOf(organization, project, service, out var identity, out var invalid))
+        var (run, invalid, forbidden) = await RunOfAsync(organization, project, service, runId, context, projects);
+        if (run is null)
         {
-            return invalid;
+            return invalid is not null ? invalid : forbidden!;
         }
-        if (await projects.CheckAsync(context, organization, project) is { } forbidden)
-        {
-            return forbidden.As<Status403Forbidden>();
-        }
-        if (!identity.TryWithRun(runId, out var run, out var invalidRun))
-        {
-            return IdentifierProblem.From(invalidRun).As<Status400BadRequest>();
-        }
-        Activity.Current?.SetTag("stricture.run_id", runId);
         if (await queries.GetRunAsync(run, cancellationToken) is not { } envelope)
         {
-            return new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
-                $"No run '{runId}' is stored for {Describe(identity)}.").As<Status404NotFound>();
+            return RunNotFound(run);
         }
         var drift = EnvelopeReader.ToManifestEntry(envelope).Drift;
         return new StoredEnvelopeResult(envelope, ImmutableCaching, drift: drift,
@@ -126,25 +117,14 @@ public static class RunsApi
         HttpContext context, [FromServices] ProjectAuthorization projects, [FromServices] RunQueries queries,
         CancellationToken cancellationToken)
     {
-        if (!TryServiceOf(organization, project, service, out var identity, out var invalid))
+        var (run, invalid, forbidden) = await RunOfAsync(organization, project, service, runId, context, projects);
+        if (run is null)
         {
-            return invalid;
+            return invalid is not null ? invalid : forbidden!;
         }
-        if (await projects.CheckAsync(context, organization, project) is { } forbidden)
-        {
-            return forbidden.As<Status403Forbidden>();
-        }
-        if (!identity.TryWithRun(runId, out var run, out var invalidRun))
-        {
-            return IdentifierProblem.From(invalidRun).As<Status400BadRequest>();
-        }
-        Activity.Current?.SetTag("stricture.run_id", runId);
-        if (await queries.GetStoredRunIndexEntryAsync(run, cancellationToken) is not { } index)
-        {
-            return new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
-                $"No run '{runId}' is stored for {Describe(identity)}.").As<Status404NotFound>();
-        }
-        return TypedResults.Ok(RunAssessmentResponse.From(run, index, RunHref(identity, run.RunId)));
+        return await queries.GetStoredRunIndexEntryAsync(run, cancellationToken) is { } index
+            ? TypedResults.Ok(RunAssessmentResponse.From(run, index, RunHref(run.Service, run.RunId)))
+            : RunNotFound(run);
     }
 
     internal static async Task<Results<Ok<RunListResponse>, Problem<Status400BadRequest>, Problem<Status403Forbidden>, Problem<Status404NotFound>>> ListAsync(
@@ -189,6 +169,33 @@ public static class RunsApi
         invalid = valid ? null : IdentifierProblem.From(error!).As<Status400BadRequest>();
         return valid;
     }
+
+    /// <summary>
+    /// The run a read names, once its identifiers are valid and the caller may read its project;
+    /// otherwise the problem to answer: invalid identifiers (400) or a project out of scope (403).
+    /// </summary>
+    private static async Task<(RunIdentity? Run, Problem<Status400BadRequest>? Invalid, Problem<Status403Forbidden>? Forbidden)> RunOfAsync(
+        string organization, string project, string service, string runId, HttpContext context, ProjectAuthorization projects)
+    {
+        if (!TryServiceOf(organization, project, service, out var identity, out var invalid))
+        {
+            return (null, invalid, null);
+        }
+        if (await projects.CheckAsync(context, organization, project) is { } forbidden)
+        {
+            return (null, null, forbidden.As<Status403Forbidden>());
+        }
+        if (!identity.TryWithRun(runId, out var run, out var invalidRun))
+        {
+            return (null, IdentifierProblem.From(invalidRun).As<Status400BadRequest>(), null);
+        }
+        Activity.Current?.SetTag("stricture.run_id", runId);
+        return (run, null, null);
+    }
+
+    private static Problem<Status404NotFound> RunNotFound(RunIdentity run) =>
+        new RequestProblem(StatusCodes.Status404NotFound, "run-not-found", "No such run.",
+            $"No run '{run.RunId}' is stored for {Describe(run.Service)}.").As<Status404NotFound>();
 
     private static Problem<Status404NotFound> ServiceNotFound(ServiceIdentity service) =>
         new RequestProblem(StatusCodes.Status404NotFound, "service-not-found", "No such service.",
