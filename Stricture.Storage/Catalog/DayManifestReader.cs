@@ -41,9 +41,9 @@ public sealed class DayManifestReader(IObjectStore store, RecordKeys keys)
     /// </summary>
     public async Task<List<(long Number, List<ManifestEntry> Entries)>> ReadSegmentsAfterAsync(
         ServiceIdentity service, DateOnly partitionDate, long after, CancellationToken cancellationToken,
-        long knownTip = 0, Func<string, IReadOnlyList<ManifestEntry>?>? created = null) =>
+        long knownTip = 0, Func<long, List<ManifestEntry>?>? created = null) =>
         await DenseSequence.ReadAfterAsync(after, knownTip,
-            number => created?.Invoke(keys.ManifestSegment(service, partitionDate, number)) is { } entries ? new List<ManifestEntry>(entries) : null,
+            number => created?.Invoke(number),
             async number => await store.ReadAsync(keys.ManifestSegment(service, partitionDate, number), cancellationToken) is { } segment
                 ? ManifestDocument.Parse(segment.Content.Span)
                 : null,

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Stricture.Storage.Identity;
 using Stricture.Storage.Keys;
 using Stricture.Storage.ObjectStore;
@@ -31,16 +30,8 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
     /// <summary>Upper bound on the appends a busy day can make this one lose, before it gives up as unavailable.</summary>
     private const int MaxAttempts = 1024;
 
-    /// <summary>Days whose tip is remembered; past this the hints are forgotten (they are only hints).</summary>
-    private const int MaxRememberedDays = 16_384;
-
-    private readonly ConcurrentDictionary<string, long> _tips = new(StringComparer.Ordinal);
-
-    // The entries of the segments this process created and has not yet seen folded, by segment key:
-    // a compaction takes them from here instead of reading back what it wrote (a GET each on an
-    // object store). A segment is immutable once created, so the copy is exact; one that was forgotten
-    // (the map is bounded) is read from the store.
-    private readonly ForgetfulMap<IReadOnlyList<ManifestEntry>> _created = new();
+    // The days' tips and the segments this process created, until folded (AppendedSegments).
+    private readonly AppendedSegments<ManifestEntry> _appended = new();
 
     /// <summary>
     /// Appends <paramref name="entries"/> as the day's next segment; returns its number once it is
@@ -54,16 +45,14 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
         var dayKey = keys.Manifest(service, day);
         List<ManifestEntry> ordered = [.. entries.Order(RunOrder.Instance)];
         await using var staged = await store.StageBytesAsync(ManifestDocument.Serialize(ordered), cancellationToken);
-        var known = _tips.TryGetValue(dayKey, out var hint) ? hint : await FindTipAsync(service, day, await compactedThrough(), cancellationToken);
+        var known = _appended.TryGetTip(dayKey, out var hint) ? hint : await FindTipAsync(service, day, await compactedThrough(), cancellationToken);
         var racesInARow = 0;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var number = known + 1;
-            var segmentKey = keys.ManifestSegment(service, day, number);
-            if (await store.CommitIfAbsentAsync(staged, segmentKey, cancellationToken) == CreateOutcome.Created)
+            if (await store.CommitIfAbsentAsync(staged, keys.ManifestSegment(service, day, number), cancellationToken) == CreateOutcome.Created)
             {
-                _created.Set(segmentKey, ordered);
-                Remember(dayKey, number);
+                _appended.Created(dayKey, number, ordered);
                 return (number, attempt - 1);
             }
             telemetry.RecordLostRace("segment");
@@ -79,19 +68,13 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
     }
 
     /// <summary>The last segment number this process knows the day to have (0 when it knows none): every segment up to it exists.</summary>
-    public long KnownTip(ServiceIdentity service, DateOnly day) => _tips.TryGetValue(keys.Manifest(service, day), out var tip) ? tip : 0;
+    public long KnownTip(ServiceIdentity service, DateOnly day) => _appended.Tip(keys.Manifest(service, day));
 
-    /// <summary>The entries of a segment this process created, in the order they were written, when it still holds them.</summary>
-    public IReadOnlyList<ManifestEntry>? Created(string segmentKey) => _created.TryGet(segmentKey, out var entries) ? entries : null;
+    /// <summary>The entries of the day's segment <paramref name="number"/> if this process created it and still holds them, in the order written.</summary>
+    public List<ManifestEntry>? Created(ServiceIdentity service, DateOnly day, long number) => _appended.EntriesOf(keys.Manifest(service, day), number);
 
     /// <summary>Drops the copies of the day's segments up to <paramref name="through"/>, once a compaction has folded them.</summary>
-    public void Folded(ServiceIdentity service, DateOnly day, long after, long through)
-    {
-        for (var number = after + 1; number <= through; number++)
-        {
-            _created.Forget(keys.ManifestSegment(service, day, number));
-        }
-    }
+    public void Folded(ServiceIdentity service, DateOnly day, long after, long through) => _appended.Folded(keys.Manifest(service, day), after, through);
 
     /// <summary>
     /// The number of the day's last segment, searching upwards from <paramref name="known"/> (0, or a
@@ -100,13 +83,4 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
     /// </summary>
     private Task<long> FindTipAsync(ServiceIdentity service, DateOnly day, long known, CancellationToken cancellationToken) =>
         DenseSequence.FindTipAsync(known, async number => await store.GetInfoAsync(keys.ManifestSegment(service, day, number), cancellationToken) is not null);
-
-    private void Remember(string dayKey, long number)
-    {
-        if (_tips.Count >= MaxRememberedDays)
-        {
-            _tips.Clear();
-        }
-        _tips.AddOrUpdate(dayKey, number, (_, current) => Math.Max(current, number));
-    }
 }

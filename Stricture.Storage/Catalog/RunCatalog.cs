@@ -152,7 +152,8 @@ public sealed partial class RunCatalog
             ? CompactionMark.Parse(knownMark.Content.Span)
             : await _days.ReadCompactionMarkAsync(service, partitionDate, cancellationToken);
         var segments = fromMemory
-            ? await _days.ReadSegmentsAfterAsync(service, partitionDate, through, cancellationToken, _segments.KnownTip(service, partitionDate), _segments.Created)
+            ? await _days.ReadSegmentsAfterAsync(service, partitionDate, through, cancellationToken, _segments.KnownTip(service, partitionDate),
+                number => _segments.Created(service, partitionDate, number))
             : await _days.ReadSegmentsAfterAsync(service, partitionDate, through, cancellationToken);
         var entries = additions.Concat(segments.SelectMany(segment => segment.Entries)).ToList();
         var changed = entries.Count > 0 && await MergeIntoManifestAsync(_keys.Manifest(service, partitionDate), entries, cancellationToken);

@@ -23,18 +23,11 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     /// <summary>Bounds the appends other writers can make this one lose before it gives up as unavailable.</summary>
     private const int MaxAttempts = 1024;
 
-    /// <summary>Shards whose last segment number is remembered; past this the hints are forgotten (they are only hints).</summary>
-    private const int MaxRememberedShards = 16_384;
-
     /// <summary>Compacted documents whose parse is kept; past this the cache is emptied (it is only a cache).</summary>
     private const int MaxParsedDocuments = 1_024;
 
-    private readonly ConcurrentDictionary<string, long> _tips = new(StringComparer.Ordinal);
-
-    // The entries of the segments this process created and has not yet seen folded, by segment key:
-    // a background compaction takes them from here instead of reading back what it wrote (as
-    // ManifestSegments does for a day's log). Segments are immutable, so the copy is exact.
-    private readonly ForgetfulMap<IReadOnlyList<OrgRunEntry>> _created = new();
+    // The shards' tips and the segments this process created, until folded (AppendedSegments).
+    private readonly AppendedSegments<OrgRunEntry> _appended = new();
 
     /// <summary>
     /// Compacted documents as parsed, with the SHA-256 of the bytes they were parsed from. A read asks
@@ -50,14 +43,13 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
         var ordered = entries.ToList();
         format.Sort(ordered);
         await using var staged = await store.StageBytesAsync(ShardDocument.Serialize(through: null, ordered), cancellationToken);
-        var known = _tips.TryGetValue(shardKey, out var hint) ? hint : await FindTipAsync(shardKey, await ReadMarkAsync(shardKey, cancellationToken), cancellationToken);
+        var known = _appended.TryGetTip(shardKey, out var hint) ? hint : await FindTipAsync(shardKey, await ReadMarkAsync(shardKey, cancellationToken), cancellationToken);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var number = known + 1;
             if (await store.CommitIfAbsentAsync(staged, OrgKeys.Segment(shardKey, number), cancellationToken) == CreateOutcome.Created)
             {
-                _created.Set(OrgKeys.Segment(shardKey, number), ordered);
-                Remember(shardKey, number);
+                _appended.Created(shardKey, number, ordered);
                 return;
             }
             telemetry.RecordLostRace("org_segment");
@@ -115,10 +107,7 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
         }, cancellationToken);
         telemetry.RecordCatalogUpdate("org_compaction", changed);
         // Whatever the outcome, the compacted document now holds every segment up to `folded`.
-        for (var number = foldedFrom + 1; number <= folded; number++)
-        {
-            _created.Forget(OrgKeys.Segment(shardKey, number));
-        }
+        _appended.Folded(shardKey, foldedFrom, folded);
         return changed;
     }
 
@@ -152,8 +141,8 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     /// </summary>
     private async Task<List<(long Number, List<OrgRunEntry> Entries)>> ReadSegmentsAfterAsync(
         string shardKey, long after, CancellationToken cancellationToken, bool fromMemory = false) =>
-        await DenseSequence.ReadAfterAsync(after, fromMemory && _tips.TryGetValue(shardKey, out var knownTip) ? knownTip : 0,
-            number => fromMemory && _created.TryGet(OrgKeys.Segment(shardKey, number), out var entries) ? new List<OrgRunEntry>(entries) : null,
+        await DenseSequence.ReadAfterAsync(after, fromMemory ? _appended.Tip(shardKey) : 0,
+            number => fromMemory ? _appended.EntriesOf(shardKey, number) : null,
             async number => await store.ReadAsync(OrgKeys.Segment(shardKey, number), cancellationToken) is { } segment
                 ? ShardDocument.Parse(segment.Content.Span, withHeader: false).Entries
                 : null,
@@ -163,15 +152,6 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     /// <summary>The shard's last segment number at or above <paramref name="known"/>: gallop while segments exist, then bisect (numbering is dense).</summary>
     private Task<long> FindTipAsync(string shardKey, long known, CancellationToken cancellationToken) =>
         DenseSequence.FindTipAsync(known, async number => await store.GetInfoAsync(OrgKeys.Segment(shardKey, number), cancellationToken) is not null);
-
-    private void Remember(string shardKey, long number)
-    {
-        if (_tips.Count >= MaxRememberedShards)
-        {
-            _tips.Clear();
-        }
-        _tips.AddOrUpdate(shardKey, number, (_, current) => Math.Max(current, number));
-    }
 
     private sealed record ParsedDocument(string Sha256, long Through, OrgRunEntry[] Entries);
 }

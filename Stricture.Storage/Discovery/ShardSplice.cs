@@ -127,6 +127,10 @@ internal static class ShardSplice
     {
         merged = [];
         changed = false;
+        if (body.Length > 0 && body[^1] != (byte)'\n')
+        {
+            return false; // a last line without its newline: not what Serialize writes
+        }
         var starts = new List<int>();
         for (var start = 0; start < body.Length;)
         {
@@ -205,10 +209,6 @@ internal static class ShardSplice
             WriteEntry(buffer, entry);
         }
         buffer.Write(body[copied..]);
-        if (body.Length > 0 && body[^1] != (byte)'\n')
-        {
-            return false; // a last line without its newline: not what Serialize writes
-        }
         merged = buffer.ToArray();
         return true;
     }
