@@ -103,13 +103,12 @@ public static class RunsApi
         {
             return invalid is not null ? invalid : forbidden!;
         }
-        if (await queries.GetRunAsync(run, cancellationToken) is not { } envelope)
+        if (await queries.GetRunAsync(run, cancellationToken) is not { } stored)
         {
             return RunNotFound(run);
         }
-        var drift = EnvelopeReader.ToManifestEntry(envelope).Drift;
-        return new StoredEnvelopeResult(envelope, ImmutableCaching, drift: drift,
-            assessment: drift is null ? null : await queries.GetAssessmentAsync(run, cancellationToken));
+        var drift = EnvelopeReader.ToManifestEntry(stored.Record).Drift;
+        return new StoredEnvelopeResult(stored.Record, ImmutableCaching, drift: drift, assessment: drift is null ? null : stored.Index.Assessment);
     }
 
     internal static async Task<Results<Ok<RunAssessmentResponse>, Problem<Status400BadRequest>, Problem<Status403Forbidden>, Problem<Status404NotFound>>> GetAssessmentAsync(
@@ -122,8 +121,8 @@ public static class RunsApi
         {
             return invalid is not null ? invalid : forbidden!;
         }
-        return await queries.GetStoredRunIndexEntryAsync(run, cancellationToken) is { } index
-            ? TypedResults.Ok(RunAssessmentResponse.From(run, index, RunHref(run.Service, run.RunId)))
+        return await queries.GetRunAsync(run, cancellationToken) is { } stored
+            ? TypedResults.Ok(RunAssessmentResponse.From(run, stored.Index, RunHref(run.Service, run.RunId)))
             : RunNotFound(run);
     }
 

@@ -203,11 +203,11 @@ public static class RunsBrowserApi
         {
             return refusal;
         }
-        var details = RunDetails.From(run!, stored!);
+        var details = RunDetails.From(run!, stored!.Record);
         if (details.Drift is not null)
         {
             // Decided once when the run was accepted (its blast radius then, and the gate's answer), never recomputed.
-            details = details with { Assessment = await ui.RunQueries.GetAssessmentAsync(run!, cancellationToken) };
+            details = details with { Assessment = stored.Index.Assessment };
         }
         var query = context.Request.Query;
         return UiResults.Page<RunRecordPage>(new()
@@ -230,11 +230,11 @@ public static class RunsBrowserApi
         {
             return refusal;
         }
-        context.Response.Headers.ETag = $"\"{stored!.Sha256}\"";
-        return TypedResults.Bytes(stored.Content.ToArray(), "application/json", fileDownloadName: $"{run!.RunId}.payload.json");
+        context.Response.Headers.ETag = $"\"{stored!.Record.Sha256}\"";
+        return TypedResults.Bytes(stored.Record.Content.ToArray(), "application/json", fileDownloadName: $"{run!.RunId}.payload.json");
     }
 
-    private static async Task<(RunIdentity? Run, Storage.ObjectStore.StoredObject? Stored, IResult? Refusal)> ReadRunAsync(
+    private static async Task<(RunIdentity? Run, Storage.Records.StoredRun? Stored, IResult? Refusal)> ReadRunAsync(
         HttpContext context, UiServices ui, string organization, string project, string service, string runId, CancellationToken cancellationToken)
     {
         var (identity, refusal) = await AuthorizeServiceAsync(context, ui, organization, project, service);

@@ -9,17 +9,18 @@ using Stricture.Storage.Telemetry;
 namespace Stricture.Storage.Catalog;
 
 /// <summary>
-/// Rebuilds the catalog from the payloads: every stored payload ends up in its day's compacted
+/// Rebuilds the catalog from the records: every stored run ends up in its day's compacted
 /// manifest (with the day's segments folded in), every service's latest pointer at its newest run, and
-/// the organization-level objects (the service directory and each day's drift index) hold them. It is what repairs a crash between a payload's
+/// the organization-level objects (the service directory and each day's drift index) hold them. It is what repairs a crash between a record's
 /// write and its catalog update, and run on a store with no manifests at all it writes exactly what
 /// ingest would have. It only adds and moves forward, through the same compare-and-swap updates as
 /// ingest, so it is safe while servers are writing.
 ///
-/// Cost: one listing of every key under the root (keys arrive in order, so one service and one day
-/// at a time are held in memory), one read of each day's manifest and uncompacted segments, and one
-/// payload read per run they lack (and its recorded assessment when it has a diff), and one read of each
-/// service's newest payload to index its export in the blast-radius index.
+/// Cost: one listing of every key under the root (keys arrive in order, so one service's run ids
+/// at a time are held in memory), two reads of each day's manifest and uncompacted segments (one to
+/// learn which runs are listed, one to fold the day), one record read per run they lack (and, for a
+/// dated-layout run with a diff, its claim), and one read of each service's newest record to index
+/// its export in the blast-radius index.
 /// </summary>
 public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys keys, RunCatalog catalog, ILogger<CatalogReconciler> logger)
 {
@@ -31,33 +32,42 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
         using var activity = StorageTelemetry.ActivitySource.StartActivity("stricture.catalog.reconcile");
         var started = Stopwatch.GetTimestamp();
         var report = new ReconcileReport();
-        DayOfRuns? day = null;
+        ServiceKeys? service = null;
         string? continuationToken = null;
         do
         {
             var page = await store.ListAsync(keys.Root, continuationToken, ListPageSize, cancellationToken);
             foreach (var key in page.Keys)
             {
-                if (!keys.TryParsePayload(key, out var run, out var date))
+                ServiceIdentity of;
+                if (keys.TryParseRecord(key, out var run))
+                {
+                    of = run.Service;
+                }
+                else if (keys.TryParseDatedPayload(key, out run, out _))
+                {
+                    of = run.Service;
+                }
+                else if (!keys.TryParseManifestDay(key, out of, out _, out _))
                 {
                     continue;
                 }
-                if (day is null || day.Service != run.Service || day.Date != date)
+                if (service is null || service.Service != of)
                 {
-                    if (day is not null)
+                    if (service is not null)
                     {
-                        await ReconcileDayAsync(day, isNewestOfService: day.Service != run.Service, report, cancellationToken);
+                        await ReconcileServiceAsync(service, report, cancellationToken);
                     }
-                    day = new DayOfRuns(run.Service, date);
+                    service = new ServiceKeys(of);
                 }
-                day.PayloadKeys.Add(run.RunId, key);
+                service.Add(keys, key);
             }
             continuationToken = page.ContinuationToken;
         }
         while (continuationToken is not null);
-        if (day is not null)
+        if (service is not null)
         {
-            await ReconcileDayAsync(day, isNewestOfService: true, report, cancellationToken);
+            await ReconcileServiceAsync(service, report, cancellationToken);
         }
         report.Elapsed = Stopwatch.GetElapsedTime(started);
         LogReconciled(logger, report.Services, report.Days, report.Runs, report.EntriesAdded, report.PointersMoved, report.Unreadable,
@@ -65,41 +75,59 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
         return report;
     }
 
-    /// <summary>Keys list in ordinal order, so a service's days arrive together and in date order: the last one is its newest.</summary>
-    private async Task ReconcileDayAsync(DayOfRuns day, bool isNewestOfService, ReconcileReport report, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keys list in ordinal order, so a service's keys arrive together. A record's key does not say
+    /// its day, so first every day's manifest is read for the runs it lists; the runs none lists are
+    /// read, which gives their days; then each day, oldest first, gets its missing runs and its
+    /// segments folded, and the newest day moves the latest pointer.
+    /// </summary>
+    private async Task ReconcileServiceAsync(ServiceKeys service, ReconcileReport report, CancellationToken cancellationToken)
+    {
+        report.Runs += service.RunKeys.Count;
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var day in service.Days)
+        {
+            foreach (var entry in await catalog.ReadManifestAsync(service.Service, day, cancellationToken))
+            {
+                listed.Add(entry.RunId);
+            }
+        }
+        var missing = service.RunKeys.Where(pair => !listed.Contains(pair.Key)).Select(pair => pair.Value).ToList();
+        var read = new (ManifestEntry? Entry, bool Unreadable)[missing.Count];
+        await Parallel.ForAsync(0, missing.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelPayloadReads, CancellationToken = cancellationToken },
+            async (index, ct) => read[index] = await ReadEntryAsync(missing[index], ct));
+        report.Unreadable += read.Count(result => result.Unreadable);
+        var missingByDay = read.Select(result => result.Entry).OfType<ManifestEntry>().ToLookup(entry => entry.PartitionDate);
+        var days = service.Days.Union(missingByDay.Select(day => day.Key)).Order().ToList();
+        for (var i = 0; i < days.Count; i++)
+        {
+            await ReconcileDayAsync(service.Service, days[i], missingByDay[days[i]].ToList(), isNewestOfService: i == days.Count - 1, report, cancellationToken);
+        }
+    }
+
+    private async Task ReconcileDayAsync(
+        ServiceIdentity service, DateOnly date, List<ManifestEntry> entries, bool isNewestOfService, ReconcileReport report, CancellationToken cancellationToken)
     {
         report.Days++;
-        report.Runs += day.PayloadKeys.Count;
-        var manifest = await catalog.ReadManifestAsync(day.Service, day.Date, cancellationToken);
-        var listed = manifest.Select(entry => entry.RunId).ToHashSet(StringComparer.Ordinal);
-        var missing = day.PayloadKeys.Where(pair => !listed.Contains(pair.Key)).Select(pair => pair.Value).ToList();
-        var entries = new List<ManifestEntry>();
-        if (missing.Count > 0)
-        {
-            var read = new ManifestEntry?[missing.Count];
-            await Parallel.ForAsync(0, missing.Count,
-                new ParallelOptions { MaxDegreeOfParallelism = ParallelPayloadReads, CancellationToken = cancellationToken },
-                async (index, ct) => read[index] = await ReadEntryAsync(missing[index], ct));
-            entries = read.OfType<ManifestEntry>().ToList();
-            report.Unreadable += read.Length - entries.Count;
-        }
+        var manifest = await catalog.ReadManifestAsync(service, date, cancellationToken);
         // Also with nothing missing: the day's segments are folded into its compacted manifest.
-        await catalog.CompactAsync(day.Service, day.Date, entries, cancellationToken);
+        await catalog.CompactAsync(service, date, entries, cancellationToken);
         if (entries.Count > 0)
         {
             report.EntriesAdded += entries.Count;
-            LogEntriesAdded(logger, entries.Count, keys.Manifest(day.Service, day.Date));
+            LogEntriesAdded(logger, entries.Count, keys.Manifest(service, date));
             manifest = ManifestDocument.Merge(manifest, entries)!;
         }
-        await catalog.Organizations.AddAsync(day.Service, day.Date, manifest, isNewestOfService && manifest.Count > 0 ? manifest[^1] : null, cancellationToken);
+        await catalog.Organizations.AddAsync(service, date, manifest, isNewestOfService && manifest.Count > 0 ? manifest[^1] : null, cancellationToken);
         if (isNewestOfService)
         {
             report.Services++;
             if (manifest.Count > 0)
             {
-                await IndexBlastRadiusAsync(day.Service, manifest[^1], cancellationToken);
+                await IndexBlastRadiusAsync(service, manifest[^1], cancellationToken);
             }
-            if (manifest.Count > 0 && await catalog.AdvanceLatestAsync(keys.Latest(day.Service), [manifest[^1]], cancellationToken, readFirst: true))
+            if (manifest.Count > 0 && await catalog.AdvanceLatestAsync(keys.Latest(service), [manifest[^1]], cancellationToken, readFirst: true))
             {
                 report.PointersMoved++;
             }
@@ -121,40 +149,75 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
         }
     }
 
-    /// <summary>The payload's entry, or null (logged) when it cannot be trusted: it is left out of queries, not guessed at.</summary>
-    private async Task<ManifestEntry?> ReadEntryAsync(string payloadKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// The run's entry, or null when it cannot be trusted (logged: it is left out of queries, not guessed
+    /// at) or is no run (a dated-layout claim whose payload was never created: a post that never completed).
+    /// </summary>
+    private async Task<(ManifestEntry? Entry, bool Unreadable)> ReadEntryAsync(string runKey, CancellationToken cancellationToken)
     {
         try
         {
-            var payload = await store.ReadAsync(payloadKey, cancellationToken)
-                          ?? throw new InvalidDataException("It was listed and then could not be read.");
-            var entry = EnvelopeReader.ToManifestEntry(payload);
-            // A run with a diff had its impact and gate recorded in its claim; the catalog shows that record.
-            return entry.Drift is null || !keys.TryParsePayload(payloadKey, out var run, out _)
+            var stored = await store.ReadAsync(runKey, cancellationToken)
+                         ?? throw new InvalidDataException("It was listed and then could not be read.");
+            if (keys.TryParseRecord(runKey, out _))
+            {
+                // A record carries its impact and gate.
+                return (EnvelopeReader.IsRecord(stored) ? EnvelopeReader.ToManifestEntry(stored) : null, false);
+            }
+            var entry = EnvelopeReader.ToManifestEntry(stored);
+            // A dated-layout run with a diff had its impact and gate recorded in its claim; the catalog shows that record.
+            return (entry.Drift is null || !keys.TryParseDatedPayload(runKey, out var run, out _)
                 ? entry
-                : entry.WithAssessment((await RunIndexEntry.ReadAsync(store, keys.RunIndexEntry(run), cancellationToken))?.Assessment);
+                : entry.WithAssessment((await RunIndexEntry.ReadAsync(store, keys.Record(run), cancellationToken))?.Assessment), false);
         }
         catch (Exception exception) when (exception is ObjectIntegrityException or InvalidDataException or System.Text.Json.JsonException)
         {
-            LogUnreadable(logger, exception, payloadKey);
-            return null;
+            LogUnreadable(logger, exception, runKey);
+            return (null, true);
         }
     }
 
-    private sealed record DayOfRuns(ServiceIdentity Service, DateOnly Date)
+    /// <summary>
+    /// One service's keys, as the listing brings them: its runs (record keys, and dated payload keys for
+    /// runs in the dated layout, whose claims at record keys then name them) and the days with a manifest.
+    /// </summary>
+    private sealed class ServiceKeys(ServiceIdentity service)
     {
-        public Dictionary<string, string> PayloadKeys { get; } = new(StringComparer.Ordinal);
+        public ServiceIdentity Service { get; } = service;
+
+        /// <summary>Run id to the key its record is read from.</summary>
+        public Dictionary<string, string> RunKeys { get; } = new(StringComparer.Ordinal);
+
+        public SortedSet<DateOnly> Days { get; } = [];
+
+        public void Add(RecordKeys keys, string key)
+        {
+            if (keys.TryParseDatedPayload(key, out var run, out var date))
+            {
+                // Dated keys list before record keys: the payload, not its claim, is the run's record.
+                RunKeys[run.RunId] = key;
+                Days.Add(date);
+            }
+            else if (keys.TryParseRecord(key, out run))
+            {
+                RunKeys.TryAdd(run.RunId, key);
+            }
+            else if (keys.TryParseManifestDay(key, out _, out var day, out _))
+            {
+                Days.Add(day);
+            }
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reconcile skipped the payload {PayloadKey}: it cannot be read as a run envelope")]
-    private static partial void LogUnreadable(ILogger logger, Exception exception, string payloadKey);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reconcile skipped the run {RunKey}: it cannot be read as a run envelope")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string runKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile added {Count} runs missing from {ManifestKey}")]
     private static partial void LogEntriesAdded(ILogger logger, int count, string manifestKey);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Reconciled the catalog: {Services} services, {Days} days, {Runs} runs; added {EntriesAdded} manifest entries, " +
-                  "moved {PointersMoved} latest pointers, skipped {Unreadable} unreadable payloads in {Seconds:F1} s")]
+                  "moved {PointersMoved} latest pointers, skipped {Unreadable} unreadable runs in {Seconds:F1} s")]
     private static partial void LogReconciled(
         ILogger logger, int services, int days, int runs, int entriesAdded, int pointersMoved, int unreadable, double seconds);
 }

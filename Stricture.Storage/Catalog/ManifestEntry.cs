@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Drift;
@@ -37,4 +38,8 @@ public sealed record ManifestEntry(
     /// <summary>When the run happened, for ordering: generated_at when the producer gave it, else received_at.</summary>
     [JsonIgnore]
     public string OccurredAt => GeneratedAt ?? ReceivedAt;
+
+    /// <summary>The day whose manifest lists the run: the UTC date of <see cref="OccurredAt"/> (both timestamps are UTC, date first).</summary>
+    [JsonIgnore]
+    public DateOnly PartitionDate => DateOnly.ParseExact(OccurredAt.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -8,7 +8,7 @@ public sealed class ReconcileReport
     public int Runs { get; set; }
     public int EntriesAdded { get; set; }
     public int PointersMoved { get; set; }
-    /// <summary>Payloads that failed their integrity check or are not valid envelopes (logged, left out).</summary>
+    /// <summary>Records that failed their integrity check or are not valid envelopes (logged, left out).</summary>
     public int Unreadable { get; set; }
     public TimeSpan Elapsed { get; set; }
 }

@@ -64,7 +64,7 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
         return new MirrorReport(checkedKeys, differences.OrderBy(d => d.Key, StringComparer.Ordinal).ToList(), unlisted);
     }
 
-    /// <summary>Local payloads the bucket does not have (neither listed nor readable by key), in key order.</summary>
+    /// <summary>Local runs' keys the bucket does not have (neither listed nor readable by key), in key order.</summary>
     public async IAsyncEnumerable<string> PayloadsMissingRemotelyAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var localPayloads = Payloads(local.KeysAsync(keys.Root, cancellationToken));
@@ -96,8 +96,9 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
         }
     }
 
+    /// <summary>Records, dated-layout payloads and their claims: every key the replicator copies for a run.</summary>
     private IAsyncEnumerable<string> Payloads(IAsyncEnumerable<string> allKeys) =>
-        allKeys.Where(key => keys.TryParsePayload(key, out _, out _));
+        allKeys.Where(key => keys.TryParseRun(key, out _));
 
     /// <returns>null when the bucket's object is right, else the kind of difference.</returns>
     private async Task<string?> CompareAsync(string key, CancellationToken cancellationToken)

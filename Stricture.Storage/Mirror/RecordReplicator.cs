@@ -12,8 +12,8 @@ namespace Stricture.Storage.Mirror;
 
 /// <summary>
 /// Copies spooled runs from the local data directory to the object store, so the bucket ends up
-/// holding the same tree. A pass takes up to <see cref="BatchSize"/> runs: their payloads and run
-/// index entries by conditional create (an object that was already there is checked against the
+/// holding the same tree. A pass takes up to <see cref="BatchSize"/> runs: their records (and, for
+/// runs kept in the dated layout, their claims) by conditional create (an object that was already there is checked against the
 /// recorded SHA-256, and so is a new one on a store that does not check what it receives), then, once
 /// for the whole pass, one new manifest segment per day and each service's latest pointer, as
 /// ingest records them (so several mirror servers can share a bucket). Only then
@@ -69,28 +69,28 @@ public sealed partial class RecordReplicator(
         return finished + copied.Count;
     }
 
-    /// <summary>A run whose payload and index entry are in the bucket, and what its catalog update needs.</summary>
+    /// <summary>A run whose objects are in the bucket, and what its catalog update needs.</summary>
     private sealed record CopiedRun(SpoolEntry Spooled, ManifestEntry Entry, ServiceIdentity Service, DateOnly Day, string LatestKey);
 
-    /// <summary>Copies a run's payload and index entry; null when the entry was quarantined instead.</summary>
+    /// <summary>Copies a run's record (and, for a run in the dated layout, its claim); null when the entry was quarantined instead.</summary>
     private async Task<CopiedRun?> CopyRunAsync(SpoolEntry entry, CancellationToken cancellationToken)
     {
         try
         {
-            if (!keys.TryParsePayload(entry.PayloadKey, out var run, out var partitionDate))
+            if (!keys.TryParseRun(entry.PayloadKey, out var run))
             {
-                throw new InvalidDataException($"The spool entry '{entry.EntryKey}' names '{entry.PayloadKey}', which is not a payload key.");
+                throw new InvalidDataException($"The spool entry '{entry.EntryKey}' names '{entry.PayloadKey}', which is not a run's key.");
             }
-            var payload = await local.ReadAsync(entry.PayloadKey, cancellationToken)
-                          ?? throw new InvalidDataException($"The spooled run '{entry.PayloadKey}' is not in the data directory.");
-            var index = await local.ReadAsync(keys.RunIndexEntry(run), cancellationToken)
-                        ?? throw new InvalidDataException($"The run index entry of '{entry.PayloadKey}' is not in the data directory.");
-            // Both at once: readers already meet an index entry before its payload (ingest writes the
-            // claim first), and a payload before its index entry only until the next request lands.
-            await Task.WhenAll(CopyIfAbsentAsync(payload, cancellationToken), CopyIfAbsentAsync(index, cancellationToken));
-            // The bucket's catalog shows the impact and gate the claim recorded, as the data directory's does.
-            var cataloged = EnvelopeReader.ToManifestEntry(payload).WithAssessment(RunIndexEntry.Parse(index.Content.Span).Assessment);
-            return new CopiedRun(entry, cataloged, run.Service, partitionDate, keys.Latest(run.Service));
+            var stored = await StoredRun.ReadAsync(local, keys.Record(run), cancellationToken)
+                         ?? throw new InvalidDataException($"The spooled run '{entry.PayloadKey}' is not in the data directory.");
+            // A dated-layout run's claim and payload at once: readers already meet a claim before its
+            // payload (ingest wrote the claim first), and a payload before its claim only until the next request lands.
+            await Task.WhenAll(
+                CopyIfAbsentAsync(stored.Record, cancellationToken),
+                stored.DatedClaim is { } claim ? CopyIfAbsentAsync(claim, cancellationToken) : Task.CompletedTask);
+            // The bucket's catalog shows the impact and gate the run recorded, as the data directory's does.
+            var cataloged = EnvelopeReader.ToManifestEntry(stored.Record).WithAssessment(stored.Index.Assessment);
+            return new CopiedRun(entry, cataloged, run.Service, cataloged.PartitionDate, keys.Latest(run.Service));
         }
         catch (ReplicaMismatchException exception)
         {

@@ -9,7 +9,7 @@ namespace Stricture.Storage.Queries;
 /// <summary>
 /// Answers the read API from the catalog, with no database: latest from <c>latest.json</c>, a date
 /// range from one manifest per day (newest day first, stopping once the page is full), a run by id
-/// from its run index entry. The cost of a query depends on the days it spans and the runs it
+/// from its record (one read; two for a run kept in the dated layout). The cost of a query depends on the days it spans and the runs it
 /// returns, never on how many runs the service has stored in all.
 /// </summary>
 public sealed class RunQueries(IObjectStore store, RecordKeys keys, RunCatalog catalog)
@@ -21,27 +21,12 @@ public sealed class RunQueries(IObjectStore store, RecordKeys keys, RunCatalog c
             ? (latest, envelope)
             : null;
 
-    /// <summary>A run's recorded impact and gate (one read, of its run index entry), or null when it has none (no diff).</summary>
-    public async Task<BlastRadius.RunAssessment?> GetAssessmentAsync(RunIdentity run, CancellationToken cancellationToken) =>
-        (await RunIndexEntry.ReadAsync(store, keys.RunIndexEntry(run), cancellationToken))?.Assessment;
-
     /// <summary>
-    /// A stored run's run index entry, which holds its whole impact and its gate, or null when no
-    /// such run was stored (a claim whose payload was never created is a post that never completed).
+    /// A stored run: its record, and its claim facts (received_at, fingerprint, and the impact and gate
+    /// decided when it was accepted). Null when no such run was stored.
     /// </summary>
-    public async Task<RunIndexEntry?> GetStoredRunIndexEntryAsync(RunIdentity run, CancellationToken cancellationToken) =>
-        await RunIndexEntry.ReadAsync(store, keys.RunIndexEntry(run), cancellationToken) is { } index &&
-        await store.GetInfoAsync(index.Key, cancellationToken) is not null
-            ? index
-            : null;
-
-    /// <summary>A run's stored envelope, or null when no such run was stored.</summary>
-    public async Task<StoredObject?> GetRunAsync(RunIdentity run, CancellationToken cancellationToken)
-    {
-        // A run index entry without its payload is a post that never completed: not found.
-        var index = await RunIndexEntry.ReadAsync(store, keys.RunIndexEntry(run), cancellationToken);
-        return index is null ? null : await store.ReadAsync(index.Key, cancellationToken);
-    }
+    public Task<StoredRun?> GetRunAsync(RunIdentity run, CancellationToken cancellationToken) =>
+        StoredRun.ReadAsync(store, keys.Record(run), cancellationToken);
 
     /// <summary>True when the service has stored at least one run.</summary>
     public async Task<bool> ServiceExistsAsync(ServiceIdentity service, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Stricture.Storage.BlastRadius;
 using Stricture.Storage.Catalog;
 using Stricture.Storage.Drift;
 using Stricture.Storage.Identity;
@@ -14,23 +15,22 @@ namespace Stricture.Storage.Records;
 /// <summary>
 /// Stores run records: immutable, idempotent by run id, durable before it returns.
 ///
-/// One post is stored in two steps:
-/// 1. at once, and overlapping: claim the run id by creating its run index entry if absent (which
-///    fixes the payload key and received_at, and records the run's impact and gate, which an
-///    <see cref="IRunAssessor"/> decides just before); stage the envelope (hashed and durable, nothing
-///    visible); let the driver prepare the payload key (the filesystem creates its directory).
-///    If a claim already exists, a different content fingerprint is a conflict, and the same
-///    fingerprint adopts the claim, re-staging with its received_at so the bytes are identical;
-/// 2. create the payload at the claimed key if absent; if present, its bytes must hash to what
-///    this post staged (the envelope is a pure function of content, run id and received_at).
-/// The claim is durable before the payload is committed, so a crash can leave a claim without a
-/// payload (the retry completes it at the same key, whatever the date) but never a payload whose
-/// retry would compute another key. Staged temp files are removed at start-up.
+/// A run is one object, its record, at a key that depends on nothing but the run's identity
+/// (<see cref="RecordKeys.Record"/>). One post is stored in two steps:
+/// 1. decide the run's assessment (an <see cref="IRunAssessor"/>, when the run has a diff) while the
+///    driver prepares the key, then stage the envelope, assessment included (hashed and durable,
+///    nothing visible);
+/// 2. create the record if absent. That conditional create is the claim on the run id: if a record
+///    is already there, a different content fingerprint is a conflict, and the same fingerprint adopts
+///    the stored record (its received_at, its assessment, its bytes), whatever day the retry arrives.
+/// A crash leaves either the whole record or nothing visible; staged temp files are removed at start-up.
+/// A run id claimed in the dated layout (a claim naming a dated payload, written before records moved)
+/// is completed there instead: the payload is created at the claimed key with the claim's received_at.
 ///
 /// Then, for every accepted post (a first write or a retry), the run is added to the derived
 /// objects that answer queries (<see cref="RunCatalog"/>) before this returns, so an acknowledged
-/// run is visible to queries. Everything from the payload's commit on runs to its end even when the
-/// caller cancels (its client went away). A crash before that leaves a payload the catalog lacks; the retry, or
+/// run is visible to queries. Everything from the record's commit on runs to its end even when the
+/// caller cancels (its client went away). A crash before that leaves a record the catalog lacks; the retry, or
 /// <see cref="CatalogReconciler"/>, adds it. Last, when an <see cref="IAcceptedRunLog"/> is given
 /// (mirror mode's replication spool), the run is appended to it, also before this returns, and so
 /// is an <see cref="IAcceptedRunHook"/>'s work (the webhook outbox). Before the catalog, the
@@ -48,72 +48,52 @@ public sealed partial class RecordStore(
         using var activity = StorageTelemetry.ActivitySource.StartActivity("stricture.record.store");
         activity?.SetTag("stricture.run_id", run.RunId);
 
-        var claim = new RunIndexEntry(
-            run.RunId,
-            keys.Payload(run, RecordKeys.PartitionDate(submission.GeneratedAt, receivedAt)),
-            UtcTimestamp.Format(receivedAt),
-            RunEnvelope.Fingerprint(submission, run.RunId));
-        var indexKey = keys.RunIndexEntry(run);
-
-        // Step 1: three independent waits for durability, overlapped.
-        var staging = StageEnvelopeAsync(submission, claim, cancellationToken);
-        var preparing = store.PrepareKeyAsync(claim.Key, cancellationToken);
-        var claiming = AssessAndClaimAsync(run, submission, claim, indexKey, cancellationToken);
-        StagedObject staged;
+        // Step 1: the assessment is part of the record, so it is decided before staging; the driver
+        // prepares the key meanwhile.
+        var recordKey = keys.Record(run);
+        var preparing = store.PrepareKeyAsync(recordKey, cancellationToken);
+        var deciding = runAssessor is null ? Task.FromResult<RunAssessment?>(null) : runAssessor.DecideAsync(run, submission, cancellationToken);
+        await Task.WhenAll(preparing, deciding);
+        var claim = new RunIndexEntry(run.RunId, recordKey, UtcTimestamp.Format(receivedAt), RunEnvelope.Fingerprint(submission, run.RunId))
+            .WithAssessment(deciding.Result);
+        var staged = await StageEnvelopeAsync(submission, claim, claim.Assessment, cancellationToken);
         try
         {
-            await Task.WhenAll(staging, preparing, claiming);
-            staged = staging.Result;
-            claim = claiming.Result.Claim;
-        }
-        catch
-        {
-            if (staging.IsCompletedSuccessfully)
-            {
-                await staging.Result.DisposeAsync();
-            }
-            throw;
-        }
-
-        try
-        {
-            if (claiming.Result.Outcome == CreateOutcome.AlreadyExists)
-            {
-                var existing = await ReadIndexEntryAsync(indexKey, cancellationToken);
-                if (existing.ContentSha256 != claim.ContentSha256)
-                {
-                    telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), "conflict");
-                    return IngestResult.Conflict(existing);
-                }
-                if (existing.ReceivedAt != claim.ReceivedAt)
-                {
-                    await staged.DisposeAsync();
-                    staged = await StageEnvelopeAsync(submission, existing, cancellationToken);
-                }
-                claim = existing;
-            }
-
-            // Step 2, and what follows it, without the caller's cancellation: once the payload may be
+            // Step 2, and what follows it, without the caller's cancellation: once the record may be
             // stored, a client that goes away must not leave it out of the catalog or the spool (only a
             // retry or a reconcile would bring it back, and nothing brings back the spool entry until
             // the replicator restarts).
             var finishing = CancellationToken.None;
-            var created = await store.CommitIfAbsentAsync(staged, claim.Key, finishing) == CreateOutcome.Created;
+            var created = await store.CommitIfAbsentAsync(staged, recordKey, finishing) == CreateOutcome.Created;
+            var (sha256, size) = (staged.Sha256, staged.Length);
             if (!created)
             {
-                var stored = await ReadVerifiedAsync(claim.Key, finishing)
-                             ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
-                VerifyHash(claim.Key, staged.Sha256, stored.Sha256);
+                var existing = await ReadVerifiedAsync(recordKey, finishing)
+                               ?? throw new InvalidOperationException($"'{recordKey}' exists and then does not.");
+                var stored = EnvelopeReader.IsRecord(existing) ? EnvelopeReader.ToIndexEntry(existing) : RunIndexEntry.Parse(existing.Content.Span);
+                if (stored.ContentSha256 != claim.ContentSha256)
+                {
+                    telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), "conflict");
+                    return IngestResult.Conflict(stored);
+                }
+                claim = stored;
+                (sha256, size) = EnvelopeReader.IsRecord(existing)
+                    ? (existing.Sha256, existing.Content.Length)
+                    : await CompleteDatedRunAsync(submission, claim, finishing);
             }
             var drift = submission.Diff is { } diff ? DriftSummary.FromDiff(diff) : null;
-            // The claim's assessment: this post's, or the first post's when this one is a retry.
+            // The record's assessment: this post's, or the first post's when this one is a retry.
             var assessment = claim.Assessment;
             var accepted = new AcceptedRun(run, claim.Key, claim.ReceivedAt, submission, drift) { Assessment = assessment };
             if (runAssessor is not null)
             {
                 await runAssessor.IndexAsync(accepted, finishing);
             }
-            await RecordInCatalogAsync(submission, claim, staged, drift, assessment, finishing);
+            var entry = new ManifestEntry(
+                claim.RunId, claim.Key, sha256, size, claim.ReceivedAt,
+                submission.GeneratedAt is { } generatedAt ? UtcTimestamp.Format(generatedAt) : null,
+                submission.CommitSha, drift).WithAssessment(assessment);
+            await catalog.RecordAsync(run.Service, entry.PartitionDate, entry, finishing);
             if (acceptedRuns is not null)
             {
                 await acceptedRuns.AppendAsync(claim.Key, finishing);
@@ -123,7 +103,7 @@ public sealed partial class RecordStore(
                 await acceptedRunHook.OnAcceptedAsync(accepted, finishing);
             }
             telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), created ? "created" : "existing");
-            return IngestResult.Accepted(claim, staged.Sha256, staged.Length, created) with { Drift = drift, Assessment = assessment };
+            return IngestResult.Accepted(claim, sha256, size, created) with { Drift = drift, Assessment = assessment };
         }
         finally
         {
@@ -131,47 +111,29 @@ public sealed partial class RecordStore(
         }
     }
 
-    private Task RecordInCatalogAsync(
-        RunSubmission submission, RunIndexEntry claim, StagedObject staged, DriftSummary? drift, BlastRadius.RunAssessment? assessment,
-        CancellationToken cancellationToken)
-    {
-        if (!keys.TryParsePayload(claim.Key, out var run, out var partitionDate))
-        {
-            throw new InvalidOperationException($"The claimed key '{claim.Key}' is not a payload key.");
-        }
-        var entry = new ManifestEntry(
-            claim.RunId, claim.Key, staged.Sha256, staged.Length, claim.ReceivedAt,
-            submission.GeneratedAt is { } generatedAt ? UtcTimestamp.Format(generatedAt) : null,
-            submission.CommitSha, drift).WithAssessment(assessment);
-        return catalog.RecordAsync(run.Service, partitionDate, entry, cancellationToken);
-    }
-
     /// <summary>
-    /// Decides the run's assessment (<see cref="IRunAssessor.DecideAsync"/>) and creates the claim,
-    /// which records it, if absent. A claim that already exists keeps the assessment it was created with.
+    /// A retry of a run claimed in the dated layout: its payload is created at the claimed key if absent
+    /// (a crash may have left the claim alone), with the claim's received_at and, as that layout's
+    /// payloads have, no assessment; if present, its bytes must hash to what this post staged.
     /// </summary>
-    private async Task<(CreateOutcome Outcome, RunIndexEntry Claim)> AssessAndClaimAsync(
-        RunIdentity run, RunSubmission submission, RunIndexEntry claim, string indexKey, CancellationToken cancellationToken)
+    private async Task<(string Sha256, long Size)> CompleteDatedRunAsync(RunSubmission submission, RunIndexEntry claim, CancellationToken cancellationToken)
     {
-        if (runAssessor is not null)
+        await store.PrepareKeyAsync(claim.Key, cancellationToken);
+        await using var staged = await StageEnvelopeAsync(submission, claim, assessment: null, cancellationToken);
+        if (await store.CommitIfAbsentAsync(staged, claim.Key, cancellationToken) != CreateOutcome.Created)
         {
-            claim = claim.WithAssessment(await runAssessor.DecideAsync(run, submission, cancellationToken));
+            var stored = await ReadVerifiedAsync(claim.Key, cancellationToken)
+                         ?? throw new InvalidOperationException($"'{claim.Key}' exists and then does not.");
+            VerifyHash(claim.Key, staged.Sha256, stored.Sha256);
         }
-        return (await store.CreateIfAbsentAsync(indexKey, claim.ToJson(), cancellationToken), claim);
+        return (staged.Sha256, staged.Length);
     }
 
-    private Task<StagedObject> StageEnvelopeAsync(RunSubmission submission, RunIndexEntry claim, CancellationToken cancellationToken) =>
+    private Task<StagedObject> StageEnvelopeAsync(RunSubmission submission, RunIndexEntry claim, RunAssessment? assessment, CancellationToken cancellationToken) =>
         store.StageAsync(
             (stream, ct) => RunEnvelope.WriteAsync(
-                stream, submission, claim.RunId, new RunEnvelope.ServerFields(claim.ReceivedAt, claim.ContentSha256), ct),
+                stream, submission, claim.RunId, new RunEnvelope.ServerFields(claim.ReceivedAt, claim.ContentSha256, assessment), ct),
             cancellationToken);
-
-    private async Task<RunIndexEntry> ReadIndexEntryAsync(string key, CancellationToken cancellationToken)
-    {
-        var stored = await ReadVerifiedAsync(key, cancellationToken)
-                     ?? throw new InvalidOperationException($"The run index entry '{key}' exists and then does not.");
-        return RunIndexEntry.Parse(stored.Content.Span);
-    }
 
     /// <summary>Reads through the driver, which checks the object against its recorded SHA-256; a failure is logged and counted here.</summary>
     private async Task<StoredObject?> ReadVerifiedAsync(string key, CancellationToken cancellationToken)

@@ -5,9 +5,10 @@ using Stricture.Storage.ObjectStore;
 namespace Stricture.Storage.Records;
 
 /// <summary>
-/// Writes the stored record, <c>payload.json</c>, and the content fingerprint that decides whether
-/// a retry is the same post. The envelope's bytes are a pure function of the submission, the run id
-/// and received_at, which is what lets any writer re-create the exact bytes of a claimed run.
+/// Writes the stored record and the content fingerprint that decides whether a retry is the same
+/// post. The envelope's bytes are a pure function of the submission, the run id and the server's
+/// fields: received_at and, for an assessed run, its impact and gate, which are evidence of the
+/// moment it was accepted and so are kept in the record rather than derived again.
 /// </summary>
 public static class RunEnvelope
 {
@@ -44,7 +45,8 @@ public static class RunEnvelope
         await writer.FlushAsync(cancellationToken);
     }
 
-    public sealed record ServerFields(string ReceivedAt, string ContentSha256);
+    /// <summary>What the server adds to the posted content; <paramref name="Assessment"/> is null for a run that was not assessed.</summary>
+    public sealed record ServerFields(string ReceivedAt, string ContentSha256, BlastRadius.RunAssessment? Assessment = null);
 
     private static void Write(Utf8JsonWriter writer, RunSubmission submission, string runId, ServerFields? serverFields)
     {
@@ -69,6 +71,16 @@ public static class RunEnvelope
         {
             writer.WriteString("received_at", serverFields.ReceivedAt);
             writer.WriteString("content_sha256", serverFields.ContentSha256);
+            if (serverFields.Assessment is { } assessment)
+            {
+                if (assessment.Impact is { } impact)
+                {
+                    writer.WritePropertyName("impact");
+                    JsonSerializer.Serialize(writer, impact, StorageJsonContext.Default.RunImpact);
+                }
+                writer.WritePropertyName("gate");
+                JsonSerializer.Serialize(writer, assessment.Gate, StorageJsonContext.Default.GateDecision);
+            }
         }
         if (submission.Metadata is { } metadata)
         {

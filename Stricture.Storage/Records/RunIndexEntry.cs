@@ -50,4 +50,6 @@ public sealed record RunIndexEntry(
 // As the catalog's JSON is: absent members are omitted (a run without an assessment has no impact or gate).
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(RunIndexEntry))]
+[JsonSerializable(typeof(RunImpact))]
+[JsonSerializable(typeof(GateDecision))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

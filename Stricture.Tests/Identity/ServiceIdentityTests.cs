@@ -43,9 +43,9 @@ public sealed class ServiceIdentityTests
     {
         var keys = new RecordKeys("stricture");
 
-        Assert.False(keys.TryParsePayload("stricture/v1/org=Acme/project=checkout/service=api/date=2026-11-22/run=r1/payload.json", out _, out _),
+        Assert.False(keys.TryParseRecord("stricture/v1/org=Acme/project=checkout/service=api/runs/run=r1.json", out _),
             "an upper-case organization is not an identity this server writes");
-        Assert.True(keys.TryParsePayload("stricture/v1/org=acme/project=checkout/service=api/date=2026-11-22/run=r1/payload.json", out var run, out _),
+        Assert.True(keys.TryParseRecord("stricture/v1/org=acme/project=checkout/service=api/runs/run=r1.json", out var run),
             "a key this server writes parses");
         Assert.Equal(ServiceIdentity.Create("acme", "checkout", "api").WithRun("r1"), run);
     }

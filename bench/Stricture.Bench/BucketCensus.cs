@@ -4,20 +4,20 @@ using Stricture.Storage.Keys;
 namespace Stricture.Bench;
 
 /// <summary>
-/// What a replica bucket holds for the benchmark's one service, counted by listing it: payloads,
-/// run index entries, day manifests and the latest pointer. A few LIST requests, where the verify
+/// What a replica bucket holds for the benchmark's one service, counted by listing it: records,
+/// day manifests and the latest pointer. A few LIST requests, where the verify
 /// command compares every key (a HEAD each); the census is enough to show that every run of a
 /// phase arrived, and verify is run where it matters most, on the runs ingest acknowledged.
 /// </summary>
-internal sealed record BucketCensus(int Payloads, int IndexEntries, int Manifests, int Latest)
+internal sealed record BucketCensus(int Records, int Manifests, int Latest)
 {
-    public override string ToString() => $"{Payloads:N0} payloads, {IndexEntries:N0} run index entries, {Manifests} day manifests, {Latest} latest pointer";
+    public override string ToString() => $"{Records:N0} records, {Manifests} day manifests, {Latest} latest pointer";
 
     public static async Task<BucketCensus> TakeAsync(S3Bucket bucket, CancellationToken cancellationToken)
     {
         var keys = new RecordKeys("stricture");
         var service = keys.ServicePrefix(RunSeeder.Service);
-        int payloads = 0, index = 0, manifests = 0, latest = 0;
+        int records = 0, manifests = 0, latest = 0;
         string? token = null;
         do
         {
@@ -25,13 +25,9 @@ internal sealed record BucketCensus(int Payloads, int IndexEntries, int Manifest
                 new ListObjectsV2Request { BucketName = bucket.Name, Prefix = service, ContinuationToken = token, MaxKeys = 1000 }, cancellationToken);
             foreach (var key in (page.S3Objects ?? []).Select(o => o.Key))
             {
-                if (keys.TryParsePayload(key, out _, out _))
+                if (keys.TryParseRecord(key, out _))
                 {
-                    payloads++;
-                }
-                else if (key.StartsWith(service + "runs/", StringComparison.Ordinal))
-                {
-                    index++;
+                    records++;
                 }
                 else if (key.StartsWith(service + "manifests/", StringComparison.Ordinal))
                 {
@@ -45,9 +41,9 @@ internal sealed record BucketCensus(int Payloads, int IndexEntries, int Manifest
             token = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
         while (token is not null);
-        return new BucketCensus(payloads, index, manifests, latest);
+        return new BucketCensus(records, manifests, latest);
     }
 
-    /// <summary>Every one of <paramref name="runs"/> has its payload and its index entry, and there is a latest pointer.</summary>
-    public bool Holds(int runs) => Payloads == runs && IndexEntries == runs && Latest == 1;
+    /// <summary>Every one of <paramref name="runs"/> has its record, and there is a latest pointer.</summary>
+    public bool Holds(int runs) => Records == runs && Latest == 1;
 }

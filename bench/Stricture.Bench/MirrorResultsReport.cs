@@ -35,7 +35,7 @@ internal sealed record MirrorResultsReport(
         var o = Options;
         var t = Throughput;
         var l = Lag;
-        var (payload, pair, replication) = (t.Payload, t.PayloadAndIndex, t.Replication);
+        var (payload, replication) = (t.Payload, t.Replication);
         var run = t.Seeded;
         var sample = t.Slices[0];
         string Ratios(Func<MirrorSlice, double> ratio) => string.Join(", ", t.Slices.Select(s => Inv($"{ratio(s):0.00}")));
@@ -48,17 +48,15 @@ internal sealed record MirrorResultsReport(
         md.AppendLine(Inv($"- S3 server: {Store.Endpoint.GetLeftPart(UriPartial.Authority)}, {Store.Version} (eng/s3-test-server.sh); its processes' CPU measured: {(Store.Pids.Count > 0 ? string.Join(", ", Store.Pids) : "no (pid files not found)")}; request counters: {(Store.AdminSocket is null ? "no (admin socket not found)" : "radosgw perf dump (all clients of the server)")}"));
         md.AppendLine(Inv($"- Data directory filesystem: {Machine.Filesystem}"));
         md.AppendLine(Inv($"- Runtime: {Machine.Runtime}; ingest server GC: {Machine.ServerGc}; replicator GC: {ReplicatorGc}"));
-        md.AppendLine(Inv($"- Records: {run.Runs - t.WarmUpRuns:N0} runs ({t.WarmUpRuns} more for warm-up), one service, {o.RunsPerDay} a day over {run.Days} days; each a {IngestLoad.BodyBytes:N0} B post (artifact of {ArtifactNodes} node objects) stored as a {t.PayloadBytes:N0} B envelope and a {t.IndexBytes:N0} B run index entry; seeded in process through Stricture.Storage (record store, catalog, filesystem driver) with the replication spool as its accepted-run log in {run.Elapsed.TotalSeconds:0.0} s, the entries held aside and moved into `.spool/pending/` a slice at a time"));
-        md.AppendLine(Inv($"- Throughput: in {o.Slices} slices of {sample.Replication.Records:N0} runs, each run (a) PUT raw (payload only) and (b) PUT raw (payload, then index entry) by {o.Concurrency} writers into buckets of their own, and (c) replicated by the real Stricture.Replicator process ({ReplicatorNote()}) into a third; order P PI R / R PI P, each after a sync and a 1 s pause; replication timed from moving the slice's entries into the pending folder to that folder being empty"));
+        md.AppendLine(Inv($"- Records: {run.Runs - t.WarmUpRuns:N0} runs ({t.WarmUpRuns} more for warm-up), one service, {o.RunsPerDay} a day over {run.Days} days; each a {IngestLoad.BodyBytes:N0} B post (artifact of {ArtifactNodes} node objects) stored as one {t.PayloadBytes:N0} B record; seeded in process through Stricture.Storage (record store, catalog, filesystem driver) with the replication spool as its accepted-run log in {run.Elapsed.TotalSeconds:0.0} s, the entries held aside and moved into `.spool/pending/` a slice at a time"));
+        md.AppendLine(Inv($"- Throughput: in {o.Slices} slices of {sample.Replication.Records:N0} runs, each run (a) PUT raw (its record) by {o.Concurrency} writers into a bucket of its own, and (b) replicated by the real Stricture.Replicator process ({ReplicatorNote()}) into another; order P R / R P, each after a sync and a 1 s pause; replication timed from moving the slice's entries into the pending folder to that folder being empty"));
         md.AppendLine(Inv($"- Lag: a real Stricture.Ingest in mirror mode and the replicator on one data directory and a fresh bucket; {l.Load.Sent:N0} posts at a fixed {l.TargetPerSecond:0.0}/s (half the replication rate above) for {o.MirrorLagDuration.TotalSeconds:0} s after {l.WarmUpPosts} unmeasured ones; lag = age of the oldest file in `.spool/pending/` (0 when empty), sampled every {MirrorLag.SampleInterval.TotalMilliseconds:0} ms"));
         md.AppendLine();
         md.AppendLine("| Measure | Result | Target | Met |");
         md.AppendLine("|---|---|---|---|");
-        md.AppendLine(Inv($"| **Replication / raw payload PUT** (one PUT per record) | **{t.Ratio:0.00}** (slices: {Ratios(s => s.Ratio)}) | ≥ {RatioTarget:0.0} | {Met(t.Ratio >= RatioTarget)} |"));
-        md.AppendLine(Inv($"| Replication / raw payload + index PUTs (two PUTs per record) | {t.PairRatio:0.00} (slices: {Ratios(s => s.PairRatio)}) | | |"));
+        md.AppendLine(Inv($"| **Replication / raw record PUT** (one PUT per run) | **{t.Ratio:0.00}** (slices: {Ratios(s => s.Ratio)}) | ≥ {RatioTarget:0.0} | {Met(t.Ratio >= RatioTarget)} |"));
         md.AppendLine(Inv($"| Replication throughput | {replication.PerSecond:N0} runs/s | | |"));
-        md.AppendLine(Inv($"| Raw payload PUTs | {payload.PerSecond:N0} runs/s ({payload.PerSecond:N0} PUT/s) | | |"));
-        md.AppendLine(Inv($"| Raw payload + index PUTs | {pair.PerSecond:N0} runs/s ({2 * pair.PerSecond:N0} PUT/s) | | |"));
+        md.AppendLine(Inv($"| Raw record PUTs | {payload.PerSecond:N0} runs/s ({payload.PerSecond:N0} PUT/s) | | |"));
         md.AppendLine(Inv($"| **Lag at {l.TargetPerSecond:0.0} posts/s**, p50 / p99 / max | **{Ms(l.Lag.P50)} / {Ms(l.Lag.P99)} / {Ms(l.Lag.Max)} ms** ({l.Lag.Samples} samples) | | |"));
         md.AppendLine(Inv($"| Backlog at that load, max / mean | {l.Lag.MaxBacklog} / {l.Lag.MeanBacklog:0.0} runs | | |"));
         md.AppendLine(Inv($"| Posts not answered 202 | {l.Load.Failed} of {l.Load.Sent:N0} | 0 | {Met(l.Load.Failed == 0)} |"));
@@ -68,19 +66,18 @@ internal sealed record MirrorResultsReport(
         md.AppendLine();
         md.AppendLine("Slices:");
         md.AppendLine();
-        md.AppendLine("| Slice | Payload PUTs, runs/s | Payload + index PUTs, runs/s | Replication, runs/s | Ratio | Ratio against payload + index | Other processes' CPU during replication |");
-        md.AppendLine("|---|---|---|---|---|---|---|");
+        md.AppendLine("| Slice | Record PUTs, runs/s | Replication, runs/s | Ratio | Other processes' CPU during replication |");
+        md.AppendLine("|---|---|---|---|---|");
         foreach (var s in t.Slices)
         {
-            md.AppendLine(Inv($"| {s.Index} | {s.Payload.PerSecond:N0} | {s.PayloadAndIndex.PerSecond:N0} | {s.Replication.PerSecond:N0} | {s.Ratio:0.00} | {s.PairRatio:0.00} | {s.Replication.Cpu.OtherProcesses.TotalSeconds:0.0} s of {s.Replication.Cpu.Elapsed.TotalSeconds * Machine.Cpus:0.0} core-s |"));
+            md.AppendLine(Inv($"| {s.Index} | {s.Payload.PerSecond:N0} | {s.Replication.PerSecond:N0} | {s.Ratio:0.00} | {s.Replication.Cpu.OtherProcesses.TotalSeconds:0.0} s of {s.Replication.Cpu.Elapsed.TotalSeconds * Machine.Cpus:0.0} core-s |"));
         }
         md.AppendLine();
         md.AppendLine("S3 requests per run, from the gateway's own counters (GETs include HEADs; \"failed\" are error answers: 412 to a conditional create of an existing key, 404 to the GET of a day's manifest not yet created; the counters count every client of the server, so another session's requests would show up here too, which the raw phases, whose own count is known, would reveal):");
         md.AppendLine();
         md.AppendLine("| Phase | Runs | Requests | per run | GET / HEAD per run | PUT per run | Failed per run |");
         md.AppendLine("|---|---|---|---|---|---|---|");
-        md.AppendLine(RequestRow("Raw payload PUTs (all slices)", payload));
-        md.AppendLine(RequestRow("Raw payload + index PUTs (all slices)", pair));
+        md.AppendLine(RequestRow("Raw record PUTs (all slices)", payload));
         md.AppendLine(RequestRow("Replication (all slices)", replication));
         md.AppendLine(RequestRow(Inv($"Replication at {l.TargetPerSecond:0.0} posts/s (lag phase, drain included)"), new MirrorPhase(l.Load.Accepted, l.ReplicatorCpu, l.Requests)));
         md.AppendLine();
@@ -88,8 +85,7 @@ internal sealed record MirrorResultsReport(
         md.AppendLine();
         md.AppendLine("| Phase | Elapsed | Busy | iowait | steal | Replicator user + sys | S3 server | Load generator | Kernel threads | Interrupts | Other processes |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        md.AppendLine(CpuRow("Raw payload PUTs", payload.Cpu, payload.Records));
-        md.AppendLine(CpuRow("Raw payload + index PUTs", pair.Cpu, pair.Records));
+        md.AppendLine(CpuRow("Raw record PUTs", payload.Cpu, payload.Records));
         md.AppendLine(CpuRow("Replication", replication.Cpu, replication.Records));
         md.AppendLine();
         md.AppendLine(Inv($"Steady load at {l.TargetPerSecond:0.0} posts/s:"));

@@ -3,14 +3,11 @@ using Stricture.Storage.Mirror;
 
 namespace Stricture.Bench;
 
-/// <summary>One slice of the mirror comparison: the same runs, PUT raw two ways and replicated.</summary>
-internal sealed record MirrorSlice(int Index, MirrorPhase Payload, MirrorPhase PayloadAndIndex, MirrorPhase Replication)
+/// <summary>One slice of the mirror comparison: the same runs, PUT raw and replicated.</summary>
+internal sealed record MirrorSlice(int Index, MirrorPhase Payload, MirrorPhase Replication)
 {
-    /// <summary>The reading: replication ÷ one raw PUT of each record's payload.</summary>
+    /// <summary>The reading: replication ÷ one raw PUT of each run's record.</summary>
     public double Ratio => Replication.PerSecond / Payload.PerSecond;
-
-    /// <summary>The stricter reading: replication ÷ raw PUTs of both objects a run is made of.</summary>
-    public double PairRatio => Replication.PerSecond / PayloadAndIndex.PerSecond;
 }
 
 /// <summary>
@@ -18,29 +15,24 @@ internal sealed record MirrorSlice(int Index, MirrorPhase Payload, MirrorPhase P
 /// same conditions. The replicator is started first, on an empty data directory (so its start-up
 /// catch-up scan has nothing to list and is timed apart); then warm-up plus N runs are seeded
 /// through the product's record store with its replication spool as the accepted-run log, the
-/// spool kept in a held folder; then in each slice the same runs are PUT raw (payload only; payload
-/// and index entry) into two buckets of their own and replicated into a third, in the order
-/// P PI R, R PI P, ... (each after a sync and a 1 s pause), so a drift in the machine's load falls on
-/// every side alike. <see cref="PayloadBytes"/> and <see cref="IndexBytes"/> are the mean sizes of
-/// the two objects of a measured run.
+/// spool kept in a held folder; then in each slice the same runs are PUT raw (each run's one object,
+/// its record) into a bucket of their own and replicated into another, in the order P R, R P, ...
+/// (each after a sync and a 1 s pause), so a drift in the machine's load falls on both sides alike.
+/// <see cref="PayloadBytes"/> is the mean size of a measured run's record.
 /// </summary>
 internal sealed record MirrorThroughput(
-    IReadOnlyList<MirrorSlice> Slices, SeededStore Seeded, int WarmUpRuns, int PayloadBytes, int IndexBytes, TimeSpan ReplicatorStartup,
+    IReadOnlyList<MirrorSlice> Slices, SeededStore Seeded, int WarmUpRuns, int PayloadBytes, TimeSpan ReplicatorStartup,
     int Quarantined, BucketCensus Replica)
 {
     public MirrorPhase Payload => MirrorPhase.Sum(Slices.Select(s => s.Payload));
-
-    public MirrorPhase PayloadAndIndex => MirrorPhase.Sum(Slices.Select(s => s.PayloadAndIndex));
 
     public MirrorPhase Replication => MirrorPhase.Sum(Slices.Select(s => s.Replication));
 
     /// <summary>Total replication rate over total raw payload PUT rate, over the same runs.</summary>
     public double Ratio => Replication.PerSecond / Payload.PerSecond;
 
-    public double PairRatio => Replication.PerSecond / PayloadAndIndex.PerSecond;
-
     public static async Task<MirrorThroughput> RunAsync(
-        BenchOptions options, S3TestServer store, (S3Bucket Payload, S3Bucket PayloadAndIndex, S3Bucket Replica) buckets,
+        BenchOptions options, S3TestServer store, (S3Bucket Payload, S3Bucket Replica) buckets,
         string runDirectory, byte[] artifact, Action<string> progress, CancellationToken cancellationToken)
     {
         var dataDirectory = Path.Combine(runDirectory, "data-mirror");
@@ -67,16 +59,14 @@ internal sealed record MirrorThroughput(
             }
 
             var spool = new SpoolFolder(dataDirectory);
-            var payload = new RawRecordPuts(buckets.Payload, withIndex: false, options.Concurrency, options.PhaseTimeout, replicator, store);
-            var pair = new RawRecordPuts(buckets.PayloadAndIndex, withIndex: true, options.Concurrency, options.PhaseTimeout, replicator, store);
+            var payload = new RawRecordPuts(buckets.Payload, options.Concurrency, options.PhaseTimeout, replicator, store);
             var replication = new ReplicationDrain(spooled, spool, replicator, store, options.PhaseTimeout);
 
             // The same unmeasured runs on every side: JIT, connections, the first days' manifests.
             var warm = spooled.Runs.Take(options.WarmUp).ToList();
-            progress($"mirror warm-up: {warm.Count} runs replicated, PUT raw and PUT raw with index");
+            progress($"mirror warm-up: {warm.Count} runs replicated and PUT raw");
             await replication.RunAsync(warm, cancellationToken);
             await payload.RunAsync(warm, cancellationToken);
-            await pair.RunAsync(warm, cancellationToken);
 
             var measured = spooled.Runs.Skip(options.WarmUp).ToList();
             var slices = new List<MirrorSlice>();
@@ -92,31 +82,28 @@ internal sealed record MirrorThroughput(
                     return await phase(slice, cancellationToken);
                 }
 
-                MirrorPhase p, pi, r;
+                MirrorPhase p, r;
                 if (i % 2 == 0)
                 {
                     p = await Measure(payload.RunAsync);
-                    pi = await Measure(pair.RunAsync);
                     r = await Measure(replication.RunAsync);
                 }
                 else
                 {
                     r = await Measure(replication.RunAsync);
-                    pi = await Measure(pair.RunAsync);
                     p = await Measure(payload.RunAsync);
                 }
-                var result = new MirrorSlice(i + 1, p, pi, r);
+                var result = new MirrorSlice(i + 1, p, r);
                 slices.Add(result);
-                progress($"mirror slice {i + 1}/{options.Slices}: payload PUTs {p.PerSecond:N0} runs/s, payload + index {pi.PerSecond:N0} runs/s, " +
-                         $"replication {r.PerSecond:N0} runs/s (ratio {result.Ratio:0.00}, {result.PairRatio:0.00} against payload + index)");
+                progress($"mirror slice {i + 1}/{options.Slices}: record PUTs {p.PerSecond:N0} runs/s, " +
+                         $"replication {r.PerSecond:N0} runs/s (ratio {result.Ratio:0.00})");
             }
 
             var quarantined = spool.QuarantinedCount();
             var census = await BucketCensus.TakeAsync(buckets.Replica, cancellationToken);
             progress($"mirror: the replica bucket holds {census} for {runs:N0} runs; {quarantined} quarantined");
             return new MirrorThroughput(
-                slices, seeded, options.WarmUp, (int)Math.Round(measured.Average(r => r.Payload.Content.Length)),
-                (int)Math.Round(measured.Average(r => r.Index.Content.Length)), startup, quarantined, census);
+                slices, seeded, options.WarmUp, (int)Math.Round(measured.Average(r => r.Record.Content.Length)), startup, quarantined, census);
         }
     }
 }

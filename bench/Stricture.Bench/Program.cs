@@ -141,13 +141,12 @@ async Task<MirrorResultsReport> RunMirrorAsync()
 
     // A bucket per side, so no side's PUTs land in another's bucket index; all deleted at the end.
     await using var payloadBucket = await S3Bucket.CreateAsync(store, "raw-payload", cancel.Token);
-    await using var pairBucket = await S3Bucket.CreateAsync(store, "raw-pair", cancel.Token);
     await using var replicaBucket = await S3Bucket.CreateAsync(store, "replica", cancel.Token);
     await using var lagBucket = await S3Bucket.CreateAsync(store, "lag", cancel.Token);
-    Progress($"mirror: buckets {payloadBucket.Name}, {pairBucket.Name}, {replicaBucket.Name}, {lagBucket.Name} at {store.Endpoint} ({store.Version})");
+    Progress($"mirror: buckets {payloadBucket.Name}, {replicaBucket.Name}, {lagBucket.Name} at {store.Endpoint} ({store.Version})");
 
     var throughput = await MirrorThroughput.RunAsync(
-        options, store, (payloadBucket, pairBucket, replicaBucket), runDirectory, artifact.Json, Progress, cancel.Token);
+        options, store, (payloadBucket, replicaBucket), runDirectory, artifact.Json, Progress, cancel.Token);
     Quiet.Settle();
     var lag = await MirrorLag.RunAsync(options, store, lagBucket, throughput.Replication.PerSecond / 2, runDirectory, Progress, cancel.Token);
     return new MirrorResultsReport(

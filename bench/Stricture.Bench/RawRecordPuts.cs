@@ -5,20 +5,17 @@ namespace Stricture.Bench;
 
 /// <summary>
 /// The baseline of the mirror comparison: raw PutObject of the same records, with no Stricture code
-/// in the way. For each run, a conditional PUT (<c>If-None-Match: *</c>) of its envelope, exactly the
-/// bytes and key the replicator copies; with <c>withIndex</c>, then also its run index entry (the
-/// second object the replicator creates per run), one after the other as the replicator does. The
+/// in the way. For each run, a conditional PUT (<c>If-None-Match: *</c>) of its record, exactly the
+/// bytes and key the replicator copies. The
 /// request has the driver's shape (plain signed body, content type, <c>x-amz-meta-sha256</c>) and
 /// the client comes from the product's <see cref="S3ClientFactory"/>; the bytes are sent from
 /// memory, read from the data directory before the clock starts, where the replicator reads them
 /// from disk and uploads from a staged temp file (part of what it costs). As many runs are in flight
 /// as the replicator copies at once. The replicator, idle meanwhile, is metered as the server.
 /// </summary>
-internal sealed class RawRecordPuts(S3Bucket bucket, bool withIndex, int concurrency, TimeSpan timeout, ServerProcess replicator, S3TestServer store)
+internal sealed class RawRecordPuts(S3Bucket bucket, int concurrency, TimeSpan timeout, ServerProcess replicator, S3TestServer store)
 {
-    public string Name => withIndex ? "payload + index PUTs" : "payload PUTs";
-
-    public int RequestsPerRecord => withIndex ? 2 : 1;
+    public string Name => "record PUTs";
 
     public async Task<MirrorPhase> RunAsync(IReadOnlyList<SpooledRun> runs, CancellationToken cancellationToken)
     {
@@ -39,11 +36,7 @@ internal sealed class RawRecordPuts(S3Bucket bucket, bool withIndex, int concurr
                 }
                 try
                 {
-                    await PutAsync(runs[index].Payload, cancellationToken);
-                    if (withIndex)
-                    {
-                        await PutAsync(runs[index].Index, cancellationToken);
-                    }
+                    await PutAsync(runs[index].Record, cancellationToken);
                 }
                 catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -7,13 +7,12 @@ namespace Stricture.Bench;
 /// <summary>One object as a run left it in the data directory: its key, bytes and SHA-256.</summary>
 internal sealed record ObjectBytes(string Key, byte[] Content, string Sha256);
 
-/// <summary>One seeded run: its spool entry's name and the two objects the replicator conditionally creates for it.</summary>
-internal sealed record SpooledRun(string EntryName, ObjectBytes Payload, ObjectBytes Index);
+/// <summary>One seeded run: its spool entry's name and the one object the replicator conditionally creates for it, its record.</summary>
+internal sealed record SpooledRun(string EntryName, ObjectBytes Record);
 
 /// <summary>
 /// The seeded runs in spool order, read back from the data directory once, so the raw PUT
-/// baselines send exactly the bytes the replicator copies (the envelope and the run index entry)
-/// under the same keys. Their spool entries were written by the product's spool into a held folder
+/// baseline sends exactly the bytes the replicator copies (the record) under the same keys. Their spool entries were written by the product's spool into a held folder
 /// outside the data directory; <see cref="Release"/> moves a slice of them (rename, same
 /// filesystem, names and extended attributes kept) into the data directory's pending folder, where
 /// the running replicator finds them as if ingest had just spooled them.
@@ -38,12 +37,12 @@ internal sealed class SpooledRuns
         var runs = new List<SpooledRun>();
         foreach (var name in held.PendingNames())
         {
-            var payloadKey = File.ReadAllText(Path.Combine(held.Pending, name), Encoding.UTF8);
-            if (!keys.TryParsePayload(payloadKey, out var run, out _))
+            var recordKey = File.ReadAllText(Path.Combine(held.Pending, name), Encoding.UTF8);
+            if (!keys.TryParseRecord(recordKey, out _))
             {
-                throw new InvalidDataException($"Spool entry {name} names '{payloadKey}', which is not a payload key.");
+                throw new InvalidDataException($"Spool entry {name} names '{recordKey}', which is not a record key.");
             }
-            runs.Add(new SpooledRun(name, Read(dataDirectory, payloadKey), Read(dataDirectory, keys.RunIndexEntry(run))));
+            runs.Add(new SpooledRun(name, Read(dataDirectory, recordKey)));
         }
         return new SpooledRuns(held, new SpoolFolder(dataDirectory), runs);
     }

@@ -87,7 +87,7 @@ internal sealed class Harness(ReliabilityOptions options, string runDirectory, S
     }
 
     /// <summary>
-    /// Reads every payload.json, run index entry and manifest in a data directory: a file that does
+    /// Reads every record, manifest and other JSON object in a data directory: a file that does
     /// not parse is a torn record visible to readers. Returns the number of files that failed.
     /// </summary>
     public static (int Files, int Unparseable, string? Example) ParseRecordsTree(string dataDirectory)

@@ -21,7 +21,11 @@ internal static partial class MirrorDiagnosis
         foreach (var claim in Directory.EnumerateFiles(tree, "run=*.json", SearchOption.AllDirectories).Where(f => f.Contains("/runs/", StringComparison.Ordinal)))
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(claim));
-            var key = document.RootElement.GetProperty("key").GetString()!;
+            if (!document.RootElement.TryGetProperty("key", out var keyElement))
+            {
+                continue; // a record: the run itself, not a dated-layout claim
+            }
+            var key = keyElement.GetString()!;
             var runId = document.RootElement.GetProperty("run_id").GetString()!;
             if (!File.Exists(Path.Combine(dataDirectory, key)) && ledger.All.All(a => a.RunId != runId))
             {

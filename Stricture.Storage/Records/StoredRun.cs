@@ -1,0 +1,31 @@
+using Stricture.Storage.Catalog;
+using Stricture.Storage.ObjectStore;
+
+namespace Stricture.Storage.Records;
+
+/// <summary>
+/// A run as it is stored. <see cref="Record"/> is its record (the envelope); <see cref="Index"/> is
+/// its claim on the run id: read from the record's server fields, or, for a run kept in the dated
+/// layout, from its own claim object (<see cref="DatedClaim"/>, which the record's key names).
+/// </summary>
+public sealed record StoredRun(RunIndexEntry Index, StoredObject Record, StoredObject? DatedClaim)
+{
+    /// <summary>
+    /// The run whose record key (<see cref="Keys.RecordKeys.Record"/>) is <paramref name="recordKey"/>:
+    /// one read, or two for a run in the dated layout. Null when no such run was stored, including a
+    /// dated-layout claim whose payload was never created (a post that never completed).
+    /// </summary>
+    public static async Task<StoredRun?> ReadAsync(IObjectStore store, string recordKey, CancellationToken cancellationToken)
+    {
+        if (await store.ReadAsync(recordKey, cancellationToken) is not { } stored)
+        {
+            return null;
+        }
+        if (EnvelopeReader.IsRecord(stored))
+        {
+            return new StoredRun(EnvelopeReader.ToIndexEntry(stored), stored, DatedClaim: null);
+        }
+        var claim = RunIndexEntry.Parse(stored.Content.Span);
+        return await store.ReadAsync(claim.Key, cancellationToken) is { } payload ? new StoredRun(claim, payload, stored) : null;
+    }
+}
