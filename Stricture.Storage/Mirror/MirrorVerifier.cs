@@ -9,7 +9,7 @@ namespace Stricture.Storage.Mirror;
 
 /// <summary>
 /// Compares the local records tree with the bucket, key by key (both listed in order):
-/// payloads and run index entries must be in the bucket with the same SHA-256; each local day's
+/// records (and dated-layout payloads and claims) must be in the bucket with the same SHA-256; each local day's
 /// runs (its compacted manifest and segments, read as queries read them) must be among the bucket's
 /// runs of that day (which may hold more, from other servers; each side segments and compacts on its
 /// own, so only the runs compare); the bucket's latest pointer must not be older than the local one.
@@ -71,7 +71,7 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
         var remotePayloads = Payloads(remote.KeysAsync(keys.Root, cancellationToken));
         await foreach (var (key, onBothSides) in OrderedListing.LeftJoinAsync(localPayloads, remotePayloads, cancellationToken))
         {
-            if (!onBothSides && await remote.GetInfoAsync(key, cancellationToken) is null)
+            if (!onBothSides && await remote.GetInfoAsync(key, cancellationToken) is null && await IsRunAsync(key, cancellationToken))
             {
                 yield return key;
             }
@@ -95,6 +95,13 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
             }
         }
     }
+
+    /// <summary>
+    /// A record, or a dated-layout payload; not a dated-layout claim (its payload's key stands for the
+    /// run, and a claim whose payload was never created is no run to copy).
+    /// </summary>
+    private async Task<bool> IsRunAsync(string key, CancellationToken cancellationToken) =>
+        !keys.TryParseRecord(key, out _) || (await local.ReadAsync(key, cancellationToken) is { } stored && EnvelopeReader.IsRecord(stored));
 
     /// <summary>Records, dated-layout payloads and their claims: every key the replicator copies for a run.</summary>
     private IAsyncEnumerable<string> Payloads(IAsyncEnumerable<string> allKeys) =>

@@ -22,7 +22,8 @@ namespace Stricture.Storage.Records;
 ///    nothing visible);
 /// 2. create the record if absent. That conditional create is the claim on the run id: if a record
 ///    is already there, a different content fingerprint is a conflict, and the same fingerprint adopts
-///    the stored record (its received_at, its assessment, its bytes), whatever day the retry arrives.
+///    the stored record (its received_at, its assessment), whatever day the retry arrives, after
+///    checking that its bytes are exactly what this post makes with those fields.
 /// A crash leaves either the whole record or nothing visible; staged temp files are removed at start-up.
 /// A run id claimed in the dated layout (a claim naming a dated payload, written before records moved)
 /// is completed there instead: the payload is created at the claimed key with the claim's received_at.
@@ -77,9 +78,19 @@ public sealed partial class RecordStore(
                     return IngestResult.Conflict(stored);
                 }
                 claim = stored;
-                (sha256, size) = EnvelopeReader.IsRecord(existing)
-                    ? (existing.Sha256, existing.Content.Length)
-                    : await CompleteDatedRunAsync(submission, claim, finishing);
+                if (EnvelopeReader.IsRecord(existing))
+                {
+                    // The envelope is a pure function of the post and the server fields, so the stored record
+                    // must be exactly what this post makes with the stored fields: anything else is damage.
+                    await staged.DisposeAsync();
+                    staged = await StageEnvelopeAsync(submission, claim, claim.Assessment, finishing);
+                    VerifyHash(recordKey, staged.Sha256, existing.Sha256);
+                    (sha256, size) = (staged.Sha256, staged.Length);
+                }
+                else
+                {
+                    (sha256, size) = await CompleteDatedRunAsync(submission, claim, finishing);
+                }
             }
             var drift = submission.Diff is { } diff ? DriftSummary.FromDiff(diff) : null;
             // The record's assessment: this post's, or the first post's when this one is a retry.

@@ -19,9 +19,11 @@ public sealed class IngestTests
         var body = await response.JsonBodyAsync();
         Assert.True(body.GetProperty("accepted").GetBoolean());
         Assert.Equal("run-1", body.GetProperty("run_id").GetString());
-        // 23:30 at -02:00 is 01:30 UTC the next day: the partition is the UTC date.
-        const string expectedKey = "stricture/v1/org=acme/project=checkout/service=api/date=2026-03-05/run=run-1/payload.json";
+        // One object per run, at a key of the run id alone.
+        const string expectedKey = "stricture/v1/org=acme/project=checkout/service=api/runs/run=run-1.json";
         Assert.Equal(expectedKey, body.GetProperty("location").GetString());
+        // 23:30 at -02:00 is 01:30 UTC the next day: the run is listed under the UTC date.
+        Assert.Equal(["run-1"], await ListedRunIdsAsync(server, "2026-03-05"));
 
         var stored = await File.ReadAllBytesAsync(server.PathOf(expectedKey));
         Assert.Equal(Posts.Sha256(stored), body.GetProperty("sha256").GetString());
@@ -44,7 +46,8 @@ public sealed class IngestTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero));
         await using var server = IngestServer.Start(time: clock);
         var body = await (await server.Client.PostAsync(Posts.Valid(runId: "r"))).JsonBodyAsync();
-        Assert.Contains("/date=2026-07-01/run=r/", body.GetProperty("location").GetString());
+        Assert.EndsWith("/runs/run=r.json", body.GetProperty("location").GetString());
+        Assert.Equal(["r"], await ListedRunIdsAsync(server, "2026-07-01"));
     }
 
     [Fact]
@@ -104,9 +107,11 @@ public sealed class IngestTests
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         var second = await retry.JsonBodyAsync();
         Assert.Equal(first.GetProperty("location").GetString(), second.GetProperty("location").GetString());
-        Assert.Contains("/date=2026-11-22/", second.GetProperty("location").GetString());
         Assert.Equal(first.GetProperty("sha256").GetString(), second.GetProperty("sha256").GetString());
         Assert.Single(PayloadFiles(server));
+        // Listed once, under the day it was first received.
+        Assert.Equal(["late-run"], await ListedRunIdsAsync(server, "2026-11-22"));
+        Assert.Empty(await ListedRunIdsAsync(server, "2026-11-23"));
     }
 
     [Fact]
@@ -146,7 +151,7 @@ public sealed class IngestTests
         var storedSummary = JsonDocument.Parse(stored).RootElement.GetProperty("summary").GetString();
         foreach (var (summary, status, body) in results)
         {
-            Assert.EndsWith("/run=contested/payload.json", body.GetProperty("location").GetString());
+            Assert.EndsWith("/runs/run=contested.json", body.GetProperty("location").GetString());
             if (summary == storedSummary)
             {
                 Assert.Equal(HttpStatusCode.Accepted, status);
@@ -186,6 +191,18 @@ public sealed class IngestTests
         Assert.Equal("Ünïcödé \"quoted\" \\ back\nslash", stored.GetProperty("summary").GetString());
     }
 
+    /// <summary>Every stored run's object: records (one per run), and payloads of the dated layout, which must never appear.</summary>
     private static List<string> PayloadFiles(IngestServer server) =>
-        Directory.EnumerateFiles(Path.Combine(server.DataDirectory, "stricture"), "payload.json", SearchOption.AllDirectories).ToList();
+        Directory.EnumerateFiles(Path.Combine(server.DataDirectory, "stricture"), "*.json", SearchOption.AllDirectories)
+            .Where(path => path.Contains("/runs/run=", StringComparison.Ordinal) || path.EndsWith("/payload.json", StringComparison.Ordinal))
+            .ToList();
+
+    /// <summary>The run ids the read API lists for acme/checkout/api on one day (none when the service has no runs).</summary>
+    private static async Task<List<string>> ListedRunIdsAsync(IngestServer server, string date)
+    {
+        using var response = await server.Client.GetAsync($"v1/runs/acme/checkout/api?from={date}&to={date}");
+        return response.StatusCode == HttpStatusCode.NotFound
+            ? []
+            : (await response.JsonBodyAsync()).GetProperty("runs").EnumerateArray().Select(run => run.GetProperty("run_id").GetString()!).ToList();
+    }
 }

@@ -121,8 +121,9 @@ public sealed class BatchApiTests
         var location = accepted[0].GetProperty("location").GetString()!;
         Assert.All(results.Where(result => BatchRequests.Status(result) == 409),
             result => Assert.Equal(location, result.GetProperty("problem").GetProperty("location").GetString()));
-        var runDirectory = Path.GetDirectoryName(server.PathOf(location))!;
-        Assert.Equal(["payload.json"], Directory.GetFiles(runDirectory).Select(Path.GetFileName));
+        Assert.EndsWith("/runs/run=raced.json", location);
+        var runsDirectory = Path.GetDirectoryName(server.PathOf(location))!;
+        Assert.Equal(["run=raced.json"], Directory.GetFiles(runsDirectory).Select(Path.GetFileName));
         var listed = await CommitsOf(server, "/v1/runs/acme/checkout/api?from=2026-11-22&to=2026-11-22");
         Assert.Equal(["raced"], listed);
         // The winner is one of the identical items or one of the variants: either way, every post of its content is a 202 and every other a 409.

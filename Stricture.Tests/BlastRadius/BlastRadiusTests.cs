@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Stricture.Storage.BlastRadius;
-using Stricture.Storage.Records;
+using Stricture.Storage.Catalog;
+using Stricture.Storage.ObjectStore;
 using static Stricture.Tests.BlastRadius.BlastRadiusScenario;
 
 namespace Stricture.Tests.BlastRadius;
@@ -187,7 +188,7 @@ public sealed class BlastRadiusTests : IDisposable
     }
 
     [Fact]
-    public async Task A_runs_assessment_is_recorded_in_its_claim_and_in_no_object_of_its_own()
+    public async Task A_runs_assessment_is_recorded_in_its_record_and_in_no_object_of_its_own()
     {
         await IndexTheOrganizationAsync();
 
@@ -196,15 +197,18 @@ public sealed class BlastRadiusTests : IDisposable
 
         var organization = Path.Combine(_harness.DataDirectory, "stricture", "v1", $"org={Organization}");
         var service = Path.Combine(organization, $"project={Core.Project}", $"service={Core.Service}");
-        var claim = RunIndexEntry.Parse(File.ReadAllBytes(Path.Combine(service, "runs", "run=c2.json")));
-        Assert.Equal(Json(result.Assessment), Json(claim.Assessment));
-        Assert.Equal(ImpactScope.Downstream, claim.Impact!.Scope);
+        var recordKey = Path.Combine(service, "runs", "run=c2.json");
+        var record = EnvelopeReader.ToIndexEntry(new StoredObject(recordKey, File.ReadAllBytes(recordKey), ETag: "", Sha256: ""));
+        Assert.Equal(Json(result.Assessment), Json(record.Assessment));
+        Assert.Equal(ImpactScope.Downstream, record.Impact!.Scope);
         Assert.Equal(
-            [Path.Combine(service, "date=2026-11-22", "run=c2", "payload.json"), Path.Combine(service, "runs", "run=c2.json")],
+            [recordKey],
             Directory.EnumerateFiles(organization, "*", SearchOption.AllDirectories).Where(path => path.Contains("run=c2", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-        var unassessed = File.ReadAllBytes(Path.Combine(organization, $"project={Ledger.Project}", $"service={Ledger.Service}", "runs", "run=l1.json"));
-        Assert.True(RunIndexEntry.Parse(unassessed).Assessment is null && !System.Text.Encoding.UTF8.GetString(unassessed).Contains("\"gate\"", StringComparison.Ordinal),
-            "a run without a diff has no impact or gate in its claim");
+        var unassessedKey = Path.Combine(organization, $"project={Ledger.Project}", $"service={Ledger.Service}", "runs", "run=l1.json");
+        var unassessed = File.ReadAllBytes(unassessedKey);
+        Assert.True(EnvelopeReader.ToIndexEntry(new StoredObject(unassessedKey, unassessed, ETag: "", Sha256: "")).Assessment is null &&
+                    !System.Text.Encoding.UTF8.GetString(unassessed).Contains("\"gate\"", StringComparison.Ordinal),
+            "a run without a diff has no impact or gate in its record");
     }
 
     [Fact]

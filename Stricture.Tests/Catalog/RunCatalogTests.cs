@@ -102,7 +102,7 @@ public sealed class RunCatalogTests : IDisposable
         // produced on demand by the real filesystem, so catalog writes fail as if it had died there.
         var crashing = new RecordStoreHarness(new CatalogWritesFail(_harness.Store), _harness.Clock);
         await Assert.ThrowsAsync<IOException>(() => crashing.Records.IngestAsync(RecordStoreHarness.Submission("lost", generatedAt: "2026-11-22T09:00:00Z"), default));
-        Assert.NotNull(await _harness.Store.ReadAsync("stricture/v1/org=acme/project=p/service=s/date=2026-11-22/run=lost/payload.json", default));
+        Assert.NotNull(await _harness.Store.ReadAsync("stricture/v1/org=acme/project=p/service=s/runs/run=lost.json", default));
         Assert.Equal(["before"], (await _harness.ManifestAsync("2026-11-22")).Select(entry => entry.RunId));
 
         var report = await _harness.Reconciler.ReconcileAsync(default);

@@ -21,7 +21,7 @@ public sealed class PushTests
         Assert.True(accepted.GetProperty("created").GetBoolean(), "the first push must store a new record");
         Assert.Equal(1, accepted.GetProperty("attempts").GetInt32());
         var location = accepted.GetProperty("location").GetString()!;
-        Assert.Equal("stricture/v1/org=acme/project=checkout/service=payments-api/date=2026-11-22/run=ci-20261122-0042/payload.json", location);
+        Assert.Equal("stricture/v1/org=acme/project=checkout/service=payments-api/runs/run=ci-20261122-0042.json", location);
 
         // 2. Read it back with the tool: the stored record, byte for byte, as the 202 described it.
         var stored = await File.ReadAllBytesAsync(server.PathOf(location));
@@ -155,7 +155,7 @@ public sealed class PushTests
 
         Assert.True(push.ExitCode == 0, push.ToString());
         var location = JsonDocument.Parse(push.Stdout).RootElement.GetProperty("location").GetString()!;
-        Assert.Contains("/date=2026-11-22/run=from-the-environment/", location);
+        Assert.EndsWith("/runs/run=from-the-environment.json", location);
         var envelope = JsonDocument.Parse(await File.ReadAllBytesAsync(server.PathOf(location))).RootElement;
         Assert.Equal("abcdef1234567", envelope.GetProperty("commit_sha").GetString());
         Assert.Equal("2026-11-22T09:30:00+01:00", envelope.GetProperty("generated_at").GetString());

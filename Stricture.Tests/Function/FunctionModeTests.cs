@@ -66,7 +66,7 @@ public sealed class FunctionModeTests : IAsyncLifetime
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var body = await response.JsonBodyAsync();
         var location = body.GetProperty("location").GetString()!;
-        Assert.Equal("stricture/v1/org=acme/project=checkout/service=api/date=2026-11-22/run=fn-run/payload.json", location);
+        Assert.Equal("stricture/v1/org=acme/project=checkout/service=api/runs/run=fn-run.json", location);
         var stored = await ReadObjectAsync(location);
         Assert.Equal(body.GetProperty("sha256").GetString(), Posts.Sha256(stored));
 
@@ -278,10 +278,15 @@ public sealed class FunctionModeTests : IAsyncLifetime
     [Fact]
     public async Task Function_mode_does_not_reconcile_at_start_where_the_server_does()
     {
-        // A payload whose catalog update never happened (a crash between the two writes).
-        const string orphan = "stricture/v1/org=acme/project=checkout/service=orphan/date=2026-11-22/run=orphan-1/payload.json";
-        var envelope = Posts.Valid(runId: "orphan-1", service: "orphan", generatedAt: "2026-11-22T10:00:00Z");
+        // A record whose catalog update never happened (a crash between the two writes).
+        const string orphan = "stricture/v1/org=acme/project=checkout/service=orphan/runs/run=orphan-1.json";
+        var envelope = new System.Text.Json.Nodes.JsonObject { ["schema"] = "stricture.run/v1" };
+        foreach (var (name, value) in Posts.Valid(runId: "orphan-1", service: "orphan", generatedAt: "2026-11-22T10:00:00Z"))
+        {
+            envelope[name] = value?.DeepClone();
+        }
         envelope["received_at"] = "2026-11-22T10:00:01.0000000Z";
+        envelope["content_sha256"] = new string('0', 64);
         var bytes = Encoding.UTF8.GetBytes(envelope.ToJsonString());
         await _client.PutObjectAsync(new PutObjectRequest
         {

@@ -4,7 +4,7 @@ using Stricture.Tests.Infrastructure;
 namespace Stricture.Tests.Mirror;
 
 /// <summary>
-/// A real data directory that cancels the posting request's token the moment a payload is
+/// A real data directory that cancels the posting request's token the moment a record is
 /// committed: the client went away at exactly that instant (a load generator stopped, a CI job
 /// cancelled). A fake only for the timing, which a real client cannot hit on demand.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed class ClientGoneAfterCommitStore(IObjectStore store, Cancellatio
     public override async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
     {
         var outcome = await base.CommitIfAbsentAsync(staged, key, cancellationToken);
-        if (key.EndsWith("/payload.json", StringComparison.Ordinal))
+        if (key.Contains("/runs/run=", StringComparison.Ordinal))
         {
             await request.CancelAsync();
         }

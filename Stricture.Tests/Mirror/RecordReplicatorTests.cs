@@ -78,7 +78,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
         static bool Documented(string key) => !key.Contains("/seg=", StringComparison.Ordinal) && !key.EndsWith("/compacted.json", StringComparison.Ordinal) &&
                                               !key.Contains("/services/shard=", StringComparison.Ordinal) && !key.Contains("/drift/date=", StringComparison.Ordinal);
         var localTree = await _ingest.Store.KeysAsync(_ingest.Keys.Root, default).Where(Documented).ToListAsync();
-        Assert.Equal(20 + 20 + 4 + 2, localTree.Count); // payloads, index entries, 2 days x 2 services, 2 pointers
+        Assert.Equal(20 + 4 + 2, localTree.Count); // records, 2 days x 2 services, 2 pointers
         Assert.Equal(localTree, await _remote.KeysAsync(_ingest.Keys.Root, default).Where(Documented).ToListAsync());
         foreach (var key in localTree)
         {
@@ -88,7 +88,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_replicated_runs_catalog_entry_in_the_bucket_carries_the_impact_and_gate_its_claim_recorded()
+    public async Task A_replicated_runs_catalog_entry_in_the_bucket_carries_the_impact_and_gate_its_record_holds()
     {
         var ingested = await _ingest.IngestAsync("assessed", generatedAt: "2026-11-22T10:00:00Z", diff: "diff-high.json");
         Assert.True(ingested.Assessment?.Gate is not null, "a run with a diff is assessed");
@@ -137,7 +137,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_copy_is_two_payload_signed_conditional_puts_and_no_read_back()
+    public async Task A_new_copy_is_one_payload_signed_conditional_put_and_no_read_back()
     {
         // The store refuses a body whose SHA-256 differs from the signed one, so reading a new copy back
         // would prove nothing; only an object found already there is checked (the tests below).
@@ -154,7 +154,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
 
         var recordRequests = log.Requests.Where(request => !request.Path.Contains("/manifests/", StringComparison.Ordinal) &&
                                                            !request.Path.EndsWith("/latest.json", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, recordRequests.Count);
+        Assert.Single(recordRequests);
         Assert.All(recordRequests, request =>
         {
             Assert.Equal(HttpMethod.Put, request.Method);
@@ -209,7 +209,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
         var report = await _verifier.VerifyAsync(default);
 
         Assert.Equal(
-            ["missing", "latest-behind", "manifest-behind", "missing"], // payload, latest.json, manifest, run index entry
+            ["latest-behind", "manifest-behind", "missing"], // latest.json, manifest, the record
             report.Differences.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Kind));
         Assert.Contains(new MirrorDifference("missing", late.Location), report.Differences);
         Assert.Equal([late.Location], await _verifier.PayloadsMissingRemotelyAsync(default).ToListAsync());
@@ -223,15 +223,14 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
         while (await _replicator.DrainOnceAsync(default) > 0)
         {
         }
-        var hiddenKeys = await _remote.KeysAsync(_ingest.Keys.Root, default)
-            .Where(key => key == hidden.Location || key.EndsWith("/run=unlisted.json", StringComparison.Ordinal)).ToHashSetAsync();
-        Assert.Equal(2, hiddenKeys.Count);
+        var hiddenKeys = await _remote.KeysAsync(_ingest.Keys.Root, default).Where(key => key == hidden.Location).ToHashSetAsync();
+        Assert.Single(hiddenKeys);
         var lagging = new MirrorVerifier(_local, new ListingLagStore(_remote, hiddenKeys), _ingest.Keys);
 
         var report = await lagging.VerifyAsync(default);
 
         Assert.True(report.Differences.Count == 0, $"differences: {string.Join(", ", report.Differences)}");
-        Assert.Equal(2, report.Unlisted);
+        Assert.Equal(1, report.Unlisted);
         Assert.Empty(await lagging.PayloadsMissingRemotelyAsync(default).ToListAsync());
     }
 

@@ -18,7 +18,7 @@ public sealed class S3IngestTests : BucketTest
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var body = await response.JsonBodyAsync();
         var location = body.GetProperty("location").GetString()!;
-        Assert.Equal("stricture/v1/org=acme/project=checkout/service=api/date=2026-11-22/run=s3-run/payload.json", location);
+        Assert.Equal("stricture/v1/org=acme/project=checkout/service=api/runs/run=s3-run.json", location);
 
         var stored = await ReadObjectAsync(location);
         Assert.Equal(body.GetProperty("sha256").GetString(), Posts.Sha256(stored));
@@ -129,6 +129,6 @@ public sealed class S3IngestTests : BucketTest
     private async Task<List<string>> PayloadKeysAsync()
     {
         var listing = await Client.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = Bucket, Prefix = "stricture/" });
-        return (listing.S3Objects ?? []).Select(o => o.Key).Where(k => k.EndsWith("/payload.json", StringComparison.Ordinal)).ToList();
+        return (listing.S3Objects ?? []).Select(o => o.Key).Where(k => k.Contains("/runs/run=", StringComparison.Ordinal)).ToList();
     }
 }

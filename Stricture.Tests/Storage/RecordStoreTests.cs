@@ -18,24 +18,27 @@ public sealed class RecordStoreTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task A_crash_after_the_claim_is_completed_by_the_retry_at_the_claimed_key_even_after_midnight()
+    public async Task A_run_is_one_object_and_a_retry_after_midnight_adopts_it_at_its_key_and_its_day()
     {
-        // 1. Store a run, then remove its payload: the state a crash between claim and payload leaves.
         var first = await _records.IngestAsync(Submission("late"), default);
-        var payloadPath = Path.Combine(_directory.Path, first.Location);
-        File.Delete(payloadPath);
+        Assert.Equal("stricture/v1/org=acme/project=p/service=s/runs/run=late.json", first.Location);
 
-        // 2. The client retries the next day.
+        // The client retries the next day (UTC): the record's key does not depend on the day.
         _clock.Advance(TimeSpan.FromMinutes(2));
         var retry = await _records.IngestAsync(Submission("late"), default);
 
-        // 3. Same key (yesterday's date), same bytes as first acknowledged, and only one payload.
         Assert.Equal(IngestStatus.Accepted, retry.Status);
+        Assert.False(retry.Created, "the retry adopts the stored record");
         Assert.Equal(first.Location, retry.Location);
-        Assert.Contains("/date=2026-11-22/", retry.Location);
         Assert.Equal(first.Sha256, retry.Sha256);
-        Assert.Equal(first.Sha256, Posts.Sha256(await File.ReadAllBytesAsync(payloadPath)));
-        Assert.Single(Directory.EnumerateFiles(_directory.Path, "payload.json", SearchOption.AllDirectories));
+        Assert.Equal(first.Sha256, Posts.Sha256(await File.ReadAllBytesAsync(Path.Combine(_directory.Path, first.Location))));
+        // One object for the run, and no dated folder: the day is the manifest's business only.
+        var runFiles = Directory.EnumerateFiles(_directory.Path, "*.json", SearchOption.AllDirectories)
+            .Where(path => !path.Contains("/manifests/", StringComparison.Ordinal) && !path.EndsWith("/latest.json", StringComparison.Ordinal) &&
+                           path.Contains("/service=s/", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal([Path.Combine(_directory.Path, first.Location)], runFiles);
+        Assert.False(Directory.Exists(Path.Combine(_directory.Path, "stricture/v1/org=acme/project=p/service=s/date=2026-11-22")));
     }
 
     [Fact]

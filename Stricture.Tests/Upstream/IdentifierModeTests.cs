@@ -54,7 +54,7 @@ public sealed class IdentifierModeTests
         Assert.Equal("checkout", accepted.GetProperty("project").GetString());
         Assert.Equal("payment-gateway", accepted.GetProperty("service").GetString());
         Assert.Equal("run-1", accepted.GetProperty("run_id").GetString());
-        Assert.StartsWith("stricture/v1/org=acme-inc/project=checkout/service=payment-gateway/date=", accepted.GetProperty("location").GetString());
+        Assert.StartsWith("stricture/v1/org=acme-inc/project=checkout/service=payment-gateway/runs/run=", accepted.GetProperty("location").GetString());
         var latest = await server.Client.GetAsync("/v1/runs/acme-inc/checkout/payment-gateway/latest");
         Assert.True(latest.StatusCode == HttpStatusCode.OK, "the run must be readable under the names as stored");
 
