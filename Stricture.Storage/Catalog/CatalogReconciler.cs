@@ -111,6 +111,9 @@ public sealed partial class CatalogReconciler(IObjectStore store, RecordKeys key
     {
         report.Days++;
         var manifest = await catalog.ReadManifestAsync(service, date, cancellationToken);
+        // A server writing meanwhile may have listed some of them since the first read.
+        var listed = manifest.Select(entry => entry.RunId).ToHashSet(StringComparer.Ordinal);
+        entries = entries.Where(entry => !listed.Contains(entry.RunId)).ToList();
         // Also with nothing missing: the day's segments are folded into its compacted manifest.
         await catalog.CompactAsync(service, date, entries, cancellationToken);
         if (entries.Count > 0)

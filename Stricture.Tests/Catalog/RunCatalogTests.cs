@@ -113,6 +113,23 @@ public sealed class RunCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_listing_a_run_while_reconcile_reads_it_leaves_one_entry()
+    {
+        await _harness.IngestAsync("before", generatedAt: "2026-11-22T08:00:00Z");
+        var crashing = new RecordStoreHarness(new CatalogWritesFail(_harness.Store), _harness.Clock);
+        await Assert.ThrowsAsync<IOException>(() => crashing.Records.IngestAsync(RecordStoreHarness.Submission("raced", generatedAt: "2026-11-22T09:00:00Z"), default));
+        // Reconcile finds the run unlisted and reads it; meanwhile a server (the client's retry) lists it.
+        // The fake is only for the timing: the retry runs exactly between reconcile's two reads of the day.
+        var racing = new RecordStoreHarness(
+            new ListsMeanwhile(_harness.Store, "/runs/run=raced.json", () => _harness.IngestAsync("raced", generatedAt: "2026-11-22T09:00:00Z")), _harness.Clock);
+
+        var report = await racing.Reconciler.ReconcileAsync(default);
+
+        Assert.Equal(0, report.EntriesAdded);
+        Assert.Equal(["before", "raced"], (await _harness.ManifestAsync("2026-11-22")).Select(entry => entry.RunId));
+    }
+
+    [Fact]
     public async Task The_clients_retry_also_repairs_a_catalog_the_crash_left_behind()
     {
         var crashing = new RecordStoreHarness(new CatalogWritesFail(_harness.Store), _harness.Clock);
@@ -171,5 +188,21 @@ public sealed class RunCatalogTests : IDisposable
 
         private static bool IsCatalog(string key) =>
             key.Contains("/manifests/", StringComparison.Ordinal) || key.EndsWith("/latest.json", StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>meanwhile</c> once, right after the first read of a key ending in <c>keySuffix</c> completes.</summary>
+    private sealed class ListsMeanwhile(IObjectStore store, string keySuffix, Func<Task> meanwhile) : ForwardingObjectStore(store)
+    {
+        private int _fired;
+
+        public override async Task<StoredObject?> ReadAsync(string key, CancellationToken cancellationToken)
+        {
+            var read = await base.ReadAsync(key, cancellationToken);
+            if (key.EndsWith(keySuffix, StringComparison.Ordinal) && Interlocked.Exchange(ref _fired, 1) == 0)
+            {
+                await meanwhile();
+            }
+            return read;
+        }
     }
 }

@@ -137,6 +137,25 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_in_the_dated_layout_reaches_the_bucket_with_its_claim_and_is_cataloged_there()
+    {
+        // Spooled before records moved (or found by the catch-up scan): the spool names its payload key.
+        var (payloadKey, payload) = await DatedLayoutRun.StoreAsync(_ingest, "dated", new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero));
+        await _spool.AppendAsync(payloadKey, default);
+
+        Assert.Equal(1, await _replicator.DrainOnceAsync(default));
+
+        Assert.Equal(0, _spool.QuarantinedCount());
+        var claimKey = _ingest.Keys.Record(RecordStoreHarness.Service.WithRun("dated"));
+        Assert.Equal(payload, (await _remote.ReadAsync(payloadKey, default))!.Content.ToArray());
+        Assert.Equal((await _local.ReadAsync(claimKey, default))!.Content.ToArray(), (await _remote.ReadAsync(claimKey, default))!.Content.ToArray());
+        var remoteCatalog = new RunCatalog(_remote, _ingest.Keys, new StorageTelemetry(_meters), compactInBackground: false);
+        var listed = await remoteCatalog.ReadManifestAsync(RecordStoreHarness.Service, new DateOnly(2026, 11, 21), default);
+        Assert.Equal([payloadKey], listed.Select(entry => entry.Key));
+        Assert.Empty(await _verifier.PayloadsMissingRemotelyAsync(default).ToListAsync());
+    }
+
+    [Fact]
     public async Task A_new_copy_is_one_payload_signed_conditional_put_and_no_read_back()
     {
         // The store refuses a body whose SHA-256 differs from the signed one, so reading a new copy back

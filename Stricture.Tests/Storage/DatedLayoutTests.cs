@@ -1,11 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Stricture.Storage.Filesystem;
 using Stricture.Storage.Identity;
-using Stricture.Storage.Keys;
-using Stricture.Storage.ObjectStore;
 using Stricture.Storage.Queries;
 using Stricture.Storage.Records;
-using Stricture.Storage.Time;
 using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Storage;
@@ -94,20 +91,6 @@ public sealed class DatedLayoutTests : IDisposable
 
     private static RunIdentity Run(string runId) => RecordStoreHarness.Service.WithRun(runId);
 
-    /// <summary>A run as the dated layout stored it: its claim at the record key and, unless a crash came between, its payload.</summary>
-    private async Task<(string PayloadKey, byte[] Payload)> StoreDatedAsync(string runId, bool withPayload)
-    {
-        var submission = RecordStoreHarness.Submission(runId);
-        var payloadKey = _harness.Keys.DatedPayload(Run(runId), RecordKeys.PartitionDate(generatedAt: null, FirstReceived));
-        var claim = new RunIndexEntry(runId, payloadKey, UtcTimestamp.Format(FirstReceived), RunEnvelope.Fingerprint(submission, runId));
-        using var envelope = new MemoryStream();
-        await RunEnvelope.WriteAsync(envelope, submission, runId, new RunEnvelope.ServerFields(claim.ReceivedAt, claim.ContentSha256), default);
-        Assert.Equal(CreateOutcome.Created, await _harness.Store.CreateIfAbsentAsync(_harness.Keys.Record(Run(runId)), claim.ToJson(), default));
-        if (withPayload)
-        {
-            await _harness.Store.PrepareKeyAsync(payloadKey, default);
-            Assert.Equal(CreateOutcome.Created, await _harness.Store.CreateIfAbsentAsync(payloadKey, envelope.ToArray(), default));
-        }
-        return (payloadKey, envelope.ToArray());
-    }
+    private Task<(string PayloadKey, byte[] Payload)> StoreDatedAsync(string runId, bool withPayload) =>
+        DatedLayoutRun.StoreAsync(_harness, runId, FirstReceived, withPayload);
 }
