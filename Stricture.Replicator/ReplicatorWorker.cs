@@ -13,7 +13,7 @@ namespace Stricture.Replicator;
 /// bounded, jittered back-off (<see cref="RetryPipeline"/>); it resumes by itself and the backlog drains.
 /// At start and then every catch-up interval it also spools any local run the bucket lacks and the
 /// spool does not hold: ingest spools a run before it answers 202, but a crash between storing a
-/// payload and spooling it leaves an unacknowledged run on disk that a client posting without a
+/// record and spooling it leaves an unacknowledged run on disk that a client posting without a
 /// run_id never retries. Catch-up is what brings those to the bucket too.
 /// </summary>
 internal sealed partial class ReplicatorWorker(
@@ -81,13 +81,13 @@ internal sealed partial class ReplicatorWorker(
 
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        var pending = await spool.PendingPayloadKeysAsync(cancellationToken);
+        var pending = await spool.PendingRunKeysAsync(cancellationToken);
         var spooled = 0;
-        await foreach (var payloadKey in verifier.PayloadsMissingRemotelyAsync(cancellationToken))
+        await foreach (var runKey in verifier.RunsMissingRemotelyAsync(cancellationToken))
         {
-            if (!pending.Contains(payloadKey))
+            if (!pending.Contains(runKey))
             {
-                await spool.AppendAsync(payloadKey, cancellationToken);
+                await spool.AppendAsync(runKey, cancellationToken);
                 spooled++;
             }
         }

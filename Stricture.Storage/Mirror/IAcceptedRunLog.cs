@@ -6,6 +6,6 @@ namespace Stricture.Storage.Mirror;
 /// </summary>
 public interface IAcceptedRunLog
 {
-    /// <summary>Records that the run stored at <paramref name="payloadKey"/> was accepted; durable when it returns.</summary>
-    Task AppendAsync(string payloadKey, CancellationToken cancellationToken);
+    /// <summary>Records that the run stored at <paramref name="runKey"/> was accepted; durable when it returns.</summary>
+    Task AppendAsync(string runKey, CancellationToken cancellationToken);
 }

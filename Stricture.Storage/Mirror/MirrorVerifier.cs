@@ -65,11 +65,11 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
     }
 
     /// <summary>Local runs' keys the bucket does not have (neither listed nor readable by key), in key order.</summary>
-    public async IAsyncEnumerable<string> PayloadsMissingRemotelyAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> RunsMissingRemotelyAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var localPayloads = Payloads(local.KeysAsync(keys.Root, cancellationToken));
-        var remotePayloads = Payloads(remote.KeysAsync(keys.Root, cancellationToken));
-        await foreach (var (key, onBothSides) in OrderedListing.LeftJoinAsync(localPayloads, remotePayloads, cancellationToken))
+        var localRuns = RunKeys(local.KeysAsync(keys.Root, cancellationToken));
+        var remoteRuns = RunKeys(remote.KeysAsync(keys.Root, cancellationToken));
+        await foreach (var (key, onBothSides) in OrderedListing.LeftJoinAsync(localRuns, remoteRuns, cancellationToken))
         {
             if (!onBothSides && await remote.GetInfoAsync(key, cancellationToken) is null && await IsRunAsync(key, cancellationToken))
             {
@@ -104,7 +104,7 @@ public sealed class MirrorVerifier(FileSystemObjectStore local, IObjectStore rem
         !keys.TryParseRecord(key, out _) || (await local.ReadAsync(key, cancellationToken) is { } stored && EnvelopeReader.IsRecord(stored));
 
     /// <summary>Records, dated-layout payloads and their claims: every key the replicator copies for a run.</summary>
-    private IAsyncEnumerable<string> Payloads(IAsyncEnumerable<string> allKeys) =>
+    private IAsyncEnumerable<string> RunKeys(IAsyncEnumerable<string> allKeys) =>
         allKeys.Where(key => keys.TryParseRun(key, out _));
 
     /// <returns>null when the bucket's object is right, else the kind of difference.</returns>

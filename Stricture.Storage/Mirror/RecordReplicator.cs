@@ -77,12 +77,12 @@ public sealed partial class RecordReplicator(
     {
         try
         {
-            if (!keys.TryParseRun(entry.PayloadKey, out var run))
+            if (!keys.TryParseRun(entry.RunKey, out var run))
             {
-                throw new InvalidDataException($"The spool entry '{entry.EntryKey}' names '{entry.PayloadKey}', which is not a run's key.");
+                throw new InvalidDataException($"The spool entry '{entry.EntryKey}' names '{entry.RunKey}', which is not a run's key.");
             }
             var stored = await StoredRun.ReadAsync(local, keys.Record(run), cancellationToken)
-                         ?? throw new InvalidDataException($"The spooled run '{entry.PayloadKey}' is not in the data directory.");
+                         ?? throw new InvalidDataException($"The spooled run '{entry.RunKey}' is not in the data directory.");
             // A dated-layout run's claim and payload at once: readers already meet a claim before its
             // payload (ingest wrote the claim first), and a payload before its claim only until the next request lands.
             await Task.WhenAll(
@@ -102,7 +102,7 @@ public sealed partial class RecordReplicator(
         catch (Exception exception) when (exception is ObjectIntegrityException or InvalidDataException or JsonException)
         {
             telemetry.RecordFailure("unreadable");
-            LogUnreadable(logger, exception, entry.PayloadKey);
+            LogUnreadable(logger, exception, entry.RunKey);
             spool.Quarantine(entry);
             return null;
         }
@@ -131,6 +131,6 @@ public sealed partial class RecordReplicator(
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Replication alarm at {Key}: the object store holds other bytes; left in place, spool entry quarantined")]
     private static partial void LogMismatch(ILogger logger, Exception exception, string key);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Replication of {PayloadKey} is impossible: the local record cannot be read; spool entry quarantined")]
-    private static partial void LogUnreadable(ILogger logger, Exception exception, string payloadKey);
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Replication of {RunKey} is impossible: the local record cannot be read; spool entry quarantined")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string runKey);
 }

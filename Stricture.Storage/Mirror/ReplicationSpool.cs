@@ -37,11 +37,11 @@ public sealed class ReplicationSpool : IAcceptedRunLog, IDisposable
 
     public string Root { get; }
 
-    public async Task AppendAsync(string payloadKey, CancellationToken cancellationToken)
+    public async Task AppendAsync(string runKey, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payloadKey)))[..16];
-        await _entries.CreateIfAbsentAsync($"{PendingPrefix}{now.UtcTicks:D19}-{hash}", Encoding.UTF8.GetBytes(payloadKey), cancellationToken);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(runKey)))[..16];
+        await _entries.CreateIfAbsentAsync($"{PendingPrefix}{now.UtcTicks:D19}-{hash}", Encoding.UTF8.GetBytes(runKey), cancellationToken);
     }
 
     /// <summary>Up to <paramref name="max"/> pending entries, oldest first (keys list in arrival order).</summary>
@@ -59,8 +59,8 @@ public sealed class ReplicationSpool : IAcceptedRunLog, IDisposable
         return entries;
     }
 
-    /// <summary>The payload keys of every pending entry (reads them all: for occasional scans, not per copy).</summary>
-    public async Task<HashSet<string>> PendingPayloadKeysAsync(CancellationToken cancellationToken)
+    /// <summary>The run keys of every pending entry (reads them all: for occasional scans, not per copy).</summary>
+    public async Task<HashSet<string>> PendingRunKeysAsync(CancellationToken cancellationToken)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var key in _entries.EnumerateKeys(PendingPrefix).ToList())

@@ -1,4 +1,4 @@
 namespace Stricture.Storage.Mirror;
 
-/// <summary>One pending replication: the run stored at <see cref="PayloadKey"/>.</summary>
-public sealed record SpoolEntry(string EntryKey, string PayloadKey);
+/// <summary>One pending replication: the run stored at <see cref="RunKey"/>.</summary>
+public sealed record SpoolEntry(string EntryKey, string RunKey);

@@ -15,7 +15,7 @@ public interface IAcceptedRunHook
 }
 
 /// <summary>
-/// An accepted run: its identity, its payload key, the received_at its claim fixed, the post as
+/// An accepted run: its identity, its record's key, the received_at its record holds, the post as
 /// validated, and its drift summary (null without a diff), the one the catalog records.
 /// </summary>
 public sealed record AcceptedRun(RunIdentity Run, string Location, string ReceivedAt, RunSubmission Submission, DriftSummary? Drift)

@@ -6,9 +6,9 @@ namespace Stricture.Storage.Records;
 /// <summary>
 /// The blast-radius step of every post, in two parts:
 /// <list type="number">
-/// <item><see cref="DecideAsync"/>, before the run is claimed: what the catalog and the 202 say about
-/// the run beyond its payload (its impact and gate). The claim records the answer, so a retry, which
-/// finds the claim, gets the first post's answer and does not decide again.</item>
+/// <item><see cref="DecideAsync"/>, before the record is staged: what the catalog and the 202 say about
+/// the run beyond its posted content (its impact and gate). The record holds the answer, so a retry,
+/// which finds the record, gets the first post's answer and does not decide again.</item>
 /// <item><see cref="IndexAsync"/>, after the payload is stored and before the run is cataloged: keeps the
 /// derived indexes that follow each service's latest export current. Called for every accepted post,
 /// a retry included; an exception fails the post, whose retry calls it again.</item>

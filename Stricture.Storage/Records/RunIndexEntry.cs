@@ -6,14 +6,13 @@ using Stricture.Storage.ObjectStore;
 namespace Stricture.Storage.Records;
 
 /// <summary>
-/// <c>runs/run=&lt;run_id&gt;.json</c>: the claim on a run id, created (if absent) before the payload.
-/// It fixes where the payload lives and with which received_at, so a retry on a later date, or a
-/// racing duplicate, writes the same bytes to the same key instead of a second record. Its first
-/// four fields depend on nothing but the post, so it can be written while the payload is staged,
-/// and can be rebuilt from the payload it points to.
-/// A run with a diff also has its <see cref="RunAssessment"/> here (<c>impact</c>, <c>gate</c>),
-/// decided just before the claim: the claim is what a retry reads back, so a retry answers what the
-/// first post was told, and the assessment costs no object of its own.
+/// A run's claim on its run id: where its record is, with which received_at and content
+/// fingerprint, and (for a run with a diff) the <see cref="RunAssessment"/> decided when it was
+/// accepted. For a run stored now these are the record's own server fields
+/// (<see cref="Catalog.EnvelopeReader.ToIndexEntry"/>), and <see cref="Key"/> is the record's key.
+/// A run in the dated layout has this as an object of its own at <c>runs/run=&lt;run_id&gt;.json</c>
+/// (the JSON <see cref="ToJson"/> writes), naming its payload at a dated key: that is what
+/// <see cref="Parse"/> reads.
 /// </summary>
 public sealed record RunIndexEntry(
     [property: JsonPropertyName("run_id")] string RunId,
@@ -21,11 +20,11 @@ public sealed record RunIndexEntry(
     [property: JsonPropertyName("received_at")] string ReceivedAt,
     [property: JsonPropertyName("content_sha256")] string ContentSha256)
 {
-    /// <summary>The run's blast radius, as decided when it was claimed (null without a diff, or when it was not assessed).</summary>
+    /// <summary>The run's blast radius, as decided when it was accepted (null without a diff, or when it was not assessed).</summary>
     [JsonPropertyName("impact")]
     public RunImpact? Impact { get; init; }
 
-    /// <summary>The run's gate decision, as decided when it was claimed (null when the run was not assessed).</summary>
+    /// <summary>The run's gate decision, as decided when it was accepted (null when the run was not assessed).</summary>
     [JsonPropertyName("gate")]
     public GateDecision? Gate { get; init; }
 
@@ -38,7 +37,7 @@ public sealed record RunIndexEntry(
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, StorageJsonContext.Default.RunIndexEntry);
 
-    /// <summary>The entry at <paramref name="key"/>, or null when there is none (a run never claimed).</summary>
+    /// <summary>The dated-layout claim at <paramref name="key"/>, or null when there is none.</summary>
     public static async Task<RunIndexEntry?> ReadAsync(IObjectStore store, string key, CancellationToken cancellationToken) =>
         await store.ReadAsync(key, cancellationToken) is { } stored ? Parse(stored.Content.Span) : null;
 

@@ -39,7 +39,7 @@ public sealed class ClientGoneAfterCommitTests : IDisposable
         Assert.True(request.IsCancellationRequested, "the fault was not injected: no payload was committed");
         var location = result?.Location ?? harness.Keys.Record(RecordStoreHarness.Service.WithRun("gone-client"));
         Assert.True(await harness.Store.GetInfoAsync(location, default) is not null, "the payload was not stored, so nothing more was owed");
-        Assert.Equal([location], (await spool.PendingPayloadKeysAsync(default)).Order());
+        Assert.Equal([location], (await spool.PendingRunKeysAsync(default)).Order());
         Assert.Equal(["gone-client"], (await harness.ManifestAsync("2026-11-25")).Select(entry => entry.RunId));
     }
 }

@@ -152,7 +152,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
         var remoteCatalog = new RunCatalog(_remote, _ingest.Keys, new StorageTelemetry(_meters), compactInBackground: false);
         var listed = await remoteCatalog.ReadManifestAsync(RecordStoreHarness.Service, new DateOnly(2026, 11, 21), default);
         Assert.Equal([payloadKey], listed.Select(entry => entry.Key));
-        Assert.Empty(await _verifier.PayloadsMissingRemotelyAsync(default).ToListAsync());
+        Assert.Empty(await _verifier.RunsMissingRemotelyAsync(default).ToListAsync());
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
             ["latest-behind", "manifest-behind", "missing"], // latest.json, manifest, the record
             report.Differences.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => d.Kind));
         Assert.Contains(new MirrorDifference("missing", late.Location), report.Differences);
-        Assert.Equal([late.Location], await _verifier.PayloadsMissingRemotelyAsync(default).ToListAsync());
+        Assert.Equal([late.Location], await _verifier.RunsMissingRemotelyAsync(default).ToListAsync());
     }
 
     [Fact]
@@ -250,7 +250,7 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
 
         Assert.True(report.Differences.Count == 0, $"differences: {string.Join(", ", report.Differences)}");
         Assert.Equal(1, report.Unlisted);
-        Assert.Empty(await lagging.PayloadsMissingRemotelyAsync(default).ToListAsync());
+        Assert.Empty(await lagging.RunsMissingRemotelyAsync(default).ToListAsync());
     }
 
     [Fact]
@@ -267,6 +267,6 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
 
         Assert.Equal([new MirrorDifference("missing", result.Location)], report.Differences);
         Assert.Equal(0, report.Unlisted);
-        Assert.Equal([result.Location], await lagging.PayloadsMissingRemotelyAsync(default).ToListAsync());
+        Assert.Equal([result.Location], await lagging.RunsMissingRemotelyAsync(default).ToListAsync());
     }
 }
