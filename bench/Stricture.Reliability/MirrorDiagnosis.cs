@@ -6,8 +6,8 @@ using Stricture.Bench;
 namespace Stricture.Reliability;
 
 /// <summary>
-/// Explains a verify that does not come clean in mirror mode. A kill between a run's claim (its
-/// index entry) and its payload leaves a claim with no payload: the run was never acknowledged, a
+/// Explains a verify that does not come clean in mirror mode. In a store still holding the dated
+/// layout, a kill between a run's claim and its payload left a claim with no payload: the run was never acknowledged, a
 /// retry completes it, and the replicator (which copies runs, by payload) rightly never copies it,
 /// so verify lists the claim as missing from the bucket. Such differences are counted and reported,
 /// not failed; anything else (an acknowledged run missing, spool entries quarantined) is a failure.
