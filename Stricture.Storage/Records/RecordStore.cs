@@ -30,8 +30,8 @@ namespace Stricture.Storage.Records;
 ///
 /// Then, for every accepted post (a first write or a retry), the run is added to the derived
 /// objects that answer queries (<see cref="RunCatalog"/>) before this returns, so an acknowledged
-/// run is visible to queries. Everything from the record's commit on runs to its end even when the
-/// caller cancels (its client went away). A crash before that leaves a record the catalog lacks; the retry, or
+/// run is visible to queries. Everything after the record's commit returns runs to its end even when
+/// the caller cancels (its client went away). A crash before that leaves a record the catalog lacks; the retry, or
 /// <see cref="CatalogReconciler"/>, adds it. Last, when an <see cref="IAcceptedRunLog"/> is given
 /// (mirror mode's replication spool), the run is appended to it, also before this returns, and so
 /// is an <see cref="IAcceptedRunHook"/>'s work (the webhook outbox). Before the catalog, the
@@ -60,12 +60,13 @@ public sealed partial class RecordStore(
         var staged = await StageEnvelopeAsync(submission, claim, claim.Assessment, cancellationToken);
         try
         {
-            // Step 2, and what follows it, without the caller's cancellation: once the record may be
-            // stored, a client that goes away must not leave it out of the catalog or the spool (only a
-            // retry or a reconcile would bring it back, and nothing brings back the spool entry until
-            // the replicator restarts).
+            // Step 2 with the caller's cancellation: a client gone (or a function's time limit reached)
+            // while the store has not answered ends the post, unacknowledged; if the record landed all
+            // the same, the client's retry or a reconcile catalogs it. What follows runs without it: once
+            // the record is stored, a client that goes away must not leave it out of the catalog or the
+            // spool (nothing brings back the spool entry until the replicator's catch-up scan).
+            var created = await store.CommitIfAbsentAsync(staged, recordKey, cancellationToken) == CreateOutcome.Created;
             var finishing = CancellationToken.None;
-            var created = await store.CommitIfAbsentAsync(staged, recordKey, finishing) == CreateOutcome.Created;
             var (sha256, size) = (staged.Sha256, staged.Length);
             if (!created)
             {
