@@ -72,15 +72,14 @@ public sealed partial class RecordStore(
             {
                 var existing = await ReadVerifiedAsync(recordKey, finishing)
                                ?? throw new InvalidOperationException($"'{recordKey}' exists and then does not.");
-                var isRecord = EnvelopeReader.IsRecord(existing);
-                var stored = isRecord ? EnvelopeReader.ToIndexEntry(existing) : RunIndexEntry.Parse(existing.Content.Span);
+                var stored = StoredRun.ClaimOf(existing);
                 if (stored.ContentSha256 != claim.ContentSha256)
                 {
                     telemetry.RecordWrite(Stopwatch.GetElapsedTime(started), "conflict");
                     return IngestResult.Conflict(stored);
                 }
                 claim = stored;
-                if (isRecord)
+                if (claim.Key == recordKey) // a record, not a dated-layout claim naming its payload
                 {
                     // The envelope is a pure function of the post and the server fields, so the stored record
                     // must be exactly what this post makes with the stored fields: anything else is damage.

@@ -21,11 +21,18 @@ public sealed record StoredRun(RunIndexEntry Index, StoredObject Record, StoredO
         {
             return null;
         }
-        if (EnvelopeReader.IsRecord(stored))
+        var claim = ClaimOf(stored);
+        if (claim.Key == stored.Key)
         {
-            return new StoredRun(EnvelopeReader.ToIndexEntry(stored), stored, DatedClaim: null);
+            return new StoredRun(claim, stored, DatedClaim: null);
         }
-        var claim = RunIndexEntry.Parse(stored.Content.Span);
         return await store.ReadAsync(claim.Key, cancellationToken) is { } payload ? new StoredRun(claim, payload, stored) : null;
     }
+
+    /// <summary>
+    /// The claim an object at a record key holds: a record's own server fields (whose
+    /// <see cref="RunIndexEntry.Key"/> is the record's key), or a dated-layout claim (which names its payload's key).
+    /// </summary>
+    public static RunIndexEntry ClaimOf(StoredObject stored) =>
+        EnvelopeReader.IsRecord(stored) ? EnvelopeReader.ToIndexEntry(stored) : RunIndexEntry.Parse(stored.Content.Span);
 }
