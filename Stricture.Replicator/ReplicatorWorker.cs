@@ -14,7 +14,8 @@ namespace Stricture.Replicator;
 /// At start and then every catch-up interval it also spools any local run the bucket lacks and the
 /// spool does not hold: ingest spools a run before it answers 202, but a crash between storing a
 /// record and spooling it leaves an unacknowledged run on disk that a client posting without a
-/// run_id never retries. Catch-up is what brings those to the bucket too.
+/// run_id never retries. Catch-up is what brings those to the bucket too. An idle worker wakes when
+/// an entry arrives (<see cref="SpoolArrivals"/>), and polls as a fallback.
 /// </summary>
 internal sealed partial class ReplicatorWorker(
     RecordReplicator replicator, MirrorVerifier verifier, ReplicationSpool spool, IOptions<ReplicatorOptions> options,
@@ -26,6 +27,7 @@ internal sealed partial class ReplicatorWorker(
     /// </summary>
     public const string RetryPipeline = "replication";
 
+    /// <summary>The fallback poll of an idle worker; an arriving entry wakes it at once (<see cref="SpoolArrivals"/>).</summary>
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -60,6 +62,7 @@ internal sealed partial class ReplicatorWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var pipeline = pipelines.GetPipeline(RetryPipeline);
+        using var arrivals = new SpoolArrivals(spool.PendingDirectory);
         var nextCatchUp = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -74,7 +77,7 @@ internal sealed partial class ReplicatorWorker(
             }, stoppingToken);
             if (finished == 0)
             {
-                await Task.Delay(IdlePoll, time, stoppingToken);
+                await arrivals.WaitAsync(IdlePoll, stoppingToken);
             }
         }
     }

@@ -37,6 +37,9 @@ public sealed class ReplicationSpool : IAcceptedRunLog, IDisposable
 
     public string Root { get; }
 
+    /// <summary>The folder pending entries are created in (what a replicator may watch for arrivals).</summary>
+    public string PendingDirectory => Path.Combine(Root, PendingPrefix.TrimEnd('/'));
+
     public async Task AppendAsync(string runKey, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();

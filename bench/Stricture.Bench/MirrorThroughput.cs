@@ -45,8 +45,8 @@ internal sealed record MirrorThroughput(
             progress($"mirror: replicator pid {replicator.Pid} on {replicator.BaseAddress}, started in {startup.TotalSeconds:0.0} s (empty data directory)");
 
             Quiet.Settle();
-            var runs = options.WarmUp + options.MirrorRuns;
-            progress($"mirror: seeding {runs:N0} runs ({options.WarmUp} for warm-up), {options.RunsPerDay} a day, spooled aside");
+            var runs = options.MirrorWarmUp + options.MirrorRuns;
+            progress($"mirror: seeding {runs:N0} runs ({options.MirrorWarmUp} for warm-up), {options.RunsPerDay} a day, spooled aside");
             var newestDay = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
             var seeded = await RunSeeder.SeedAsync(
                 dataDirectory, runs, options.RunsPerDay, newestDay, artifact, new ReplicationSpool(heldDirectory, TimeProvider.System),
@@ -63,12 +63,12 @@ internal sealed record MirrorThroughput(
             var replication = new ReplicationDrain(spooled, spool, replicator, store, options.PhaseTimeout);
 
             // The same unmeasured runs on every side: JIT, connections, the first days' manifests.
-            var warm = spooled.Runs.Take(options.WarmUp).ToList();
+            var warm = spooled.Runs.Take(options.MirrorWarmUp).ToList();
             progress($"mirror warm-up: {warm.Count} runs replicated and PUT raw");
             await replication.RunAsync(warm, cancellationToken);
             await payload.RunAsync(warm, cancellationToken);
 
-            var measured = spooled.Runs.Skip(options.WarmUp).ToList();
+            var measured = spooled.Runs.Skip(options.MirrorWarmUp).ToList();
             var slices = new List<MirrorSlice>();
             var offset = 0;
             for (var i = 0; i < options.Slices; i++)
@@ -103,7 +103,7 @@ internal sealed record MirrorThroughput(
             var census = await BucketCensus.TakeAsync(buckets.Replica, cancellationToken);
             progress($"mirror: the replica bucket holds {census} for {runs:N0} runs; {quarantined} quarantined");
             return new MirrorThroughput(
-                slices, seeded, options.WarmUp, (int)Math.Round(measured.Average(r => r.Record.Content.Length)), startup, quarantined, census);
+                slices, seeded, options.MirrorWarmUp, (int)Math.Round(measured.Average(r => r.Record.Content.Length)), startup, quarantined, census);
         }
     }
 }

@@ -4,8 +4,8 @@ namespace Stricture.Bench;
 /// The measured side of the mirror comparison: the real replicator process copying a slice of the
 /// seeded runs. The clock starts as the slice's spool entries are moved into the pending folder and
 /// stops when that folder is empty, which is when the replicator has copied, verified and merged
-/// every run of the slice into the catalog and retired its entry. It includes the replicator's
-/// wait for its next poll at the start (it sleeps 200 ms when it finds nothing to do).
+/// every run of the slice into the catalog and retired its entry. It includes the time the idle
+/// replicator takes to notice the entries (it watches the pending folder, and polls every 200 ms).
 /// </summary>
 internal sealed class ReplicationDrain(SpooledRuns spooled, SpoolFolder spool, ServerProcess replicator, S3TestServer store, TimeSpan timeout)
 {

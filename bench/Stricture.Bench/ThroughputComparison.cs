@@ -50,7 +50,7 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
         // The S3 server's own request counters around the ingest slices only (null without them).
         RgwCounters? ingestRequests = rgwAdminSocket is null ? null : RgwCounters.Zero;
         using var load = new IngestLoad(server, options);
-        progress($"warm-up: {options.WarmUp} posts and {options.WarmUp} {baseline.Operations}");
+        progress($"warm-up: {options.IngestWarmUp} posts and {options.IngestWarmUp} {baseline.Operations}");
         var warm = await load.WarmUpAsync(cancellationToken);
         if (warm.Failed > 0)
         {
@@ -59,7 +59,7 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
 
         // The baseline gets the same warm-up as the server: its first writes (into a fresh directory,
         // over new connections) are not measured either.
-        await baseline.WarmUpAsync(options.WarmUp, cancellationToken);
+        await baseline.WarmUpAsync(options.IngestWarmUp, cancellationToken);
 
         var slices = new List<ComparisonSlice>();
         for (var i = 0; i < options.Slices; i++)
