@@ -36,13 +36,19 @@ public sealed class SpoolArrivals : IDisposable
 
     private void Signal()
     {
+        // Under load nearly every event finds a wake-up already pending: check before releasing,
+        // so that case costs a read, not an exception (two events racing here may still meet one).
+        if (_arrived.CurrentCount > 0)
+        {
+            return;
+        }
         try
         {
             _arrived.Release();
         }
         catch (SemaphoreFullException)
         {
-            // A wake-up is already pending.
+            // Another event released it first.
         }
         catch (ObjectDisposedException)
         {
