@@ -47,8 +47,8 @@ internal static class BlastRadiusBench
         {
             return ("", errors);
         }
-        await withLoad.WarmUpAsync(cancellationToken);
-        await withoutLoad.WarmUpAsync(cancellationToken);
+        await withLoad.WarmUpAsync(options.WarmUp, cancellationToken);
+        await withoutLoad.WarmUpAsync(options.WarmUp, cancellationToken);
 
         var slices = new List<(IngestSlice With, IngestSlice Without)>();
         for (var i = 0; i < options.Slices; i++)

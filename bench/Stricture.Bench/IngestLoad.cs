@@ -49,7 +49,7 @@ internal sealed class IngestLoad(ServerProcess server, BenchOptions options, Fun
         };
 
     /// <summary>Posts that are not measured: JIT, connection set-up and the first directories of the tree.</summary>
-    public Task<IngestSlice> WarmUpAsync(CancellationToken cancellationToken) => PostManyAsync("w00", options.IngestWarmUp, cancellationToken);
+    public Task<IngestSlice> WarmUpAsync(int count, CancellationToken cancellationToken) => PostManyAsync("w00", count, cancellationToken);
 
     public Task<IngestSlice> RunSliceAsync(int slice, int count, CancellationToken cancellationToken) =>
         PostManyAsync($"m{slice:D2}", count, cancellationToken);

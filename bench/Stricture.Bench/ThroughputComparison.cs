@@ -51,7 +51,7 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
         RgwCounters? ingestRequests = rgwAdminSocket is null ? null : RgwCounters.Zero;
         using var load = new IngestLoad(server, options);
         progress($"warm-up: {options.IngestWarmUp} posts and {options.IngestWarmUp} {baseline.Operations}");
-        var warm = await load.WarmUpAsync(cancellationToken);
+        var warm = await load.WarmUpAsync(options.IngestWarmUp, cancellationToken);
         if (warm.Failed > 0)
         {
             throw new InvalidOperationException($"{warm.Failed} warm-up posts were not answered 202: {string.Join(" | ", warm.FailureSamples)}");
