@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Stricture.Bench;
 
-/// <summary>One baseline slice; Latencies are per-operation Stopwatch ticks where the baseline records them (the raw PUTs do).</summary>
+/// <summary>One baseline slice; Latencies are per-operation Stopwatch ticks where the baseline records them (durable writes and raw PUTs do).</summary>
 internal sealed record BaselineSlice(int Count, CpuUsage Cpu, long[]? Latencies = null)
 {
     public double PerSecond => Count / Cpu.Elapsed.TotalSeconds;

@@ -39,6 +39,7 @@ internal sealed record ResultsReport(
         var o = Options;
         var t = Throughput;
         var latency = t.Latency;
+        var write = LatencySummary.FromTimestampDeltas([.. t.Slices.SelectMany(s => s.Baseline.Latencies ?? [])]);
         var sliceRatios = t.Slices.Select(s => s.Ratio).ToList();
 
         md.AppendLine(Inv($"#### Run of {Date:yyyy-MM-dd HH:mm} UTC"));
@@ -60,7 +61,6 @@ internal sealed record ResultsReport(
         md.AppendLine(Inv($"| Ingest throughput | {t.IngestPerSecond:N0} posts/s | | |"));
         md.AppendLine(Inv($"| Baseline durable writes | {t.BaselinePerSecond:N0} writes/s | | |"));
         md.AppendLine(Inv($"| Ingest latency p50 / p90 / p99 / max | {latency.P50:0.0} / {latency.P90:0.0} / {latency.P99:0.0} / {latency.Max:0.0} ms | | |"));
-        var write = LatencySummary.FromTimestampDeltas([.. t.Slices.SelectMany(s => s.Baseline.Latencies ?? [])]);
         md.AppendLine(Inv($"| Baseline durable write latency p50 / p90 / p99 / max | {write.P50:0.0} / {write.P90:0.0} / {write.P99:0.0} / {write.Max:0.0} ms | | |"));
         md.AppendLine(Inv($"| Server RSS idle / max sampled VmRSS / VmHWM | {Large.IdleRssKiB / 1024.0:0} / {Large.MaxSampledRssKiB / 1024.0:0} / {PeakRssMiB:0} MiB | | |"));
         md.AppendLine(Inv($"| Large posts: body; per round time and max sampled RSS | {Large.BodyBytes:N0} B (artifact of {Large.ArtifactNodes:N0} node objects); {string.Join("; ", Large.Rounds.Select(r => Inv($"{r.Time.TotalSeconds:0.0} s, {r.MaxRssKiB / 1024.0:0} MiB")))} | | |"));
