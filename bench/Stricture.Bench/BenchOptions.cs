@@ -120,7 +120,8 @@ internal sealed record BenchOptions
     /// <summary>
     /// Unmeasured runs the mirror throughput phase replicates and PUTs raw before its slices. After 200,
     /// a profile of the replicator during the slices found 58% of its samples in the tiered JIT's
-    /// thread, recompiling: the slices measure the steady state, as a long-running replicator is in it.
+    /// thread, recompiling; after 2,000 still 40%, so the slices come closer to a long-running
+    /// replicator's steady state but do not reach it (`--warmup 6000` comes closer still).
     /// </summary>
     public int MirrorWarmUp => WarmUpGiven ? WarmUp : 2_000;
 
