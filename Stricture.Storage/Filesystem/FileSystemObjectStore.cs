@@ -5,9 +5,9 @@ namespace Stricture.Storage.Filesystem;
 
 /// <summary>
 /// The filesystem driver: a key is a path under the data directory. Content is staged as a temp
-/// file in <c>.staging/</c> (<see cref="StagingArea"/>), its SHA-256 kept in its
-/// <c>user.stricture.sha256</c> extended attribute (which a hard link shares, and which every read
-/// checks, where the filesystem supports user extended attributes).
+/// file in <c>.staging/</c> (<see cref="StagingArea"/>), its SHA-256 kept in an extended attribute
+/// (<see cref="Sha256Attribute"/>, which a hard link shares, and which every read checks, where the
+/// filesystem supports user extended attributes).
 ///
 /// A commit is made durable by the <see cref="CommitLog"/> in <c>.wal/</c>: its record (key and
 /// content) is appended and flushed together with every other commit in flight (group commit: one
@@ -28,8 +28,6 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
 {
     private const string StagingDirectoryName = ".staging";
     private const int LockStripes = 1024;
-
-    internal const string Sha256Attribute = "user.stricture.sha256";
 
     private readonly string _root;
     private readonly StagingArea _staging;
@@ -81,7 +79,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     {
         try
         {
-            return await _staging.StageAsync(writeContent, (file, sha256) => Posix.TrySetAttribute(file, Sha256Attribute, sha256), cancellationToken);
+            return await _staging.StageAsync(writeContent, (file, sha256) => Sha256Attribute.TryWrite(file, sha256), cancellationToken);
         }
         catch (IOException exception) when (DiskFull.Is(exception))
         {
@@ -316,7 +314,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
             file.Write(content);
-            Posix.TrySetAttribute(file.SafeFileHandle, Sha256Attribute, Convert.ToHexStringLower(SHA256.HashData(content)));
+            Sha256Attribute.TryWrite(file.SafeFileHandle, Convert.ToHexStringLower(SHA256.HashData(content)));
             file.Flush(flushToDisk: true);
         }
         EnsureDirectoryDurably(Path.GetDirectoryName(target)!);

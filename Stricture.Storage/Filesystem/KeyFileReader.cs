@@ -53,7 +53,7 @@ internal static class KeyFileReader
                     }
                     throw new EndOfStreamException($"'{key}' kept ending before its length under {ReadAttempts} reads.");
                 }
-                recorded = Posix.GetAttribute(file, FileSystemObjectStore.Sha256Attribute);
+                recorded = Sha256Attribute.Read(file);
                 // Checked last: the file read is still the key's, so it was the key's all along (a
                 // committed file never changes while it is at a key; one swapped out and recycled meanwhile is not).
                 stillAtKey = !checkStillAtKey || status is not { } known || known.Inode == Posix.InodeOf(path);
@@ -86,7 +86,7 @@ internal static class KeyFileReader
             return null;
         }
         var length = status?.Size ?? RandomAccess.GetLength(file);
-        var sha256 = Posix.GetAttribute(file, FileSystemObjectStore.Sha256Attribute) ?? HashOf(file);
+        var sha256 = Sha256Attribute.Read(file) ?? HashOf(file);
         return new ObjectInfo(key, length, sha256);
     }
 

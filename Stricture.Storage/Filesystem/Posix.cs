@@ -158,10 +158,9 @@ internal static partial class Posix
 
     /// <summary>Sets an extended attribute on an open file.</summary>
     /// <returns>false when the filesystem does not support user extended attributes.</returns>
-    public static bool TrySetAttribute(SafeHandle file, string name, string value)
+    public static bool TrySetAttribute(SafeHandle file, string name, byte[] value)
     {
-        var bytes = System.Text.Encoding.ASCII.GetBytes(value);
-        if (FSetXattrNative(file, name, bytes, (nuint)bytes.Length, 0) == 0)
+        if (FSetXattrNative(file, name, value, (nuint)value.Length, 0) == 0)
         {
             return true;
         }
@@ -169,14 +168,14 @@ internal static partial class Posix
         return errno == ENOTSUP ? false : throw new IOException($"fsetxattr {name} failed: {new Win32Exception(errno).Message}", errno);
     }
 
-    /// <summary>Reads a short extended attribute of an open file, or null when it has none (or the filesystem has no xattrs).</summary>
-    public static string? GetAttribute(SafeHandle file, string name)
+    /// <summary>Reads a short (at most 128 bytes) extended attribute of an open file, or null when it has none (or the filesystem has no xattrs).</summary>
+    public static byte[]? GetAttribute(SafeHandle file, string name)
     {
         var buffer = new byte[128];
         var length = FGetXattrNative(file, name, buffer, (nuint)buffer.Length);
         if (length >= 0)
         {
-            return System.Text.Encoding.ASCII.GetString(buffer, 0, (int)length);
+            return buffer[..(int)length];
         }
         var errno = Marshal.GetLastPInvokeError();
         return errno is ENODATA or ENOTSUP ? null : throw new IOException($"fgetxattr {name} failed: {new Win32Exception(errno).Message}", errno);

@@ -119,5 +119,54 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         Assert.Contains("in use by another Stricture server process", failure.Message);
     }
 
+    [Fact]
+    public async Task The_recorded_sha256_takes_no_disk_space_beyond_what_the_file_itself_takes()
+    {
+        // A record's size: one 4 KiB block of content. As 64 hex characters the attribute took a
+        // 4 KiB block of its own on ext4 (default 256-byte inodes); as the digest it fits in the inode.
+        var content = new byte[4000];
+        Random.Shared.NextBytes(content);
+        await _store.CreateIfAbsentAsync("sized/record.json", content, default);
+        var plain = Path.Combine(_directory.Path, "sized", "plain.json");
+        await File.WriteAllBytesAsync(plain, content);
+
+        var stored = AllocatedBytes(Path.Combine(_directory.Path, "sized", "record.json"));
+        Assert.True(stored <= AllocatedBytes(plain),
+            $"a stored object must take no more space than the same bytes without the attribute: {stored} B allocated, against {AllocatedBytes(plain)} B");
+    }
+
+    [Fact]
+    public async Task A_sha256_recorded_as_hex_by_an_earlier_version_is_still_read_and_checked()
+    {
+        var content = Bytes("{\"written\":\"by an earlier version\"}");
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        var path = Path.Combine(_directory.Path, "old", "record.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(path, content);
+        SetAttribute(path, Encoding.ASCII.GetBytes(sha256));
+
+        Assert.Equal(sha256, (await _store.ReadAsync("old/record.json", default))!.Sha256);
+        Assert.Equal(sha256, (await _store.GetInfoAsync("old/record.json", default))!.Sha256);
+
+        SetAttribute(path, Encoding.ASCII.GetBytes(new string('0', 64)));
+        var failure = await Assert.ThrowsAsync<ObjectIntegrityException>(() => _store.ReadAsync("old/record.json", default));
+        Assert.Equal(sha256, failure.ActualSha256);
+    }
+
+    private static void SetAttribute(string path, byte[] value)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
+        Assert.True(Posix.TrySetAttribute(file, Sha256Attribute.Name, value), "the test directory's filesystem must keep user extended attributes");
+    }
+
+    /// <summary>The bytes the filesystem allocated to a file (stat's blocks, in 512-byte units), attribute blocks included.</summary>
+    private static long AllocatedBytes(string path)
+    {
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%b", path]) { RedirectStandardOutput = true })!;
+        var blocks = long.Parse(stat.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        stat.WaitForExit();
+        return blocks * 512;
+    }
+
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 }
