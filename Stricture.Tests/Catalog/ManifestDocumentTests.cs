@@ -45,6 +45,29 @@ public sealed class ManifestDocumentTests
         Assert.Equal(["a", "b"], ManifestDocument.Parse(merged).Select(entry => entry.RunId));
     }
 
+    [Fact]
+    public void Runs_spliced_in_between_lines_left_unparsed_give_the_canonical_file()
+    {
+        // Lines with drift (a nested object after the ordering fields) and without generated_at (ordered
+        // by received_at), and additions before, between, after and equal in time to them, some listed already.
+        var drift = Stricture.Storage.Drift.DriftSummary.FromDiff(System.Text.Json.JsonDocument.Parse(
+            """{"changes":[{"severity":"high"},{"severity":"low"}]}""").RootElement);
+        var random = new Random(20261206);
+        ManifestEntry Run(int i) => new(
+            $"run-{random.Next(100_000):D5}-{i}", $"k/{i}", new string('a', 64), i,
+            $"2026-11-22T{random.Next(24):D2}:{random.Next(60):D2}:00.0000000Z",
+            random.Next(3) == 0 ? null : $"2026-11-22T{random.Next(24):D2}:00:00.0000000Z", null, random.Next(2) == 0 ? drift : null);
+        var listed = Enumerable.Range(0, 400).Select(Run).ToList();
+        var current = ManifestDocument.Serialize([.. listed.Order(RunOrder.Instance)]);
+        List<ManifestEntry> additions = [.. Enumerable.Range(400, 60).Select(Run), .. listed.Take(20)];
+        additions.Add(additions[0]);
+
+        var spliced = ManifestDocument.MergeInto(current, additions);
+
+        Assert.Equal(ManifestDocument.Serialize(ManifestDocument.Merge(ManifestDocument.Parse(current), additions)!), spliced);
+        Assert.Null(ManifestDocument.MergeInto(spliced, additions));
+    }
+
     private static ManifestEntry Entry(string runId, string occurredAt) =>
         new(runId, $"stricture/v1/org=a/project=p/service=s/date=2026-11-22/run={runId}/payload.json", new string('a', 64), 100, occurredAt, null, null);
 }
