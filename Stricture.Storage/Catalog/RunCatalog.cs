@@ -26,7 +26,8 @@ namespace Stricture.Storage.Catalog;
 /// (<see cref="CompactAsync"/>): idempotent, by compare-and-swap, then the day's
 /// <see cref="CompactionMark"/> moves forward, so readers read only the segments after it. One
 /// compaction per day runs at a time in a process, after a pause that grows with how long the last
-/// one took, so compaction takes a bounded share of the machine however large the day grows. A
+/// one took and with the manifest's size (<see cref="CompactionPacing"/>), so compaction takes a
+/// bounded share of the machine and of the disk however large the day grows. A
 /// crash at any point leaves segments a later compaction (or reconcile) folds in; readers never
 /// depend on it. An entry is only ever added; the latest pointer only moves forward in
 /// <see cref="RunOrder"/>; all of it is derived from the payloads, and <see cref="CatalogReconciler"/>
@@ -36,12 +37,6 @@ namespace Stricture.Storage.Catalog;
 /// </summary>
 public sealed partial class RunCatalog
 {
-    /// <summary>The least pause between a day's append and its compaction, so a burst folds in at once.</summary>
-    public static readonly TimeSpan CompactionPause = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>The pause also lasts this many times the day's last compaction: compaction's share of the time stays at most 1/(1+this).</summary>
-    public const int CompactionPauseFactor = 9;
-
     private readonly IObjectStore _store;
     private readonly RecordKeys _keys;
     private readonly StorageTelemetry _telemetry;
@@ -54,7 +49,8 @@ public sealed partial class RunCatalog
     private readonly KeyedBatcher<DayEntry> _segmentAppends;
     private readonly KeyedBatcher<ManifestEntry> _latestUpdates;
     private readonly KeyedBatcher<(ServiceIdentity Service, DateOnly Day)> _compactions;
-    private readonly ForgetfulMap<TimeSpan> _lastCompaction = new();
+    // Each day's last background compaction: how long it took, and the compacted manifest's size as last merged.
+    private readonly ForgetfulMap<(TimeSpan Duration, long ManifestBytes)> _lastCompaction = new();
 
     private readonly bool _compactInBackground;
 
@@ -135,7 +131,7 @@ public sealed partial class RunCatalog
     /// </summary>
     public Task<bool> CompactAsync(
         ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> additions, CancellationToken cancellationToken) =>
-        CompactDayAsync(service, partitionDate, additions, fromMemory: false, cancellationToken);
+        CompactDayAsync(service, partitionDate, additions, fromMemory: false, cancellationToken, merged: null);
 
     /// <summary>
     /// <paramref name="fromMemory"/> (the background compaction of what this process appended) starts
@@ -145,7 +141,8 @@ public sealed partial class RunCatalog
     /// which must also see what was deleted by hand, reads everything.
     /// </summary>
     private async Task<bool> CompactDayAsync(
-        ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> additions, bool fromMemory, CancellationToken cancellationToken)
+        ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> additions, bool fromMemory, CancellationToken cancellationToken,
+        Action<int>? merged)
     {
         var markKey = _keys.CompactionMark(service, partitionDate);
         var through = fromMemory && _smallObjects.Get(markKey) is { } knownMark
@@ -156,7 +153,7 @@ public sealed partial class RunCatalog
                 number => _segments.Created(service, partitionDate, number))
             : await _days.ReadSegmentsAfterAsync(service, partitionDate, through, cancellationToken);
         var entries = additions.Concat(segments.SelectMany(segment => segment.Entries)).ToList();
-        var changed = entries.Count > 0 && await MergeIntoManifestAsync(_keys.Manifest(service, partitionDate), entries, cancellationToken);
+        var changed = entries.Count > 0 && await MergeIntoManifestAsync(_keys.Manifest(service, partitionDate), entries, cancellationToken, merged);
         if (segments.Count > 0)
         {
             // Only after the manifest holds them: a reader of the mark must find them in the manifest.
@@ -238,19 +235,26 @@ public sealed partial class RunCatalog
     public Task<List<ManifestEntry>> ReadManifestAsync(ServiceIdentity service, DateOnly partitionDate, CancellationToken cancellationToken) =>
         _days.ReadAsync(service, partitionDate, cancellationToken);
 
-    /// <summary>Adds the entries the compacted manifest lacks; true when it changed.</summary>
-    private async Task<bool> MergeIntoManifestAsync(string manifestKey, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken) =>
+    /// <summary>Adds the entries the compacted manifest lacks; true when it changed. <paramref name="merged"/> is told the manifest's size after the merge.</summary>
+    private async Task<bool> MergeIntoManifestAsync(
+        string manifestKey, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken, Action<int>? merged = null) =>
         await _store.UpdateAsync(manifestKey,
-            current => ManifestDocument.MergeInto(current is { } content ? content.Span : [], entries), cancellationToken,
+            current =>
+            {
+                var next = ManifestDocument.MergeInto(current is { } content ? content.Span : [], entries);
+                merged?.Invoke(next?.Length ?? current?.Length ?? 0);
+                return next;
+            }, cancellationToken,
             lostRace: () => _telemetry.RecordLostRace("manifest"));
 
     private async Task CompactInBackgroundAsync(string manifestKey, ServiceIdentity service, DateOnly partitionDate)
     {
         _lastCompaction.TryGet(manifestKey, out var last);
-        await Task.Delay(CompactionPause + last * CompactionPauseFactor);
+        await Task.Delay(CompactionPacing.PauseAfter(last.Duration, last.ManifestBytes));
         var started = Stopwatch.GetTimestamp();
-        await CompactDayAsync(service, partitionDate, [], fromMemory: true, CancellationToken.None);
-        _lastCompaction.Set(manifestKey, Stopwatch.GetElapsedTime(started));
+        var manifestBytes = last.ManifestBytes; // kept when nothing is merged this time
+        await CompactDayAsync(service, partitionDate, [], fromMemory: true, CancellationToken.None, merged: size => manifestBytes = size);
+        _lastCompaction.Set(manifestKey, (Stopwatch.GetElapsedTime(started), manifestBytes));
     }
 
     private static ManifestEntry ParseLatest(ReadOnlySpan<byte> content) =>

@@ -190,7 +190,7 @@ public sealed partial class OrgCatalog
     private async Task CompactInBackgroundAsync(string shardKey, ShardFormat format)
     {
         _lastCompaction.TryGet(shardKey, out var last);
-        await Task.Delay(RunCatalog.CompactionPause + last * RunCatalog.CompactionPauseFactor);
+        await Task.Delay(CompactionPacing.PauseAfter(last, documentBytes: 0));
         var started = Stopwatch.GetTimestamp();
         await LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None, fromMemory: true);
         _lastCompaction.Set(shardKey, Stopwatch.GetElapsedTime(started));
