@@ -48,7 +48,8 @@ public sealed partial class OrgCatalog
     private readonly bool _compactInBackground;
     private readonly KeyedBatcher<(OrgRunEntry Entry, ShardFormat Format)> _appends;
     private readonly KeyedBatcher<ShardFormat> _compactions;
-    private readonly ForgetfulMap<TimeSpan> _lastCompaction = new();
+    // Each shard's last background compaction: how long it took, and the compacted document's size.
+    private readonly ForgetfulMap<(TimeSpan Duration, long DocumentBytes)> _lastCompaction = new();
 
     public OrgCatalog(IObjectStore store, RecordKeys keys, StorageTelemetry telemetry, ILogger logger, bool compactInBackground)
     {
@@ -190,10 +191,11 @@ public sealed partial class OrgCatalog
     private async Task CompactInBackgroundAsync(string shardKey, ShardFormat format)
     {
         _lastCompaction.TryGet(shardKey, out var last);
-        await Task.Delay(CompactionPacing.PauseAfter(last, documentBytes: 0));
+        await Task.Delay(CompactionPacing.PauseAfter(last.Duration, last.DocumentBytes));
         var started = Stopwatch.GetTimestamp();
-        await LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None, fromMemory: true);
-        _lastCompaction.Set(shardKey, Stopwatch.GetElapsedTime(started));
+        var documentBytes = last.DocumentBytes; // kept when there was nothing to fold
+        await LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None, fromMemory: true, sized: size => documentBytes = size);
+        _lastCompaction.Set(shardKey, (Stopwatch.GetElapsedTime(started), documentBytes));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Compacting {ShardKey} failed; its segments stay readable and the next append or reconcile folds them in")]

@@ -78,9 +78,11 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     /// <paramref name="fromMemory"/> (a background compaction of what this process appended) takes the
     /// segments this process created up to the last number it knows from memory and reads only the
     /// others; reconcile, which must also see what was deleted by hand, reads every one.
+    /// <paramref name="sized"/> is told the document's size once folded (what paces the next compaction).
     /// </para>
     public async Task<bool> CompactAsync(
-        string shardKey, IReadOnlyCollection<OrgRunEntry> additions, ShardFormat format, CancellationToken cancellationToken, bool fromMemory = false)
+        string shardKey, IReadOnlyCollection<OrgRunEntry> additions, ShardFormat format, CancellationToken cancellationToken, bool fromMemory = false,
+        Action<int>? sized = null)
     {
         var key = OrgKeys.Compacted(shardKey);
         long foldedFrom = 0, folded = 0;
@@ -96,8 +98,10 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
             (foldedFrom, folded) = (through, segments.Count > 0 ? segments[^1].Number : through);
             if (ShardDocument.Fold(current?.Content, folded, additions.Concat(segments.SelectMany(segment => segment.Entries)), format) is not { } next)
             {
+                sized?.Invoke(current?.Content.Length ?? 0);
                 return false;
             }
+            sized?.Invoke(next.Length);
             if (!(await store.CommitIfUnchangedAsync(key, next, current?.ETag, token)).Won)
             {
                 telemetry.RecordLostRace("org_compaction");

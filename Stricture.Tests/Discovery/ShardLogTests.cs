@@ -56,6 +56,22 @@ public sealed class ShardLogTests : IDisposable
         Assert.Equal(["a"], entries.Select(entry => entry.RunId));
     }
 
+    [Fact]
+    public async Task A_compaction_reports_the_size_of_the_document_it_leaves_which_paces_the_next_one()
+    {
+        var log = new ShardLog(new FileSystemObjectStore(_directory.Path), new StorageTelemetry(new TestMeterFactory()));
+        await log.AppendAsync(ShardKey, [Run("a"), Run("b")], ShardFormat.DriftIndex, default);
+        var compacted = Path.Combine(_directory.Path, OrgKeys.Compacted(ShardKey));
+
+        int? folded = null;
+        Assert.True(await log.CompactAsync(ShardKey, [], ShardFormat.DriftIndex, default, sized: size => folded = size));
+        Assert.Equal((int)new FileInfo(compacted).Length, folded);
+
+        int? unchanged = null;
+        Assert.False(await log.CompactAsync(ShardKey, [Run("a")], ShardFormat.DriftIndex, default, sized: size => unchanged = size));
+        Assert.Equal(folded, unchanged);
+    }
+
     private static OrgRunEntry Run(string runId) =>
         new("p", "s", runId, $"stricture/v1/org=acme/project=p/service=s/date=2026-11-22/run={runId}/payload.json",
             "2026-11-22T09:00:00.0000000Z", $"2026-11-22T08:00:0{runId[0] - 'a'}.0000000Z", null, null);
