@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Stricture.Storage.ObjectStore;
+
 namespace Stricture.Storage.Catalog;
 
 /// <summary>
@@ -29,5 +32,29 @@ public static class CompactionPacing
         var byDuration = lastDuration * DurationFactor;
         var bySize = TimeSpan.FromSeconds((double)documentBytes / BytesPerSecond);
         return TimeSpan.FromTicks(Math.Max(MinimumPause.Ticks, Math.Max(byDuration.Ticks, bySize.Ticks)));
+    }
+}
+
+/// <summary>
+/// The background compactions of one kind of document (day manifests, organization shards): each
+/// document's last one (how long it took, the document's size after it), kept in memory (bounded;
+/// forgetting one only shortens one pause), and the <see cref="CompactionPacing"/> pause before its next.
+/// </summary>
+internal sealed class PacedCompactions
+{
+    private readonly ForgetfulMap<(TimeSpan Duration, long DocumentBytes)> _last = new();
+
+    /// <summary>
+    /// Waits the document's pause, then runs <paramref name="compact"/>, which reports the document's
+    /// size once folded (a compaction with nothing to fold may not: the last size known is kept).
+    /// </summary>
+    public async Task RunAsync(string documentKey, Func<Action<int>, Task> compact)
+    {
+        _last.TryGet(documentKey, out var last);
+        await Task.Delay(CompactionPacing.PauseAfter(last.Duration, last.DocumentBytes));
+        var started = Stopwatch.GetTimestamp();
+        var documentBytes = last.DocumentBytes;
+        await compact(size => documentBytes = size);
+        _last.Set(documentKey, (Stopwatch.GetElapsedTime(started), documentBytes));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,8 +48,7 @@ public sealed partial class RunCatalog
     private readonly KeyedBatcher<DayEntry> _segmentAppends;
     private readonly KeyedBatcher<ManifestEntry> _latestUpdates;
     private readonly KeyedBatcher<(ServiceIdentity Service, DateOnly Day)> _compactions;
-    // Each day's last background compaction: how long it took, and the compacted manifest's size as last merged.
-    private readonly ForgetfulMap<(TimeSpan Duration, long ManifestBytes)> _lastCompaction = new();
+    private readonly PacedCompactions _pacedCompactions = new();
 
     private readonly bool _compactInBackground;
 
@@ -249,12 +247,8 @@ public sealed partial class RunCatalog
 
     private async Task CompactInBackgroundAsync(string manifestKey, ServiceIdentity service, DateOnly partitionDate)
     {
-        _lastCompaction.TryGet(manifestKey, out var last);
-        await Task.Delay(CompactionPacing.PauseAfter(last.Duration, last.ManifestBytes));
-        var started = Stopwatch.GetTimestamp();
-        var manifestBytes = last.ManifestBytes; // kept when nothing is merged this time
-        await CompactDayAsync(service, partitionDate, [], fromMemory: true, CancellationToken.None, merged: size => manifestBytes = size);
-        _lastCompaction.Set(manifestKey, (Stopwatch.GetElapsedTime(started), manifestBytes));
+        await _pacedCompactions.RunAsync(manifestKey,
+            merged => CompactDayAsync(service, partitionDate, [], fromMemory: true, CancellationToken.None, merged));
     }
 
     private static ManifestEntry ParseLatest(ReadOnlySpan<byte> content) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Stricture.Storage.Catalog;
@@ -48,8 +47,7 @@ public sealed partial class OrgCatalog
     private readonly bool _compactInBackground;
     private readonly KeyedBatcher<(OrgRunEntry Entry, ShardFormat Format)> _appends;
     private readonly KeyedBatcher<ShardFormat> _compactions;
-    // Each shard's last background compaction: how long it took, and the compacted document's size.
-    private readonly ForgetfulMap<(TimeSpan Duration, long DocumentBytes)> _lastCompaction = new();
+    private readonly PacedCompactions _pacedCompactions = new();
 
     public OrgCatalog(IObjectStore store, RecordKeys keys, StorageTelemetry telemetry, ILogger logger, bool compactInBackground)
     {
@@ -190,12 +188,8 @@ public sealed partial class OrgCatalog
 
     private async Task CompactInBackgroundAsync(string shardKey, ShardFormat format)
     {
-        _lastCompaction.TryGet(shardKey, out var last);
-        await Task.Delay(CompactionPacing.PauseAfter(last.Duration, last.DocumentBytes));
-        var started = Stopwatch.GetTimestamp();
-        var documentBytes = last.DocumentBytes; // kept when there was nothing to fold
-        await LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None, fromMemory: true, sized: size => documentBytes = size);
-        _lastCompaction.Set(shardKey, (Stopwatch.GetElapsedTime(started), documentBytes));
+        await _pacedCompactions.RunAsync(shardKey,
+            sized => LogOf(format).CompactAsync(shardKey, [], format, CancellationToken.None, fromMemory: true, sized));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Compacting {ShardKey} failed; its segments stay readable and the next append or reconcile folds them in")]
