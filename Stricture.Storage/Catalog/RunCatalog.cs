@@ -129,7 +129,7 @@ public sealed partial class RunCatalog
     /// </summary>
     public Task<bool> CompactAsync(
         ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> additions, CancellationToken cancellationToken) =>
-        CompactDayAsync(service, partitionDate, additions, fromMemory: false, cancellationToken, merged: null);
+        CompactDayAsync(service, partitionDate, additions, fromMemory: false, cancellationToken, sized: null);
 
     /// <summary>
     /// <paramref name="fromMemory"/> (the background compaction of what this process appended) starts
@@ -140,7 +140,7 @@ public sealed partial class RunCatalog
     /// </summary>
     private async Task<bool> CompactDayAsync(
         ServiceIdentity service, DateOnly partitionDate, IReadOnlyCollection<ManifestEntry> additions, bool fromMemory, CancellationToken cancellationToken,
-        Action<int>? merged)
+        Action<int>? sized)
     {
         var markKey = _keys.CompactionMark(service, partitionDate);
         var through = fromMemory && _smallObjects.Get(markKey) is { } knownMark
@@ -151,7 +151,7 @@ public sealed partial class RunCatalog
                 number => _segments.Created(service, partitionDate, number))
             : await _days.ReadSegmentsAfterAsync(service, partitionDate, through, cancellationToken);
         var entries = additions.Concat(segments.SelectMany(segment => segment.Entries)).ToList();
-        var changed = entries.Count > 0 && await MergeIntoManifestAsync(_keys.Manifest(service, partitionDate), entries, cancellationToken, merged);
+        var changed = entries.Count > 0 && await MergeIntoManifestAsync(_keys.Manifest(service, partitionDate), entries, cancellationToken, sized);
         if (segments.Count > 0)
         {
             // Only after the manifest holds them: a reader of the mark must find them in the manifest.
@@ -233,14 +233,14 @@ public sealed partial class RunCatalog
     public Task<List<ManifestEntry>> ReadManifestAsync(ServiceIdentity service, DateOnly partitionDate, CancellationToken cancellationToken) =>
         _days.ReadAsync(service, partitionDate, cancellationToken);
 
-    /// <summary>Adds the entries the compacted manifest lacks; true when it changed. <paramref name="merged"/> is told the manifest's size after the merge.</summary>
+    /// <summary>Adds the entries the compacted manifest lacks; true when it changed. <paramref name="sized"/> is told the manifest's size after the merge.</summary>
     private async Task<bool> MergeIntoManifestAsync(
-        string manifestKey, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken, Action<int>? merged = null) =>
+        string manifestKey, IReadOnlyCollection<ManifestEntry> entries, CancellationToken cancellationToken, Action<int>? sized = null) =>
         await _store.UpdateAsync(manifestKey,
             current =>
             {
                 var next = ManifestDocument.MergeInto(current is { } content ? content.Span : [], entries);
-                merged?.Invoke(next?.Length ?? current?.Length ?? 0);
+                sized?.Invoke(next?.Length ?? current?.Length ?? 0);
                 return next;
             }, cancellationToken,
             lostRace: () => _telemetry.RecordLostRace("manifest"));
@@ -248,7 +248,7 @@ public sealed partial class RunCatalog
     private async Task CompactInBackgroundAsync(string manifestKey, ServiceIdentity service, DateOnly partitionDate)
     {
         await _pacedCompactions.RunAsync(manifestKey,
-            merged => CompactDayAsync(service, partitionDate, [], fromMemory: true, CancellationToken.None, merged));
+            sized => CompactDayAsync(service, partitionDate, [], fromMemory: true, CancellationToken.None, sized));
     }
 
     private static ManifestEntry ParseLatest(ReadOnlySpan<byte> content) =>

@@ -65,7 +65,7 @@ internal static partial class Posix
     private static partial int FSetXattrNative(SafeHandle fd, string name, byte[] value, nuint size, int flags);
 
     [LibraryImport("libc", EntryPoint = "fgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint FGetXattrNative(SafeHandle fd, string name, byte[] value, nuint size);
+    private static partial nint FGetXattrNative(SafeHandle fd, string name, Span<byte> value, nuint size);
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int StatxNative(int directory, string path, int flags, uint mask, byte[] buffer);
@@ -168,17 +168,19 @@ internal static partial class Posix
         return errno == ENOTSUP ? false : throw new IOException($"fsetxattr {name} failed: {new Win32Exception(errno).Message}", errno);
     }
 
-    /// <summary>Reads a short (at most 128 bytes) extended attribute of an open file, or null when it has none (or the filesystem has no xattrs).</summary>
-    public static byte[]? GetAttribute(SafeHandle file, string name)
+    /// <summary>
+    /// Reads an extended attribute of an open file into <paramref name="value"/>; its length, or -1 when
+    /// the file has none (or the filesystem has no xattrs). One longer than the buffer is an error.
+    /// </summary>
+    public static int ReadAttribute(SafeHandle file, string name, Span<byte> value)
     {
-        var buffer = new byte[128];
-        var length = FGetXattrNative(file, name, buffer, (nuint)buffer.Length);
+        var length = FGetXattrNative(file, name, value, (nuint)value.Length);
         if (length >= 0)
         {
-            return buffer[..(int)length];
+            return (int)length;
         }
         var errno = Marshal.GetLastPInvokeError();
-        return errno is ENODATA or ENOTSUP ? null : throw new IOException($"fgetxattr {name} failed: {new Win32Exception(errno).Message}", errno);
+        return errno is ENODATA or ENOTSUP ? -1 : throw new IOException($"fgetxattr {name} failed: {new Win32Exception(errno).Message}", errno);
     }
 
     /// <summary>Creates <paramref name="newPath"/> as a second name of <paramref name="existingPath"/>.</summary>

@@ -28,12 +28,16 @@ internal static class Sha256Attribute
     /// none). A value of neither length is returned as hex too, so it fails the caller's comparison:
     /// damage, not a missing record.
     /// </summary>
-    public static string? Read(SafeHandle file) =>
-        Posix.GetAttribute(file, Name) switch
+    public static string? Read(SafeHandle file)
+    {
+        // Read on every read of a key: into the stack, not a buffer per call.
+        Span<byte> value = stackalloc byte[128];
+        return Posix.ReadAttribute(file, Name, value) switch
         {
-            null => null,
-            { Length: HexLength } hex => Encoding.ASCII.GetString(hex),
-            { Length: DigestLength } digest => Convert.ToHexStringLower(digest),
-            var other => Convert.ToHexStringLower(other),
+            < 0 => null,
+            HexLength => Encoding.ASCII.GetString(value[..HexLength]),
+            DigestLength => Convert.ToHexStringLower(value[..DigestLength]),
+            var length => Convert.ToHexStringLower(value[..length]),
         };
+    }
 }
