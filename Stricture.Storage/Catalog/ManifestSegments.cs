@@ -31,7 +31,7 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
     private const int MaxAttempts = 1024;
 
     // The days' tips and the segments this process created, until folded (AppendedSegments).
-    private readonly AppendedSegments<ManifestEntry> _appended = new();
+    private readonly AppendedSegments<ManifestEntry> _appended = new(content => ManifestDocument.Parse(content.Span));
 
     /// <summary>
     /// Appends <paramref name="entries"/> as the day's next segment; returns its number once it is
@@ -43,8 +43,8 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
         CancellationToken cancellationToken)
     {
         var dayKey = keys.Manifest(service, day);
-        List<ManifestEntry> ordered = [.. entries.Order(RunOrder.Instance)];
-        await using var staged = await store.StageBytesAsync(ManifestDocument.Serialize(ordered), cancellationToken);
+        var content = ManifestDocument.Serialize([.. entries.Order(RunOrder.Instance)]);
+        await using var staged = await store.StageBytesAsync(content, cancellationToken);
         var known = _appended.TryGetTip(dayKey, out var hint) ? hint : await FindTipAsync(service, day, await compactedThrough(), cancellationToken);
         var racesInARow = 0;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -52,7 +52,7 @@ public sealed class ManifestSegments(IObjectStore store, RecordKeys keys, Storag
             var number = known + 1;
             if (await store.CommitIfAbsentAsync(staged, keys.ManifestSegment(service, day, number), cancellationToken) == CreateOutcome.Created)
             {
-                _appended.Created(dayKey, number, ordered);
+                _appended.Created(dayKey, number, content);
                 return (number, attempt - 1);
             }
             telemetry.RecordLostRace("segment");

@@ -27,7 +27,7 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     private const int MaxParsedDocuments = 1_024;
 
     // The shards' tips and the segments this process created, until folded (AppendedSegments).
-    private readonly AppendedSegments<OrgRunEntry> _appended = new();
+    private readonly AppendedSegments<OrgRunEntry> _appended = new(content => ShardDocument.Parse(content.Span, withHeader: false).Entries);
 
     /// <summary>
     /// Compacted documents as parsed, with the SHA-256 of the bytes they were parsed from. A read asks
@@ -42,14 +42,15 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     {
         var ordered = entries.ToList();
         format.Sort(ordered);
-        await using var staged = await store.StageBytesAsync(ShardDocument.Serialize(through: null, ordered), cancellationToken);
+        var content = ShardDocument.Serialize(through: null, ordered);
+        await using var staged = await store.StageBytesAsync(content, cancellationToken);
         var known = _appended.TryGetTip(shardKey, out var hint) ? hint : await FindTipAsync(shardKey, await ReadMarkAsync(shardKey, cancellationToken), cancellationToken);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var number = known + 1;
             if (await store.CommitIfAbsentAsync(staged, OrgKeys.Segment(shardKey, number), cancellationToken) == CreateOutcome.Created)
             {
-                _appended.Created(shardKey, number, ordered);
+                _appended.Created(shardKey, number, content);
                 return;
             }
             telemetry.RecordLostRace("org_segment");
