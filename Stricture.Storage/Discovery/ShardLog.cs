@@ -27,7 +27,7 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     private const int MaxParsedDocuments = 1_024;
 
     // The shards' tips and the segments this process created, until folded (AppendedSegments).
-    private readonly AppendedSegments<OrgRunEntry> _appended = new(content => ShardDocument.Parse(content.Span, withHeader: false).Entries);
+    private readonly AppendedSegments<OrgRunEntry> _appended = new(ParseSegment);
 
     /// <summary>
     /// Compacted documents as parsed, with the SHA-256 of the bytes they were parsed from. A read asks
@@ -149,10 +149,13 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
         await DenseSequence.ReadAfterAsync(after, fromMemory ? _appended.Tip(shardKey) : 0,
             number => fromMemory ? _appended.EntriesOf(shardKey, number) : null,
             async number => await store.ReadAsync(OrgKeys.Segment(shardKey, number), cancellationToken) is { } segment
-                ? ShardDocument.Parse(segment.Content.Span, withHeader: false).Entries
+                ? ParseSegment(segment.Content)
                 : null,
             // A compaction reads one number at a time past its own: what it finds there is mostly its own appends landing meanwhile.
             fromMemory ? 1 : ReadWindow);
+
+    /// <summary>A segment's entries: a document without the compacted form's header line.</summary>
+    private static List<OrgRunEntry> ParseSegment(ReadOnlyMemory<byte> content) => ShardDocument.Parse(content.Span, withHeader: false).Entries;
 
     /// <summary>The shard's last segment number at or above <paramref name="known"/>: gallop while segments exist, then bisect (numbering is dense).</summary>
     private Task<long> FindTipAsync(string shardKey, long known, CancellationToken cancellationToken) =>
