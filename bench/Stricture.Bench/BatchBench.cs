@@ -24,7 +24,7 @@ internal static class BatchBench
         progress($"batch: server pid {server.Pid} on {server.BaseAddress}");
         using var singles = new IngestLoad(server, options);
         using var batches = new BatchLoad(server, options);
-        await singles.WarmUpAsync(options.WarmUp, cancellationToken);
+        await singles.WarmUpAsync(0, options.WarmUp, cancellationToken);
         await batches.RunSliceAsync("v00", options.WarmUp, cancellationToken);
 
         var slices = new List<(IngestSlice Single, IngestSlice Batch)>();

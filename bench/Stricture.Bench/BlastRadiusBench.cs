@@ -47,8 +47,8 @@ internal static class BlastRadiusBench
         {
             return ("", errors);
         }
-        await withLoad.WarmUpAsync(options.WarmUp, cancellationToken);
-        await withoutLoad.WarmUpAsync(options.WarmUp, cancellationToken);
+        await withLoad.WarmUpAsync(0, options.WarmUp, cancellationToken);
+        await withoutLoad.WarmUpAsync(0, options.WarmUp, cancellationToken);
 
         var slices = new List<(IngestSlice With, IngestSlice Without)>();
         for (var i = 0; i < options.Slices; i++)

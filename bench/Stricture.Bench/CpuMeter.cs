@@ -7,10 +7,13 @@ namespace Stricture.Bench;
 /// and filesystem workers) do part of the fsync work and are counted apart, as is a local S3 server's
 /// CPU (<see cref="StoreCpu"/>, zero on the filesystem driver); what is left is other processes on a
 /// shared machine, so contention from elsewhere shows up instead of hiding in the numbers.
+/// <see cref="ServerJit"/> is the part of the server's CPU its tiered compiler spent recompiling
+/// (<see cref="TieredCompilerCpu"/>): near zero once the server is warm.
 /// </summary>
 internal sealed record CpuUsage(
     TimeSpan Elapsed, double BusyPercent, double IoWaitPercent, double StealPercent, double InterruptPercent,
-    TimeSpan BenchCpu, TimeSpan ServerUser, TimeSpan ServerSystem, TimeSpan KernelThreads, TimeSpan StoreCpu = default)
+    TimeSpan BenchCpu, TimeSpan ServerUser, TimeSpan ServerSystem, TimeSpan KernelThreads, TimeSpan StoreCpu = default,
+    TimeSpan ServerJit = default)
 {
     /// <summary>Hard and soft interrupt time (loopback TCP is processed largely in softirq), charged to no process.</summary>
     public TimeSpan Interrupts => Elapsed * (Environment.ProcessorCount * InterruptPercent / 100);
@@ -32,7 +35,7 @@ internal sealed record CpuUsage(
         return new CpuUsage(elapsed, Weighted(s => s.BusyPercent), Weighted(s => s.IoWaitPercent), Weighted(s => s.StealPercent), Weighted(s => s.InterruptPercent),
             new TimeSpan(list.Sum(s => s.BenchCpu.Ticks)), new TimeSpan(list.Sum(s => s.ServerUser.Ticks)),
             new TimeSpan(list.Sum(s => s.ServerSystem.Ticks)), new TimeSpan(list.Sum(s => s.KernelThreads.Ticks)),
-            new TimeSpan(list.Sum(s => s.StoreCpu.Ticks)));
+            new TimeSpan(list.Sum(s => s.StoreCpu.Ticks)), new TimeSpan(list.Sum(s => s.ServerJit.Ticks)));
     }
 }
 
@@ -50,12 +53,14 @@ internal sealed class CpuMeter
     private readonly (TimeSpan User, TimeSpan System) _serverStart;
     private readonly TimeSpan _kernelStart = KernelThreadsCpu();
     private readonly TimeSpan _storeStart;
+    private readonly TieredCompilerCpu? _serverJit;
 
     public CpuMeter(ServerProcess? server)
     {
         _server = server;
         _serverStart = server?.CpuTimes ?? default;
         _storeStart = ProcessesCpu(server?.StorePids ?? []);
+        _serverJit = server is null ? null : new TieredCompilerCpu(server.Pid);
     }
 
     public TimeSpan Elapsed => _clock.Elapsed;
@@ -68,11 +73,13 @@ internal sealed class CpuMeter
         var total = Math.Max(1.0, delta.Sum());
         var busy = delta[0] + delta[1] + delta[2] + delta[5] + delta[6];
         var server = _server?.CpuTimes ?? default;
+        var serverJit = _serverJit?.Stop() ?? TimeSpan.Zero;
         return new CpuUsage(elapsed, 100 * busy / total, 100 * delta[4] / total, 100 * delta[7] / total, 100 * (delta[5] + delta[6]) / total,
             Process.GetCurrentProcess().TotalProcessorTime - _benchStart,
             server.User - _serverStart.User, server.System - _serverStart.System, KernelThreadsCpu() - _kernelStart,
             // Never negative: a store process that exits mid-slice (restarted by someone else) drops out of the sum.
-            ProcessesCpu(_server?.StorePids ?? []) - _storeStart is { Ticks: > 0 } store ? store : TimeSpan.Zero);
+            ProcessesCpu(_server?.StorePids ?? []) - _storeStart is { Ticks: > 0 } store ? store : TimeSpan.Zero,
+            serverJit);
     }
 
     /// <summary>CPU time (all threads, user + system) of the given processes; one that is gone counts zero.</summary>

@@ -48,8 +48,8 @@ internal sealed class IngestLoad(ServerProcess server, BenchOptions options, Fun
             Timeout = TimeSpan.FromSeconds(60),
         };
 
-    /// <summary>Posts that are not measured: JIT, connection set-up and the first directories of the tree.</summary>
-    public Task<IngestSlice> WarmUpAsync(int count, CancellationToken cancellationToken) => PostManyAsync("w00", count, cancellationToken);
+    /// <summary>Posts that are not measured: JIT, connection set-up and the first directories of the tree. Each round posts new run ids.</summary>
+    public Task<IngestSlice> WarmUpAsync(int round, int count, CancellationToken cancellationToken) => PostManyAsync($"w{round:D2}", count, cancellationToken);
 
     public Task<IngestSlice> RunSliceAsync(int slice, int count, CancellationToken cancellationToken) =>
         PostManyAsync($"m{slice:D2}", count, cancellationToken);

@@ -126,7 +126,7 @@ internal sealed record MirrorResultsReport(
     {
         string Cell(TimeSpan time) => Inv($"{time.TotalSeconds:0.0} s ({PerOp(time, runs)} ms/run)");
         return Inv($"| {phase} | {cpu.Elapsed.TotalSeconds:0.0} s | {cpu.BusyPercent:0}% | {cpu.IoWaitPercent:0}% | {cpu.StealPercent:0}% | ") +
-               Inv($"{cpu.ServerUser.TotalSeconds:0.0} + {cpu.ServerSystem.TotalSeconds:0.0} s ({PerOp(cpu.ServerCpu, runs)} ms/run) | ") +
+               Inv($"{cpu.ServerUser.TotalSeconds:0.0} + {cpu.ServerSystem.TotalSeconds:0.0} s ({PerOp(cpu.ServerCpu, runs)} ms/run; tiered JIT {cpu.ServerJit.TotalSeconds:0.00} s) | ") +
                string.Join(" | ", new[] { cpu.StoreCpu, cpu.BenchCpu, cpu.KernelThreads, cpu.Interrupts, cpu.OtherProcesses }.Select(Cell)) + " |";
     }
 

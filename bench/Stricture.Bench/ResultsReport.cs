@@ -48,7 +48,7 @@ internal sealed record ResultsReport(
         md.AppendLine(Inv($"- Machine: {Machine.Cpus} CPUs ({Machine.CpuModel}), {Machine.MemoryGiB:0.0} GiB RAM, Linux {Machine.Kernel}"));
         md.AppendLine(Inv($"- Data directory filesystem: {Machine.Filesystem}"));
         md.AppendLine(Inv($"- Runtime: {Machine.Runtime}; server GC: {Machine.ServerGc}; server working directory (content root): {o.ServerWorkingDirectory ?? "the server's bin directory"}"));
-        md.AppendLine(Inv($"- Load: {t.Count:N0} posts of {IngestLoad.BodyBytes:N0} B (artifact of {t.ArtifactNodes} node objects) by {o.Concurrency} concurrent clients; {t.Count:N0} durable {DurableWriteBaseline.FileBytes / 1024} KiB writes by {o.Concurrency} threads; {(o.IngestRunsPerDay > 0 ? Inv($"posts dated {o.IngestRunsPerDay} a day from {IngestLoad.SpreadStart:yyyy-MM-dd}") : Inv($"every post dated {ArtifactBodies.DefaultDay:yyyy-MM-dd}"))}{(o.IngestServices > 1 ? Inv($", spread over {o.IngestServices:N0} services in turn") : "")}; alternating in {o.Slices} slices, after {o.IngestWarmUp:N0} unmeasured posts and {o.IngestWarmUp:N0} unmeasured writes"));
+        md.AppendLine(Inv($"- Load: {t.Count:N0} posts of {IngestLoad.BodyBytes:N0} B (artifact of {t.ArtifactNodes} node objects) by {o.Concurrency} concurrent clients; {t.Count:N0} durable {DurableWriteBaseline.FileBytes / 1024} KiB writes by {o.Concurrency} threads; {(o.IngestRunsPerDay > 0 ? Inv($"posts dated {o.IngestRunsPerDay} a day from {IngestLoad.SpreadStart:yyyy-MM-dd}") : Inv($"every post dated {ArtifactBodies.DefaultDay:yyyy-MM-dd}"))}{(o.IngestServices > 1 ? Inv($", spread over {o.IngestServices:N0} services in turn") : "")}; alternating in {o.Slices} slices, after {t.WarmUpPosts:N0} unmeasured posts ({o.IngestWarmUp:N0}, then rounds of {ThroughputComparison.WarmUpRound:N0} until one in which the server's tiered compiler took at most {ThroughputComparison.QuietJitShare:P0} of the time; in the last: {t.WarmUpJit.TotalSeconds:0.00} s) and {o.IngestWarmUp:N0} unmeasured writes"));
         md.AppendLine();
         md.AppendLine("| Measure | Result | Target | Met |");
         md.AppendLine("|---|---|---|---|");
@@ -67,12 +67,12 @@ internal sealed record ResultsReport(
         md.AppendLine();
         md.AppendLine("Slices (baseline and ingest alternate, B I / I B, each after a sync and a 1 s pause):");
         md.AppendLine();
-        md.AppendLine("| Slice | Baseline writes/s | Ingest posts/s | Ratio | Ingest p50 / p99 ms | Other processes' CPU during ingest |");
-        md.AppendLine("|---|---|---|---|---|---|");
+        md.AppendLine("| Slice | Baseline writes/s | Ingest posts/s | Ratio | Ingest p50 / p99 ms | Server's tiered JIT CPU | Other processes' CPU during ingest |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var s in t.Slices)
         {
             var l = LatencySummary.FromTimestampDeltas(s.Ingest.Latencies);
-            md.AppendLine(Inv($"| {s.Index} | {s.Baseline.PerSecond:N0} | {s.Ingest.PerSecond:N0} | {s.Ratio:0.00} | {l.P50:0.0} / {l.P99:0.0} | {s.Ingest.Cpu.OtherProcesses.TotalSeconds:0.0} s of {s.Ingest.Cpu.Elapsed.TotalSeconds * Machine.Cpus:0.0} core-s |"));
+            md.AppendLine(Inv($"| {s.Index} | {s.Baseline.PerSecond:N0} | {s.Ingest.PerSecond:N0} | {s.Ratio:0.00} | {l.P50:0.0} / {l.P99:0.0} | {s.Ingest.Cpu.ServerJit.TotalSeconds:0.00} s | {s.Ingest.Cpu.OtherProcesses.TotalSeconds:0.0} s of {s.Ingest.Cpu.Elapsed.TotalSeconds * Machine.Cpus:0.0} core-s |"));
         }
         md.AppendLine();
         md.AppendLine("Where the CPU went (busy, iowait and steal are shares of all cores; the load generator shares the cores with the server; " +
@@ -92,7 +92,7 @@ internal sealed record ResultsReport(
     {
         string PerOp(TimeSpan time) => Inv($"{time.TotalSeconds:0.0} s ({time.TotalMilliseconds / Math.Max(1, operations):0.00} ms/{unit})");
         return Inv($"| {phase} | {cpu.Elapsed.TotalSeconds:0.0} s | {cpu.BusyPercent:0}% | {cpu.IoWaitPercent:0}% | {cpu.StealPercent:0}% | ") +
-               Inv($"{cpu.ServerUser.TotalSeconds:0.0} + {cpu.ServerSystem.TotalSeconds:0.0} s ({cpu.ServerCpu.TotalMilliseconds / Math.Max(1, operations):0.00} ms/{unit}) | ") +
+               Inv($"{cpu.ServerUser.TotalSeconds:0.0} + {cpu.ServerSystem.TotalSeconds:0.0} s ({cpu.ServerCpu.TotalMilliseconds / Math.Max(1, operations):0.00} ms/{unit}; tiered JIT {cpu.ServerJit.TotalSeconds:0.00} s) | ") +
                PerOp(cpu.BenchCpu) + " | " + PerOp(cpu.KernelThreads) + " | " + PerOp(cpu.Interrupts) + " | " + PerOp(cpu.OtherProcesses) + " |";
     }
 

@@ -33,7 +33,7 @@ internal sealed record S3ResultsReport(
         md.AppendLine(Inv($"- S3 server: {Store.Endpoint.GetLeftPart(UriPartial.Authority)}, {Store.Version} (eng/s3-test-server.sh); its processes' CPU measured: {(Store.Pids.Count > 0 ? string.Join(", ", Store.Pids) : "no (pid files not found)")}"));
         md.AppendLine(Inv($"- Server staging directory filesystem: {Machine.Filesystem}"));
         md.AppendLine(Inv($"- Runtime: {Machine.Runtime}; server GC: {Machine.ServerGc}"));
-        md.AppendLine(Inv($"- Load: {t.Count:N0} posts of {IngestLoad.BodyBytes:N0} B (artifact of {t.ArtifactNodes} node objects) by {o.Concurrency} concurrent clients; {t.Count:N0} conditional PUTs of {RawPutBaseline.BodyBytes:N0} B by {o.Concurrency} concurrent writers; {(o.IngestRunsPerDay > 0 ? Inv($"posts dated {o.IngestRunsPerDay} a day from {IngestLoad.SpreadStart:yyyy-MM-dd}") : Inv($"every post dated {ArtifactBodies.DefaultDay:yyyy-MM-dd}"))}{(o.IngestServices > 1 ? Inv($", spread over {o.IngestServices:N0} services in turn") : "")}; alternating in {o.Slices} slices, after {o.IngestWarmUp:N0} unmeasured posts and {o.IngestWarmUp:N0} unmeasured PUTs"));
+        md.AppendLine(Inv($"- Load: {t.Count:N0} posts of {IngestLoad.BodyBytes:N0} B (artifact of {t.ArtifactNodes} node objects) by {o.Concurrency} concurrent clients; {t.Count:N0} conditional PUTs of {RawPutBaseline.BodyBytes:N0} B by {o.Concurrency} concurrent writers; {(o.IngestRunsPerDay > 0 ? Inv($"posts dated {o.IngestRunsPerDay} a day from {IngestLoad.SpreadStart:yyyy-MM-dd}") : Inv($"every post dated {ArtifactBodies.DefaultDay:yyyy-MM-dd}"))}{(o.IngestServices > 1 ? Inv($", spread over {o.IngestServices:N0} services in turn") : "")}; alternating in {o.Slices} slices, after {t.WarmUpPosts:N0} unmeasured posts ({o.IngestWarmUp:N0}, then rounds of {ThroughputComparison.WarmUpRound:N0} until one in which the server's tiered compiler took at most {ThroughputComparison.QuietJitShare:P0} of the time; in the last: {t.WarmUpJit.TotalSeconds:0.00} s) and {o.IngestWarmUp:N0} unmeasured PUTs"));
         md.AppendLine();
         md.AppendLine("| Measure | Result | Target | Met |");
         md.AppendLine("|---|---|---|---|");
@@ -82,7 +82,7 @@ internal sealed record S3ResultsReport(
     {
         string Cell(TimeSpan time) => Inv($"{time.TotalSeconds:0.0} s ({PerOp(time, operations)} ms/{unit})");
         return Inv($"| {phase} | {cpu.Elapsed.TotalSeconds:0.0} s | {cpu.BusyPercent:0}% | {cpu.IoWaitPercent:0}% | {cpu.StealPercent:0}% | ") +
-               Inv($"{cpu.ServerUser.TotalSeconds:0.0} + {cpu.ServerSystem.TotalSeconds:0.0} s ({PerOp(cpu.ServerCpu, operations)} ms/{unit}) | ") +
+               Inv($"{cpu.ServerUser.TotalSeconds:0.0} + {cpu.ServerSystem.TotalSeconds:0.0} s ({PerOp(cpu.ServerCpu, operations)} ms/{unit}; tiered JIT {cpu.ServerJit.TotalSeconds:0.00} s) | ") +
                string.Join(" | ", new[] { cpu.StoreCpu, cpu.BenchCpu, cpu.KernelThreads, cpu.Interrupts, cpu.OtherProcesses }.Select(Cell)) + " |";
     }
 

@@ -5,8 +5,18 @@ internal sealed record ComparisonSlice(int Index, BaselineSlice Baseline, Ingest
     public double Ratio => Ingest.PerSecond / Baseline.PerSecond;
 }
 
-internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slices, int ArtifactNodes, RgwCounters? IngestRequests = null)
+internal sealed record ThroughputComparison(
+    IReadOnlyList<ComparisonSlice> Slices, int ArtifactNodes, int WarmUpPosts, TimeSpan WarmUpJit, RgwCounters? IngestRequests = null)
 {
+    /// <summary>Posts of each warm-up round after the first, while the server's tiered compiler is still busy.</summary>
+    public const int WarmUpRound = 1_000;
+
+    /// <summary>A round whose server spent at most this share of its time in the tiered compiler ends the warm-up.</summary>
+    public const double QuietJitShare = 0.02;
+
+    /// <summary>Bound on the rounds added to the warm-up, whatever the compiler does.</summary>
+    public static readonly TimeSpan MaxExtraWarmUp = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// Whether history slows a post: the last slice's ingest/baseline ratio over the first's. Every
     /// post adds to the same history (one service-day unless spread), so with Count/Slices posts a
@@ -51,11 +61,7 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
         RgwCounters? ingestRequests = rgwAdminSocket is null ? null : RgwCounters.Zero;
         using var load = new IngestLoad(server, options);
         progress($"warm-up: {options.IngestWarmUp} posts and {options.IngestWarmUp} {baseline.Operations}");
-        var warm = await load.WarmUpAsync(options.IngestWarmUp, cancellationToken);
-        if (warm.Failed > 0)
-        {
-            throw new InvalidOperationException($"{warm.Failed} warm-up posts were not answered 202: {string.Join(" | ", warm.FailureSamples)}");
-        }
+        var (warmUpPosts, warmUpJit) = await WarmUpAsync(load, options, progress, cancellationToken);
 
         // The baseline gets the same warm-up as the server: its first writes (into a fresh directory,
         // over new connections) are not measured either.
@@ -97,6 +103,32 @@ internal sealed record ThroughputComparison(IReadOnlyList<ComparisonSlice> Slice
             progress($"slice {i + 1}/{options.Slices}: baseline {direct.PerSecond:N0} {baseline.Operations}/s, ingest {ingest.PerSecond:N0} posts/s " +
                      $"(ratio {slice.Ratio:0.00}, p99 {LatencySummary.FromTimestampDeltas(ingest.Latencies).P99:0.0} ms, {ingest.Failed} failed)");
         }
-        return new ThroughputComparison(slices, load.ArtifactNodes, ingestRequests);
+        return new ThroughputComparison(slices, load.ArtifactNodes, warmUpPosts, warmUpJit, ingestRequests);
     }
+
+    /// <summary>
+    /// The given warm-up, then rounds of <see cref="WarmUpRound"/> posts until one in which the
+    /// server's tiered compiler was quiet (<see cref="QuietJitShare"/>), or <see cref="MaxExtraWarmUp"/>
+    /// has passed: the slices then measure the server as it runs once warm, not its JIT recompiling
+    /// hot paths. Returns the posts made and the compiler's CPU in the last round.
+    /// </summary>
+    private static async Task<(int Posts, TimeSpan LastRoundJit)> WarmUpAsync(
+        IngestLoad load, BenchOptions options, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var round = await load.WarmUpAsync(0, options.IngestWarmUp, cancellationToken);
+        var posts = options.IngestWarmUp;
+        var extra = TimeSpan.Zero;
+        for (var i = 1; ThrowIfFailed(round).Cpu.ServerJit > round.Cpu.Elapsed * QuietJitShare && extra < MaxExtraWarmUp; i++)
+        {
+            progress($"warm-up: the server's tiered compiler took {round.Cpu.ServerJit.TotalSeconds:0.00} s of the last {round.Cpu.Elapsed.TotalSeconds:0.0} s; {WarmUpRound} more posts");
+            round = await load.WarmUpAsync(i, WarmUpRound, cancellationToken);
+            posts += WarmUpRound;
+            extra += round.Cpu.Elapsed;
+        }
+        return (posts, round.Cpu.ServerJit);
+    }
+
+    private static IngestSlice ThrowIfFailed(IngestSlice warmUp) => warmUp.Failed == 0
+        ? warmUp
+        : throw new InvalidOperationException($"{warmUp.Failed} warm-up posts were not answered 202: {string.Join(" | ", warmUp.FailureSamples)}");
 }
