@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Stricture.Storage.Filesystem;
+using Stricture.Storage.ObjectStore;
 using Stricture.Tests.Infrastructure;
 
 namespace Stricture.Tests.Faults;
@@ -20,7 +21,9 @@ namespace Stricture.Tests.Faults;
 /// the reconcile every start runs in the background. Acknowledged runs must be visible to queries
 /// straight after the last crash, before any reconcile or compaction; kills that land between a
 /// payload's write and its segment are repaired by reconcile, after which the compacted manifest,
-/// the documented layout, must list every acknowledged run exactly once.
+/// the documented layout, must list every acknowledged run exactly once. Every server's commit log
+/// is a recycled file that still holds earlier records past its own: recovery must stop where its
+/// own end.
 /// </summary>
 public sealed class CrashTests
 {
@@ -28,6 +31,7 @@ public sealed class CrashTests
     private const int Clients = 8;
     private const int MaxPostsPerClientPerRound = 1_000;
     private const int MinimumAcknowledgedPerRound = 50;
+    private const string StaleKeys = "stale";
 
     [Fact]
     public async Task Every_acknowledged_record_survives_repeated_sigkill_intact()
@@ -36,6 +40,7 @@ public sealed class CrashTests
         var acknowledged = new ConcurrentDictionary<string, (string Location, string Sha256)>();
         // The posts have no generated_at: each is listed under the UTC day it was received.
         var firstDay = DateOnly.FromDateTime(DateTime.UtcNow);
+        var staleSpares = await SeedStaleSpareLogAsync(data.Path);
 
         for (var round = 0; round < Rounds; round++)
         {
@@ -81,6 +86,7 @@ public sealed class CrashTests
             await stop.CancelAsync();
             await Task.WhenAll(load);
             await server.DisposeAsync();
+            Assert.True(round > 0 || !staleSpares.Any(File.Exists), "the first server's commit log must be the spare it found, renamed");
 
             // 3b. After the last kill, a power loss on top: the files only the commit log made durable are torn.
             if (round == Rounds - 1)
@@ -127,6 +133,8 @@ public sealed class CrashTests
             }
         }
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(data.Path, ".staging"), "*", SearchOption.AllDirectories));
+        Assert.False(Directory.Exists(Path.Combine(data.Path, StaleKeys)),
+            "a recovery must replay a recycled log's own records only, never those the file held before");
 
         // 7. The compacted manifests (reconcile folds every segment in) list every acknowledged run, once,
         // and latest is the newest of them.
@@ -151,6 +159,30 @@ public sealed class CrashTests
         var retry = await check.PostAsync("/v1/artifacts", Posts.Json(Posts.Valid(runId: sampleRun)));
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         Assert.Equal(sample.Location, (await retry.JsonBodyAsync()).GetProperty("location").GetString());
+    }
+
+    /// <summary>
+    /// Leaves in the data directory what a previous process's clean shutdown leaves: a checkpointed
+    /// log kept as a spare, here 16 MiB of records of keys the test never writes, whose files are then
+    /// removed. The first server adopts it as its log (and each later one the log the crash before it
+    /// left, which recovery recycles), so the records it writes lie over earlier ones and every
+    /// recovery reads a file with other records past its own. A replay that went on past them would
+    /// bring the removed keys back (CommitLogTests places such a record exactly where a log's own end).
+    /// </summary>
+    private static async Task<List<string>> SeedStaleSpareLogAsync(string dataDirectory)
+    {
+        using (var previous = new FileSystemObjectStore(dataDirectory, commitLogRotateBytes: 32 * 1024 * 1024))
+        {
+            var content = new byte[64 * 1024];
+            for (var i = 0; i < 256; i++)
+            {
+                await previous.CreateIfAbsentAsync($"{StaleKeys}/{i:D4}", content, CancellationToken.None);
+            }
+        }
+        var spares = Directory.EnumerateFiles(Path.Combine(dataDirectory, CommitLog.DirectoryName), "*.spare").ToList();
+        Assert.NotEmpty(spares);
+        Directory.Delete(Path.Combine(dataDirectory, StaleKeys), recursive: true);
+        return spares;
     }
 
     /// <summary>
