@@ -38,21 +38,22 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public FileSystemObjectStore(string dataDirectory)
-        : this(dataDirectory, CommitLog.DefaultRotateBytes)
+        : this(dataDirectory, CommitLog.DefaultRotateBytes, prepareSpareLogs: true)
     {
     }
 
     /// <param name="dataDirectory">The directory keys live under.</param>
     /// <param name="commitLogRotateBytes">Size of a commit log file past which it is checkpointed (small in tests).</param>
     /// <param name="recycledReuseAfter">How long a replaced file waits before it is rewritten as a temp file (<see cref="RecycledFiles"/>).</param>
-    internal FileSystemObjectStore(string dataDirectory, long commitLogRotateBytes, TimeSpan? recycledReuseAfter = null)
+    /// <param name="prepareSpareLogs">Whether a data directory with no spare log zeroes one ahead of need (<see cref="CommitLog"/>).</param>
+    internal FileSystemObjectStore(string dataDirectory, long commitLogRotateBytes, TimeSpan? recycledReuseAfter = null, bool prepareSpareLogs = false)
     {
         _root = Path.GetFullPath(dataDirectory);
         // Files are recycled only where a reader can tell a recycled file from its key's (by inode number).
         Directory.CreateDirectory(_root);
         _recycled = Posix.InodeOf(_root) is > 0 ? new RecycledFiles(TimeProvider.System, recycledReuseAfter ?? RecycledFiles.DefaultReuseAfter) : null;
         _staging = new StagingArea(Path.Combine(_root, StagingDirectoryName), smallContentInFiles: true, _recycled);
-        _log = new CommitLog(_root, commitLogRotateBytes);
+        _log = new CommitLog(_root, commitLogRotateBytes, prepareSpareLogs);
     }
 
     public string DataDirectory => _root;

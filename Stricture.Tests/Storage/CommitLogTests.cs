@@ -215,6 +215,34 @@ public sealed class CommitLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_half_full_new_log_gets_a_zeroed_spare_ready_and_the_next_log_is_that_spare()
+    {
+        var crashed = new FileSystemObjectStore(_directory.Path, commitLogRotateBytes: 8192, prepareSpareLogs: true);
+        for (var i = 0; i < 16; i++)
+        {
+            await crashed.CreateIfAbsentAsync($"first/{i:D2}", new byte[300], default);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (SpareFiles().Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        var spare = Assert.Single(SpareFiles());
+        Assert.Equal(new byte[8192], await File.ReadAllBytesAsync(spare));
+
+        // Past the limit the next log is the spare renamed; what it logs is replayed after a crash.
+        for (var i = 0; i < 16; i++)
+        {
+            await crashed.CreateIfAbsentAsync($"second/{i:D2}", new byte[300], default);
+        }
+        Assert.False(File.Exists(spare), "the next log must be the zeroed spare, renamed");
+        Directory.Delete(Path.Combine(_directory.Path, "second"), recursive: true);
+        using var restarted = new FileSystemObjectStore(_directory.Path);
+        Assert.True(restarted.Recover().RestoredFromLog > 0, "records written into the zeroed spare must be replayed");
+        Assert.True(await restarted.GetInfoAsync("second/15", default) is not null);
+    }
+
+    [Fact]
     public async Task Records_of_a_log_written_before_logs_were_recycled_are_still_replayed()
     {
         // A log in the earlier record format (its check does not cover the log's name), as a process
