@@ -31,6 +31,16 @@ internal sealed record MirrorThroughput(
     /// <summary>Total replication rate over total raw payload PUT rate, over the same runs.</summary>
     public double Ratio => Replication.PerSecond / Payload.PerSecond;
 
+    /// <summary>
+    /// Runs seeded beyond the given warm-up, replicated and PUT raw in rounds of
+    /// <see cref="WarmUpRound"/> while the replicator's tiered JIT compiler is still busy
+    /// (<see cref="ThroughputComparison.QuietJitShare"/>); what is left of them is replicated after the
+    /// slices, unmeasured, so the bucket still holds every seeded run.
+    /// </summary>
+    public const int ExtraWarmUpRuns = 6_000;
+
+    public const int WarmUpRound = 1_000;
+
     public static async Task<MirrorThroughput> RunAsync(
         BenchOptions options, S3TestServer store, (S3Bucket Payload, S3Bucket Replica) buckets,
         string runDirectory, byte[] artifact, Action<string> progress, CancellationToken cancellationToken)
@@ -45,8 +55,8 @@ internal sealed record MirrorThroughput(
             progress($"mirror: replicator pid {replicator.Pid} on {replicator.BaseAddress}, started in {startup.TotalSeconds:0.0} s (empty data directory)");
 
             Quiet.Settle();
-            var runs = options.MirrorWarmUp + options.MirrorRuns;
-            progress($"mirror: seeding {runs:N0} runs ({options.MirrorWarmUp} for warm-up), {options.RunsPerDay} a day, spooled aside");
+            var runs = options.MirrorWarmUp + ExtraWarmUpRuns + options.MirrorRuns;
+            progress($"mirror: seeding {runs:N0} runs ({options.MirrorWarmUp} for warm-up and {ExtraWarmUpRuns} more while the JIT is busy), {options.RunsPerDay} a day, spooled aside");
             var newestDay = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
             var seeded = await RunSeeder.SeedAsync(
                 dataDirectory, runs, options.RunsPerDay, newestDay, artifact, new ReplicationSpool(heldDirectory, TimeProvider.System),
@@ -65,10 +75,20 @@ internal sealed record MirrorThroughput(
             // The same unmeasured runs on every side: JIT, connections, the first days' manifests.
             var warm = spooled.Runs.Take(options.MirrorWarmUp).ToList();
             progress($"mirror warm-up: {warm.Count} runs replicated and PUT raw");
-            await replication.RunAsync(warm, cancellationToken);
+            var last = await replication.RunAsync(warm, cancellationToken);
             await payload.RunAsync(warm, cancellationToken);
+            var reserve = spooled.Runs.Skip(options.MirrorWarmUp).Take(ExtraWarmUpRuns).ToList();
+            var used = 0;
+            while (last.Cpu.ServerJit > last.Cpu.Elapsed * ThroughputComparison.QuietJitShare && used + WarmUpRound <= reserve.Count)
+            {
+                progress($"mirror warm-up: the replicator's tiered compiler took {last.Cpu.ServerJit.TotalSeconds:0.00} s of the last {last.Cpu.Elapsed.TotalSeconds:0.0} s; {WarmUpRound} more runs");
+                var round = reserve.GetRange(used, WarmUpRound);
+                used += WarmUpRound;
+                last = await replication.RunAsync(round, cancellationToken);
+                await payload.RunAsync(round, cancellationToken);
+            }
 
-            var measured = spooled.Runs.Skip(options.MirrorWarmUp).ToList();
+            var measured = spooled.Runs.Skip(options.MirrorWarmUp + ExtraWarmUpRuns).ToList();
             var slices = new List<MirrorSlice>();
             var offset = 0;
             for (var i = 0; i < options.Slices; i++)
@@ -99,11 +119,16 @@ internal sealed record MirrorThroughput(
                          $"replication {r.PerSecond:N0} runs/s (ratio {result.Ratio:0.00})");
             }
 
+            if (reserve.Count > used)
+            {
+                progress($"mirror: replicating the {reserve.Count - used:N0} warm-up runs not needed, unmeasured");
+                await replication.RunAsync(reserve.GetRange(used, reserve.Count - used), cancellationToken);
+            }
             var quarantined = spool.QuarantinedCount();
             var census = await BucketCensus.TakeAsync(buckets.Replica, cancellationToken);
             progress($"mirror: the replica bucket holds {census} for {runs:N0} runs; {quarantined} quarantined");
             return new MirrorThroughput(
-                slices, seeded, options.MirrorWarmUp, (int)Math.Round(measured.Average(r => r.Record.Content.Length)), startup, quarantined, census);
+                slices, seeded, options.MirrorWarmUp + used, (int)Math.Round(measured.Average(r => r.Record.Content.Length)), startup, quarantined, census);
         }
     }
 }
