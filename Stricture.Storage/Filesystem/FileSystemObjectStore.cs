@@ -88,13 +88,6 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         }
     }
 
-    /// <summary>Creates the key's directory; not durably, as a lost one is recreated from the log after a crash.</summary>
-    public Task PrepareKeyAsync(string key, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(PathOf(key))!);
-        return Task.CompletedTask;
-    }
-
     public async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
     {
         var target = PathOf(key);
@@ -258,7 +251,11 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         }
     }
 
-    /// <summary>Links the staged file at <paramref name="target"/>; false when it exists. The directory is made only when missing (most are, by <see cref="PrepareKeyAsync"/>).</summary>
+    /// <summary>
+    /// Links the staged file at <paramref name="target"/>; false when it exists. The directory is made
+    /// only when the link finds it missing (not durably: a lost one is recreated from the log after a
+    /// crash), so a post into an existing directory costs no <c>mkdir</c>.
+    /// </summary>
     private static bool LinkCreatingDirectory(string staged, string target)
     {
         try

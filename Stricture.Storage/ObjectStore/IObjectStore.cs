@@ -25,13 +25,6 @@ public interface IObjectStore
     /// <summary>Writes content to a staging area that is invisible at every key.</summary>
     Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Lets the driver do, ahead of time and alongside other work, what a coming commit to
-    /// <paramref name="key"/> needs; visible state is unchanged (the filesystem driver creates the
-    /// key's directory durably; object stores need nothing).
-    /// </summary>
-    Task PrepareKeyAsync(string key, CancellationToken cancellationToken);
-
     /// <summary>Makes staged content visible at <paramref name="key"/> unless something is already there.</summary>
     Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken);
 

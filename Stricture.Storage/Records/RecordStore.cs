@@ -17,9 +17,8 @@ namespace Stricture.Storage.Records;
 ///
 /// A run is one object, its record, at a key that depends on nothing but the run's identity
 /// (<see cref="RecordKeys.Record"/>). One post is stored in two steps:
-/// 1. decide the run's assessment (an <see cref="IRunAssessor"/>, when the run has a diff) while the
-///    driver prepares the key, then stage the envelope, assessment included (hashed and durable,
-///    nothing visible);
+/// 1. decide the run's assessment (an <see cref="IRunAssessor"/>, when the run has a diff), then stage
+///    the envelope, assessment included (hashed and durable, nothing visible);
 /// 2. create the record if absent. That conditional create is the claim on the run id: if a record
 ///    is already there, a different content fingerprint is a conflict, and the same fingerprint adopts
 ///    the stored record (its received_at, its assessment), whatever day the retry arrives, after
@@ -49,14 +48,11 @@ public sealed partial class RecordStore(
         using var activity = StorageTelemetry.ActivitySource.StartActivity("stricture.record.store");
         activity?.SetTag("stricture.run_id", run.RunId);
 
-        // Step 1: the assessment is part of the record, so it is decided before staging; the driver
-        // prepares the key meanwhile.
+        // Step 1: the assessment is part of the record, so it is decided before staging.
         var recordKey = keys.Record(run);
-        var preparing = store.PrepareKeyAsync(recordKey, cancellationToken);
-        var deciding = runAssessor is null ? Task.FromResult<RunAssessment?>(null) : runAssessor.DecideAsync(run, submission, cancellationToken);
-        await Task.WhenAll(preparing, deciding);
+        var decided = runAssessor is null ? null : await runAssessor.DecideAsync(run, submission, cancellationToken);
         var claim = new RunIndexEntry(run.RunId, recordKey, UtcTimestamp.Format(receivedAt), RunEnvelope.Fingerprint(submission, run.RunId))
-            .WithAssessment(deciding.Result);
+            .WithAssessment(decided);
         var staged = await StageEnvelopeAsync(submission, claim, claim.Assessment, cancellationToken);
         try
         {
@@ -130,7 +126,6 @@ public sealed partial class RecordStore(
     /// </summary>
     private async Task<(string Sha256, long Size)> CompleteDatedRunAsync(RunSubmission submission, RunIndexEntry claim, CancellationToken cancellationToken)
     {
-        await store.PrepareKeyAsync(claim.Key, cancellationToken);
         await using var staged = await StageEnvelopeAsync(submission, claim, assessment: null, cancellationToken);
         if (await store.CommitIfAbsentAsync(staged, claim.Key, cancellationToken) != CreateOutcome.Created)
         {

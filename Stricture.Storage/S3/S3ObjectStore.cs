@@ -83,7 +83,6 @@ public sealed partial class S3ObjectStore : IObjectStore, IDisposable
     public Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken) =>
         _staging.StageAsync(writeContent, sealFile: null, cancellationToken);
 
-    public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// The PUTs are payload-signed (SigV4 <c>x-amz-content-sha256</c>), and S3, MinIO and Ceph refuse a

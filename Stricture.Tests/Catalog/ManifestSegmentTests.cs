@@ -172,7 +172,6 @@ public sealed class ManifestSegmentTests : IDisposable
             return staged;
         }
 
-        public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => inner.PrepareKeyAsync(key, cancellationToken);
 
         public Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
         {
@@ -208,7 +207,6 @@ public sealed class ManifestSegmentTests : IDisposable
         public Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken) =>
             inner.StageAsync(writeContent, cancellationToken);
 
-        public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => inner.PrepareKeyAsync(key, cancellationToken);
 
         public Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken) =>
             IsMark(key) ? throw new IOException("simulated crash") : inner.CommitIfAbsentAsync(staged, key, cancellationToken);

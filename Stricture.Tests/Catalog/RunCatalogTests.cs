@@ -169,7 +169,6 @@ public sealed class RunCatalogTests : IDisposable
         public Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken) =>
             inner.StageAsync(writeContent, cancellationToken);
 
-        public Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => inner.PrepareKeyAsync(key, cancellationToken);
 
         public Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken) =>
             IsCatalog(key) ? throw new IOException("simulated crash") : inner.CommitIfAbsentAsync(staged, key, cancellationToken);

@@ -26,7 +26,6 @@ public static class DatedLayoutRun
         Assert.Equal(CreateOutcome.Created, await harness.Store.CreateIfAbsentAsync(harness.Keys.Record(run), claim.ToJson(), default));
         if (withPayload)
         {
-            await harness.Store.PrepareKeyAsync(payloadKey, default);
             Assert.Equal(CreateOutcome.Created, await harness.Store.CreateIfAbsentAsync(payloadKey, envelope.ToArray(), default));
         }
         return (payloadKey, envelope.ToArray());

@@ -11,7 +11,6 @@ internal abstract class ForwardingObjectStore(IObjectStore store) : IObjectStore
     public virtual Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken) =>
         store.StageAsync(writeContent, cancellationToken);
 
-    public virtual Task PrepareKeyAsync(string key, CancellationToken cancellationToken) => store.PrepareKeyAsync(key, cancellationToken);
 
     public virtual Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken) =>
         store.CommitIfAbsentAsync(staged, key, cancellationToken);
