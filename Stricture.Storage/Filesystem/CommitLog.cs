@@ -18,23 +18,18 @@ namespace Stricture.Storage.Filesystem;
 /// the record checks and is ignored: no commit it held had returned); files linked since the last
 /// checkpoint, and their directories, may be missing or torn. <see cref="Recover"/>, run at
 /// start-up by the data directory's owner before anything is read, rewrites durably every key the
-/// surviving logs name whose file does not hold its last logged content, then deletes the logs.
+/// surviving logs name whose file does not hold its last logged content, then retires the logs.
 ///
 /// Checkpoint: once a log file passes its size limit, appends go to a new one; when every commit
 /// of the old one has linked its file, one syncfs makes those files durable and the old log is
 /// retired. Checkpoints complete in the order the logs were created, so a recovery never replays
 /// an older log over a newer state.
 ///
-/// Retired logs are recycled: up to <see cref="MaxSpares"/> are kept as spares (<c>*.spare</c>)
-/// and renamed into place as the next logs, whose records then overwrite blocks the file already
-/// has. A flush of such a log writes only its data pages; a flush of a log that grows also writes
-/// its inode (the new size) and waits for that, which on ext4 made an fdatasync take about 0.6 ms
-/// instead of 0.35. A recycled file still holds its earlier records past the new ones: each record's
-/// check covers the name of the log it was written to, so those fail their checks where the new
-/// records end, like a torn tail. A data directory's first logs have no spare to reuse: with
-/// <c>prepareSpares</c>, once a new (not recycled) log is half full and no spare is left, a spare
-/// of zeros is written beside it in the background, so the next log is a file that needs no growing
-/// either. Spares survive restarts (recovery adopts them), so this happens once per data directory.
+/// Retired logs are recycled (<see cref="SpareLogs"/>): a new log is a spare renamed into place when
+/// there is one, so its flushes overwrite blocks the file has instead of growing it. A recycled file
+/// still holds its earlier records past the new ones: each record's check covers the name of the log
+/// it was written to, so those fail their checks where the new records end, like a torn tail. With
+/// <c>prepareSpares</c>, once a new (not recycled) log is half full, a spare of zeros is made beside it.
 ///
 /// Record layout: magic (4) | key length (4) | content length (8) | content SHA-256 (32) |
 /// check (8: SHA-256 of the preceding 48 bytes, the key and the log's file name) | key (UTF-8) |
@@ -49,10 +44,7 @@ internal sealed class CommitLog : IDisposable
     public const long DefaultRotateBytes = 64L * 1024 * 1024;
 
     /// <summary>Checkpointed logs kept for reuse; more are deleted.</summary>
-    public const int MaxSpares = 2;
-
-    private const string SpareExtension = ".spare";
-    private const string ZeroingExtension = ".zeroing";
+    public const int MaxSpares = SpareLogs.Max;
     private const uint Magic = 0x4E525453;
     private const uint UnboundMagic = 0x4C525453;
     private const int FixedHeaderLength = 48;
@@ -67,19 +59,16 @@ internal sealed class CommitLog : IDisposable
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly Lock _gate = new();
     private readonly GroupSync _flushes = new(Posix.Fdatasync);
-    // Retired logs ready to be renamed into place as new ones (under _gate).
-    private readonly Queue<string> _spares = new();
+    private readonly SpareLogs _spares;
     private readonly bool _prepareSpares;
-    private Task _spareZeroing = Task.CompletedTask;
-    private bool _zeroing;
     private LogFile? _current;
     private int _generation;
-    private int _retired;
     private Task _checkpoints = Task.CompletedTask;
 
     public CommitLog(string dataDirectory, long rotateBytes = DefaultRotateBytes, bool prepareSpares = false)
     {
         _prepareSpares = prepareSpares;
+        _spares = new SpareLogs(Path.Combine(dataDirectory, DirectoryName), _instance, rotateBytes);
         _dataDirectory = dataDirectory;
         _directory = Path.Combine(dataDirectory, DirectoryName);
         _rotateBytes = rotateBytes;
@@ -120,10 +109,9 @@ internal sealed class CommitLog : IDisposable
             }
             file.Length = offset + header.Length + staged.Length;
             file.InFlight++;
-            if (_prepareSpares && !file.Recycled && !_zeroing && _spares.Count == 0 && file.Length >= _rotateBytes / 2)
+            if (_prepareSpares && !file.Recycled && file.Length >= _rotateBytes / 2)
             {
-                _zeroing = true;
-                _spareZeroing = Task.Run(ZeroSpare);
+                _spares.PrepareIfNone();
             }
             if (file.Length >= _rotateBytes)
             {
@@ -151,7 +139,7 @@ internal sealed class CommitLog : IDisposable
     /// </summary>
     public int Recover(Func<string, string, bool> holds, Action<string, byte[]> restore)
     {
-        AdoptSpares();
+        _spares.Adopt();
         var logs = Directory.EnumerateFiles(_directory, "*.log")
             .Where(path => !Path.GetFileName(path).Contains(_instance, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
@@ -181,7 +169,7 @@ internal sealed class CommitLog : IDisposable
         // but may be dirty in the page cache after a crash of the process alone: flush them before the
         // logs that could rebuild them go (recycled like checkpointed ones).
         Posix.Syncfs(_dataDirectory);
-        logs.ForEach(Retire);
+        logs.ForEach(_spares.Retire);
         Posix.FsyncDirectory(_directory);
         return restored;
     }
@@ -205,7 +193,7 @@ internal sealed class CommitLog : IDisposable
         }
         try
         {
-            Task.WaitAll([_checkpoints, _spareZeroing], TimeSpan.FromMinutes(1));
+            Task.WaitAll([_checkpoints, _spares.Zeroing], TimeSpan.FromMinutes(1));
         }
         catch (AggregateException)
         {
@@ -218,105 +206,13 @@ internal sealed class CommitLog : IDisposable
     {
         var name = $"{DateTime.UtcNow.Ticks:D19}-{_instance}-{++_generation:D6}.log";
         var path = Path.Combine(_directory, name);
-        var recycled = TakeSpare(path);
+        var recycled = _spares.TryTake(path);
         var handle = recycled
             ? File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
             : File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         // The log's own directory entry must be durable before any record in it counts.
         Posix.FsyncDirectory(_directory);
         return new LogFile(path, handle) { Recycled = recycled };
-    }
-
-    /// <summary>Writes a log-sized file of zeros and, once it is durable, adds it to the spares. A failure only costs the optimization.</summary>
-    private void ZeroSpare()
-    {
-        var zeroing = Path.Combine(_directory, $"{_instance}-{Guid.NewGuid():N}{ZeroingExtension}");
-        try
-        {
-            using (var handle = File.OpenHandle(zeroing, FileMode.CreateNew, FileAccess.Write))
-            {
-                var zeros = new byte[1024 * 1024];
-                for (long written = 0; written < _rotateBytes; written += zeros.Length)
-                {
-                    RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(zeros.Length, _rotateBytes - written)), written);
-                }
-                RandomAccess.FlushToDisk(handle);
-            }
-            lock (_gate)
-            {
-                var spare = Path.Combine(_directory, $"{_instance}-{++_retired:D6}{SpareExtension}");
-                File.Move(zeroing, spare);
-                _spares.Enqueue(spare);
-            }
-            Posix.FsyncDirectory(_directory);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(zeroing);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _zeroing = false;
-            }
-        }
-    }
-
-    private bool TakeSpare(string path)
-    {
-        while (_spares.TryDequeue(out var spare))
-        {
-            try
-            {
-                File.Move(spare, path);
-                return true;
-            }
-            catch (FileNotFoundException)
-            {
-                // Gone (another process's start-up recovery cleared the folder): try the next one.
-            }
-        }
-        return false;
-    }
-
-    /// <summary>A checkpointed log: kept as a spare while there are fewer than <see cref="MaxSpares"/>, else deleted.</summary>
-    private void Retire(string path)
-    {
-        lock (_gate)
-        {
-            if (_spares.Count < MaxSpares)
-            {
-                var spare = Path.Combine(_directory, $"{_instance}-{++_retired:D6}{SpareExtension}");
-                File.Move(path, spare);
-                _spares.Enqueue(spare);
-                return;
-            }
-        }
-        File.Delete(path);
-    }
-
-    /// <summary>At start-up recovery: the spares previous processes left become this one's, up to <see cref="MaxSpares"/>; half-written ones go.</summary>
-    private void AdoptSpares()
-    {
-        foreach (var zeroing in Directory.EnumerateFiles(_directory, "*" + ZeroingExtension)
-                     .Where(path => !Path.GetFileName(path).Contains(_instance, StringComparison.Ordinal)))
-        {
-            File.Delete(zeroing);
-        }
-        foreach (var spare in Directory.EnumerateFiles(_directory, "*" + SpareExtension)
-                     .Where(path => !Path.GetFileName(path).Contains(_instance, StringComparison.Ordinal)))
-        {
-            lock (_gate)
-            {
-                if (_spares.Count < MaxSpares)
-                {
-                    _spares.Enqueue(spare);
-                    continue;
-                }
-            }
-            File.Delete(spare);
-        }
     }
 
     /// <summary>Under the gate: no more appends to <paramref name="file"/>; checkpoint it once its commits are linked.</summary>
@@ -347,7 +243,7 @@ internal sealed class CommitLog : IDisposable
         await file.Drained.Task;
         file.Handle.Dispose();
         await Task.Run(() => Posix.Syncfs(_dataDirectory));
-        Retire(file.Path);
+        _spares.Retire(file.Path);
         Posix.FsyncDirectory(_directory);
     }
 
