@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Stricture.Storage.ObjectStore;
@@ -31,10 +29,7 @@ namespace Stricture.Storage.Filesystem;
 /// it was written to, so those fail their checks where the new records end, like a torn tail. With
 /// <c>prepareSpares</c>, once a new (not recycled) log is half full, a spare of zeros is made beside it.
 ///
-/// Record layout: magic (4) | key length (4) | content length (8) | content SHA-256 (32) |
-/// check (8: SHA-256 of the preceding 48 bytes, the key and the log's file name) | key (UTF-8) |
-/// content. Records of logs written before recycling existed carry <see cref="UnboundMagic"/> and a
-/// check without the file name; a recovery still replays them.
+/// The records' layout and checks: <see cref="LogRecords"/>.
 /// </summary>
 internal sealed class CommitLog : IDisposable
 {
@@ -45,13 +40,6 @@ internal sealed class CommitLog : IDisposable
 
     /// <summary>Checkpointed logs kept for reuse; more are deleted.</summary>
     public const int MaxSpares = SpareLogs.Max;
-    private const uint Magic = 0x4E525453;
-    private const uint UnboundMagic = 0x4C525453;
-    private const int FixedHeaderLength = 48;
-    private const int CheckLength = 8;
-    private const int HeaderLength = FixedHeaderLength + CheckLength;
-    private const int MaxKeyBytes = 4096;
-    private const int CopyChunk = 64 * 1024;
 
     private readonly string _directory;
     private readonly string _dataDirectory;
@@ -86,7 +74,7 @@ internal sealed class CommitLog : IDisposable
         lock (_gate)
         {
             file = _current ??= Open();
-            var header = Header(key, staged, file.NameBytes);
+            var header = LogRecords.Header(key, staged, file.NameBytes);
             var offset = file.Length;
             try
             {
@@ -97,7 +85,7 @@ internal sealed class CommitLog : IDisposable
                 else
                 {
                     RandomAccess.Write(file.Handle, header, offset);
-                    CopyContent(staged, file.Handle, offset + header.Length);
+                    LogRecords.CopyContent(staged, file.Handle, offset + header.Length);
                 }
             }
             catch
@@ -148,10 +136,10 @@ internal sealed class CommitLog : IDisposable
         {
             return 0;
         }
-        var last = new Dictionary<string, LoggedContent>(StringComparer.Ordinal);
+        var last = new Dictionary<string, LogRecords.LoggedContent>(StringComparer.Ordinal);
         foreach (var log in logs)
         {
-            foreach (var record in ReadRecords(log))
+            foreach (var record in LogRecords.ReadRecords(log))
             {
                 last[record.Key] = record;
             }
@@ -161,7 +149,7 @@ internal sealed class CommitLog : IDisposable
         {
             if (!holds(key, record.Sha256))
             {
-                restore(key, ReadContent(record));
+                restore(key, LogRecords.ReadContent(record));
                 restored++;
             }
         }
@@ -177,7 +165,7 @@ internal sealed class CommitLog : IDisposable
     /// <summary>The keys whose durability rests on the logs in a data directory now (committed since the last checkpoint).</summary>
     internal static HashSet<string> KeysAwaitingCheckpoint(string dataDirectory) =>
         Directory.EnumerateFiles(Path.Combine(dataDirectory, DirectoryName), "*.log")
-            .SelectMany(ReadRecords)
+            .SelectMany(LogRecords.ReadRecords)
             .Select(record => record.Key)
             .ToHashSet(StringComparer.Ordinal);
 
@@ -258,120 +246,6 @@ internal sealed class CommitLog : IDisposable
             }
         }
     }
-
-    private static byte[] Header(string key, StagedObject staged, byte[] logName)
-    {
-        var keyBytes = Encoding.UTF8.GetBytes(key);
-        var header = new byte[HeaderLength + keyBytes.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), keyBytes.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), staged.Length);
-        Convert.FromHexString(staged.Sha256).CopyTo(header.AsSpan(16));
-        keyBytes.CopyTo(header.AsSpan(HeaderLength));
-        Check(header, logName).CopyTo(header.AsSpan(FixedHeaderLength));
-        return header;
-    }
-
-    /// <summary>The record's check: over its header and key and, unless it is an unbound record (empty <paramref name="logName"/>), its log's file name.</summary>
-    private static byte[] Check(ReadOnlySpan<byte> header, ReadOnlySpan<byte> logName)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(header[..FixedHeaderLength]);
-        hash.AppendData(header[HeaderLength..]);
-        hash.AppendData(logName);
-        return hash.GetHashAndReset()[..CheckLength];
-    }
-
-    private static void CopyContent(StagedObject staged, SafeFileHandle log, long offset)
-    {
-        // Content not kept in memory is in the staged file (it spilled there).
-        using var source = File.OpenHandle(staged.Path ?? throw new InvalidOperationException("Staged content is neither in memory nor in a file."),
-            FileMode.Open, FileAccess.Read);
-        var buffer = new byte[(int)Math.Min(CopyChunk, Math.Max(staged.Length, 1))];
-        for (long copied = 0; copied < staged.Length;)
-        {
-            var read = RandomAccess.Read(source, buffer, copied);
-            if (read == 0)
-            {
-                throw new IOException($"The staged file '{staged.Path}' is shorter than the {staged.Length} bytes staged.");
-            }
-            RandomAccess.Write(log, buffer.AsSpan(0, read), offset + copied);
-            copied += read;
-        }
-    }
-
-    /// <summary>
-    /// The whole records of a log, in order, up to the first that fails its checks: a torn tail, or
-    /// where the records a recycled file held before end.
-    /// </summary>
-    private static IEnumerable<LoggedContent> ReadRecords(string path)
-    {
-        var logName = Encoding.UTF8.GetBytes(Path.GetFileName(path));
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-        var length = RandomAccess.GetLength(handle);
-        var fixedHeader = new byte[FixedHeaderLength + CheckLength];
-        for (long offset = 0; offset + HeaderLength <= length;)
-        {
-            if (RandomAccess.Read(handle, fixedHeader, offset) < HeaderLength
-                || BinaryPrimitives.ReadUInt32LittleEndian(fixedHeader) is not (Magic or UnboundMagic))
-            {
-                yield break;
-            }
-            var boundTo = BinaryPrimitives.ReadUInt32LittleEndian(fixedHeader) == Magic ? logName : [];
-            var keyLength = BinaryPrimitives.ReadInt32LittleEndian(fixedHeader.AsSpan(4));
-            var contentLength = BinaryPrimitives.ReadInt64LittleEndian(fixedHeader.AsSpan(8));
-            if (keyLength is < 1 or > MaxKeyBytes || contentLength < 0 || offset + HeaderLength + keyLength + contentLength > length)
-            {
-                yield break;
-            }
-            var header = new byte[HeaderLength + keyLength];
-            if (RandomAccess.Read(handle, header, offset) < header.Length
-                || !Check(header, boundTo).AsSpan().SequenceEqual(header.AsSpan(FixedHeaderLength, CheckLength)))
-            {
-                yield break;
-            }
-            var record = new LoggedContent(
-                path, Encoding.UTF8.GetString(header.AsSpan(HeaderLength)), offset + header.Length, contentLength,
-                Convert.ToHexStringLower(header.AsSpan(16, 32)));
-            if (HashOf(handle, record.Offset, record.Length) != record.Sha256)
-            {
-                yield break;
-            }
-            yield return record;
-            offset = record.Offset + record.Length;
-        }
-    }
-
-    private static string HashOf(SafeFileHandle handle, long offset, long length)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[CopyChunk];
-        for (long done = 0; done < length;)
-        {
-            var read = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)), offset + done);
-            if (read == 0)
-            {
-                break;
-            }
-            hash.AppendData(buffer.AsSpan(0, read));
-            done += read;
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static byte[] ReadContent(LoggedContent record)
-    {
-        using var handle = File.OpenHandle(record.LogPath, FileMode.Open, FileAccess.Read);
-        var content = new byte[record.Length];
-        for (var done = 0; done < content.Length;)
-        {
-            var read = RandomAccess.Read(handle, content.AsSpan(done), record.Offset + done);
-            done += read > 0 ? read : throw new IOException($"The log '{record.LogPath}' ended inside a record it had checked.");
-        }
-        return content;
-    }
-
-    private sealed record LoggedContent(string LogPath, string Key, long Offset, long Length, string Sha256);
 
     private sealed class LogFile(string path, SafeFileHandle handle)
     {
