@@ -39,7 +39,7 @@ internal static class LogRecords
     }
 
     /// <summary>The record's check: over its header and key and, unless it is an unbound record (empty <paramref name="logName"/>), its log's file name.</summary>
-    public static byte[] Check(ReadOnlySpan<byte> header, ReadOnlySpan<byte> logName)
+    private static byte[] Check(ReadOnlySpan<byte> header, ReadOnlySpan<byte> logName)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(header[..FixedHeaderLength]);
@@ -108,7 +108,7 @@ internal static class LogRecords
         }
     }
 
-    public static string HashOf(SafeFileHandle handle, long offset, long length)
+    private static string HashOf(SafeFileHandle handle, long offset, long length)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[CopyChunk];
