@@ -56,9 +56,9 @@ internal sealed class CommitLog : IDisposable
     public CommitLog(string dataDirectory, long rotateBytes = DefaultRotateBytes, bool prepareSpares = false)
     {
         _prepareSpares = prepareSpares;
-        _spares = new SpareLogs(Path.Combine(dataDirectory, DirectoryName), _instance, rotateBytes);
         _dataDirectory = dataDirectory;
         _directory = Path.Combine(dataDirectory, DirectoryName);
+        _spares = new SpareLogs(_directory, _instance, rotateBytes);
         _rotateBytes = rotateBytes;
         Directory.CreateDirectory(_directory);
     }
@@ -122,8 +122,9 @@ internal sealed class CommitLog : IDisposable
     /// <summary>
     /// Replays the logs a previous process left (never this one's): for each key they name, when
     /// <paramref name="holds"/> says its file lacks the last logged content (by SHA-256),
-    /// <paramref name="restore"/> rewrites it durably. Then the logs are retired (kept as spares, or deleted). Returns how many
-    /// keys were restored. Only the data directory's owner may call this, before anything reads.
+    /// <paramref name="restore"/> rewrites it durably. Then the logs are retired (kept as spares, or
+    /// deleted). Returns how many keys were restored. Only the data directory's owner may call this,
+    /// before anything reads.
     /// </summary>
     public int Recover(Func<string, string, bool> holds, Action<string, byte[]> restore)
     {

@@ -20,6 +20,12 @@ internal sealed record CpuUsage(
 
     public TimeSpan ServerCpu => ServerUser + ServerSystem;
 
+    /// <summary>A phase in which the server's tiered compiler took at most this share of the time measured it warm.</summary>
+    public const double QuietJitShare = 0.02;
+
+    /// <summary>Whether the server's tiered compiler was quiet (<see cref="QuietJitShare"/>) in this phase.</summary>
+    public bool ServerJitQuiet => ServerJit <= Elapsed * QuietJitShare;
+
     public TimeSpan MachineBusy => Elapsed * (Environment.ProcessorCount * BusyPercent / 100);
 
     /// <summary>Busy time nothing above accounts for: other processes on the machine.</summary>

@@ -85,8 +85,7 @@ internal sealed record MirrorLag(
                 warm = await load.RunAsync($"w{i:D2}", perSecond, round, cancellationToken);
                 var (serverRound, replicatorRound) = (serverJit.Stop(), replicatorJit.Stop());
                 warmUpPosts += round;
-                var busiest = TimeSpan.FromTicks(Math.Max(serverRound.ServerJit.Ticks, replicatorRound.ServerJit.Ticks));
-                if (busiest <= serverRound.Elapsed * ThroughputComparison.QuietJitShare)
+                if (serverRound.ServerJitQuiet && replicatorRound.ServerJitQuiet)
                 {
                     break;
                 }

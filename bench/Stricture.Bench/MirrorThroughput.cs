@@ -34,7 +34,7 @@ internal sealed record MirrorThroughput(
     /// <summary>
     /// Runs seeded beyond the given warm-up, replicated and PUT raw in rounds of
     /// <see cref="WarmUpRound"/> while the replicator's tiered JIT compiler is still busy
-    /// (<see cref="ThroughputComparison.QuietJitShare"/>); what is left of them is replicated after the
+    /// (<see cref="CpuUsage.QuietJitShare"/>); what is left of them is replicated after the
     /// slices, unmeasured, so the bucket still holds every seeded run.
     /// </summary>
     public const int ExtraWarmUpRuns = 6_000;
@@ -79,7 +79,7 @@ internal sealed record MirrorThroughput(
             await payload.RunAsync(warm, cancellationToken);
             var reserve = spooled.Runs.Skip(options.MirrorWarmUp).Take(ExtraWarmUpRuns).ToList();
             var used = 0;
-            while (last.Cpu.ServerJit > last.Cpu.Elapsed * ThroughputComparison.QuietJitShare && used + WarmUpRound <= reserve.Count)
+            while (!last.Cpu.ServerJitQuiet && used + WarmUpRound <= reserve.Count)
             {
                 progress($"mirror warm-up: the replicator's tiered compiler took {last.Cpu.ServerJit.TotalSeconds:0.00} s of the last {last.Cpu.Elapsed.TotalSeconds:0.0} s; {WarmUpRound} more runs");
                 var round = reserve.GetRange(used, WarmUpRound);

@@ -11,9 +11,6 @@ internal sealed record ThroughputComparison(
     /// <summary>Posts of each warm-up round after the first, while the server's tiered compiler is still busy.</summary>
     public const int WarmUpRound = 1_000;
 
-    /// <summary>A round whose server spent at most this share of its time in the tiered compiler ends the warm-up.</summary>
-    public const double QuietJitShare = 0.02;
-
     /// <summary>Bound on the rounds added to the warm-up, whatever the compiler does.</summary>
     public static readonly TimeSpan MaxExtraWarmUp = TimeSpan.FromSeconds(60);
 
@@ -108,7 +105,7 @@ internal sealed record ThroughputComparison(
 
     /// <summary>
     /// The given warm-up, then rounds of <see cref="WarmUpRound"/> posts until one in which the
-    /// server's tiered compiler was quiet (<see cref="QuietJitShare"/>), or <see cref="MaxExtraWarmUp"/>
+    /// server's tiered compiler was quiet (<see cref="CpuUsage.QuietJitShare"/>), or <see cref="MaxExtraWarmUp"/>
     /// has passed: the slices then measure the server as it runs once warm, not its JIT recompiling
     /// hot paths. Returns the posts made and the compiler's CPU in the last round.
     /// </summary>
@@ -118,7 +115,7 @@ internal sealed record ThroughputComparison(
         var round = await load.WarmUpAsync(0, options.IngestWarmUp, cancellationToken);
         var posts = options.IngestWarmUp;
         var extra = TimeSpan.Zero;
-        for (var i = 1; ThrowIfFailed(round).Cpu.ServerJit > round.Cpu.Elapsed * QuietJitShare && extra < MaxExtraWarmUp; i++)
+        for (var i = 1; !ThrowIfFailed(round).Cpu.ServerJitQuiet && extra < MaxExtraWarmUp; i++)
         {
             progress($"warm-up: the server's tiered compiler took {round.Cpu.ServerJit.TotalSeconds:0.00} s of the last {round.Cpu.Elapsed.TotalSeconds:0.0} s; {WarmUpRound} more posts");
             round = await load.WarmUpAsync(i, WarmUpRound, cancellationToken);
