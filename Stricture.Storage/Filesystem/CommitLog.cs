@@ -49,13 +49,22 @@ internal sealed class CommitLog : IDisposable
     private readonly GroupSync _flushes = new(Posix.Fdatasync);
     private readonly SpareLogs _spares;
     private readonly bool _prepareSpares;
+    private readonly bool _sharedFolder;
     private LogFile? _current;
     private int _generation;
     private Task _checkpoints = Task.CompletedTask;
 
-    public CommitLog(string dataDirectory, long rotateBytes = DefaultRotateBytes, bool prepareSpares = false)
+    /// <param name="dataDirectory">The directory whose files the log makes durable (the log lives in its <c>.wal/</c>).</param>
+    /// <param name="rotateBytes">A log file's size past which it is checkpointed.</param>
+    /// <param name="prepareSpares">Whether a zeroed spare is made once a new log is half full (<see cref="SpareLogs"/>).</param>
+    /// <param name="sharedFolder">
+    /// Another live process may log in the same folder (the mirror spool's, written by ingest and the
+    /// replicator): <see cref="Recover"/> then leaves alone the logs a live process holds.
+    /// </param>
+    public CommitLog(string dataDirectory, long rotateBytes = DefaultRotateBytes, bool prepareSpares = false, bool sharedFolder = false)
     {
         _prepareSpares = prepareSpares;
+        _sharedFolder = sharedFolder;
         _dataDirectory = dataDirectory;
         _directory = Path.Combine(dataDirectory, DirectoryName);
         _spares = new SpareLogs(_directory, _instance, rotateBytes);
@@ -120,7 +129,9 @@ internal sealed class CommitLog : IDisposable
     }
 
     /// <summary>
-    /// Replays the logs a previous process left (never this one's): for each key they name, when
+    /// Replays the logs a previous process left (never this one's, and in a shared folder none whose
+    /// process is alive: each process holds a lock on its logs until they are retired, which the kernel
+    /// drops when it dies): for each key they name, when
     /// <paramref name="holds"/> says its file lacks the last logged content (by SHA-256),
     /// <paramref name="restore"/> rewrites it durably. Then the logs are retired (kept as spares, or
     /// deleted). Returns how many keys were restored. Only the data directory's owner may call this,
@@ -131,6 +142,7 @@ internal sealed class CommitLog : IDisposable
         _spares.Adopt();
         var logs = Directory.EnumerateFiles(_directory, "*.log")
             .Where(path => !Path.GetFileName(path).Contains(_instance, StringComparison.Ordinal))
+            .Where(path => !_sharedFolder || !Posix.IsInUse(path))
             .Order(StringComparer.Ordinal)
             .ToList();
         if (logs.Count == 0)
@@ -199,6 +211,8 @@ internal sealed class CommitLog : IDisposable
         var handle = recycled
             ? File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
             : File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        // Held until the log is retired: a recovery by another process sharing the folder skips it.
+        Posix.HoldShared(handle);
         // The log's own directory entry must be durable before any record in it counts.
         Posix.FsyncDirectory(_directory);
         return new LogFile(path, handle) { Recycled = recycled };
@@ -230,10 +244,12 @@ internal sealed class CommitLog : IDisposable
         // replay the older log over newer content. So this one fails too.
         await previous;
         await file.Drained.Task;
-        file.Handle.Dispose();
         await Task.Run(() => Posix.Syncfs(_dataDirectory));
         _spares.Retire(file.Path);
         Posix.FsyncDirectory(_directory);
+        // Only now: while the log may still be replayed, its lock marks it as this live process's. A
+        // failed checkpoint keeps it (and the lock) until the process ends.
+        file.Handle.Dispose();
     }
 
     private void Release(LogFile file)

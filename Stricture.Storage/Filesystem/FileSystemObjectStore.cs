@@ -46,14 +46,16 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     /// <param name="commitLogRotateBytes">Size of a commit log file past which it is checkpointed (small in tests).</param>
     /// <param name="recycledReuseAfter">How long a replaced file waits before it is rewritten as a temp file (<see cref="RecycledFiles"/>).</param>
     /// <param name="prepareSpareLogs">Whether a data directory with no spare log zeroes one ahead of need (<see cref="CommitLog"/>).</param>
-    internal FileSystemObjectStore(string dataDirectory, long commitLogRotateBytes, TimeSpan? recycledReuseAfter = null, bool prepareSpareLogs = false)
+    /// <param name="sharedFolder">Another live process may commit in the same folder (see <see cref="Recover"/>).</param>
+    internal FileSystemObjectStore(
+        string dataDirectory, long commitLogRotateBytes, TimeSpan? recycledReuseAfter = null, bool prepareSpareLogs = false, bool sharedFolder = false)
     {
         _root = Path.GetFullPath(dataDirectory);
         // Files are recycled only where a reader can tell a recycled file from its key's (by inode number).
         Directory.CreateDirectory(_root);
         _recycled = Posix.InodeOf(_root) is > 0 ? new RecycledFiles(TimeProvider.System, recycledReuseAfter ?? RecycledFiles.DefaultReuseAfter) : null;
         _staging = new StagingArea(Path.Combine(_root, StagingDirectoryName), smallContentInFiles: true, _recycled);
-        _log = new CommitLog(_root, commitLogRotateBytes, prepareSpareLogs);
+        _log = new CommitLog(_root, commitLogRotateBytes, prepareSpareLogs, sharedFolder);
     }
 
     public string DataDirectory => _root;
@@ -69,6 +71,8 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     /// After a crash: restores from the commit log every file the crash lost or tore, then deletes
     /// temp files a crashed process left. Call only while no other process writes to this data
     /// directory (the ingest server holds <see cref="DataDirectoryLock"/> first), before anything reads.
+    /// The exception is a shared folder (the mirror spool), where the logs of a live process are left
+    /// to it; its temp files are still removed, which fails the commit it was staging.
     /// </summary>
     public StartupRecovery Recover()
     {

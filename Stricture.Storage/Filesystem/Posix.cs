@@ -8,7 +8,8 @@ namespace Stricture.Storage.Filesystem;
 /// The POSIX calls .NET does not expose: link(2) for create-new without overwrite (rename would
 /// replace an existing record); renameat2(2) with RENAME_EXCHANGE for a replace that keeps the old
 /// file (see <see cref="RecycledFiles"/>) and statx(2) for inode numbers; open(2)+fsync(2) on a directory so a new directory entry survives a
-/// power loss; fdatasync(2) of the commit log; syncfs(2) for its checkpoint; extended attributes.
+/// power loss; fdatasync(2) of the commit log; syncfs(2) for its checkpoint; flock(2) to tell a
+/// live process's log from a dead one's; extended attributes.
 /// </summary>
 internal static partial class Posix
 {
@@ -24,6 +25,10 @@ internal static partial class Posix
     private const int O_CLOEXEC = 0x80000;
     private const int ENOTDIR = 20;
     private const int EPERM = 1;
+    private const int EWOULDBLOCK = 11;
+    private const int LOCK_SH = 1;
+    private const int LOCK_EX = 2;
+    private const int LOCK_NB = 4;
     private const int AT_FDCWD = -100;
     private const int AT_EMPTY_PATH = 0x1000;
     private const uint RENAME_EXCHANGE = 2;
@@ -60,6 +65,9 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseNative(int fd);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static partial int FlockNative(SafeHandle fd, int operation);
 
     [LibraryImport("libc", EntryPoint = "fsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int FSetXattrNative(SafeHandle fd, string name, byte[] value, nuint size, int flags);
@@ -232,6 +240,50 @@ internal static partial class Posix
                 throw new IOException($"renameat2 '{path}' <-> '{otherPath}' failed: {new Win32Exception(errno).Message}", errno);
             }
         }
+    }
+
+    /// <summary>
+    /// Takes a shared advisory lock (flock) on an open file, held until the file is closed (or its
+    /// process dies): marks the file as in use (<see cref="IsInUse"/>).
+    /// </summary>
+    public static void HoldShared(SafeHandle file)
+    {
+        while (FlockNative(file, LOCK_SH) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR)
+            {
+                throw new IOException($"flock failed: {new Win32Exception(errno).Message}", errno);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether an open file elsewhere holds an advisory lock on <paramref name="path"/> (its holder is
+    /// alive: the kernel drops a dead process's locks): an exclusive lock, tried without blocking,
+    /// fails. False when the file is gone.
+    /// </summary>
+    public static bool IsInUse(string path)
+    {
+        using var file = TryOpenForReading(path);
+        if (file is null)
+        {
+            return false;
+        }
+        while (FlockNative(file, LOCK_EX | LOCK_NB) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EWOULDBLOCK)
+            {
+                return true;
+            }
+            if (errno != EINTR)
+            {
+                throw new IOException($"flock '{path}' failed: {new Win32Exception(errno).Message}", errno);
+            }
+        }
+        // Closing the file releases the lock just taken.
+        return false;
     }
 
     /// <summary>Flushes a directory's entries to stable storage.</summary>

@@ -31,7 +31,8 @@ public sealed class ReplicationSpool : IAcceptedRunLog, IDisposable
     public ReplicationSpool(string dataDirectory, TimeProvider time)
     {
         Root = Path.Combine(Path.GetFullPath(dataDirectory), DirectoryName);
-        _entries = new FileSystemObjectStore(Root);
+        // Ingest and the replicator both append: a start-up recovery must not replay the other's live log.
+        _entries = new FileSystemObjectStore(Root, CommitLog.DefaultRotateBytes, prepareSpareLogs: true, sharedFolder: true);
         _time = time;
     }
 
@@ -99,7 +100,11 @@ public sealed class ReplicationSpool : IAcceptedRunLog, IDisposable
     /// <summary>Entries set aside by <see cref="Quarantine"/>.</summary>
     public int QuarantinedCount() => _entries.EnumerateKeys(QuarantinePrefix).Count();
 
-    /// <summary>After a crash, before anything appends: restores entries from the spool's commit log and removes temp files (ingest holds the data directory's lock).</summary>
+    /// <summary>
+    /// At ingest's start-up, before it appends: restores entries from the commit logs of processes that
+    /// died (not from a running replicator's) and removes temp files. A running replicator's catch-up
+    /// append whose temp file goes fails, and the replicator retries it.
+    /// </summary>
     public StartupRecovery Recover() => _entries.Recover();
 
     public void Dispose() => _entries.Dispose();

@@ -251,23 +251,44 @@ public sealed class CommitLogTests : IDisposable
     [Fact]
     public async Task Records_of_a_log_written_before_logs_were_recycled_are_still_replayed()
     {
-        // A log in the earlier record format (its check does not cover the log's name), as a process
-        // of the previous version leaves it when it crashes; the upgraded server must replay it.
+        // A log in the earlier record format, as a process of the previous version leaves it when it
+        // crashes; the upgraded server must replay it.
         var content = Bytes("acknowledged before the upgrade");
-        var key = Bytes("a/payload.json");
-        var header = new byte[56 + key.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0x4C525453);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), key.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), content.Length);
-        SHA256.HashData(content).CopyTo(header.AsSpan(16));
-        key.CopyTo(header.AsSpan(56));
-        SHA256.HashData([.. header.AsSpan(0, 48), .. key]).AsSpan(0, 8).CopyTo(header.AsSpan(48));
-        Directory.CreateDirectory(Path.Combine(_directory.Path, ".wal"));
-        File.WriteAllBytes(Path.Combine(_directory.Path, ".wal", "0639000000000000000-0123456789abcdef0123456789abcdef-000001.log"), [.. header, .. content]);
+        WriteLogOfThePreviousFormat("a/payload.json", content);
 
         using var restarted = new FileSystemObjectStore(_directory.Path);
         Assert.Equal(1, restarted.Recover().RestoredFromLog);
         Assert.Equal(content, (await restarted.ReadAsync("a/payload.json", default))!.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task In_a_shared_folder_a_recovery_replays_the_logs_of_dead_processes_and_leaves_a_live_ones_log_to_it()
+    {
+        // The mirror spool: the replicator logs its catch-up entries in the folder ingest logs in.
+        var replicator = new FileSystemObjectStore(_directory.Path, CommitLog.DefaultRotateBytes, sharedFolder: true);
+        await replicator.CreateIfAbsentAsync("pending/r1", Bytes("replicator, before"), default);
+        var replicatorLog = Assert.Single(LogFiles());
+        WriteLogOfThePreviousFormat("pending/dead", Bytes("a process that died"));
+
+        // Ingest restarts while the replicator runs: only the dead process's log is replayed and retired.
+        var ingest = new FileSystemObjectStore(_directory.Path, CommitLog.DefaultRotateBytes, sharedFolder: true);
+        Assert.Equal(1, ingest.Recover().RestoredFromLog);
+        Assert.Equal([replicatorLog], LogFiles());
+
+        // Both go on appending, each to its own log (taking the replicator's as a spare would have
+        // let ingest's records overwrite it). Then both die in a power loss that takes the entries.
+        await replicator.CreateIfAbsentAsync("pending/r2", Bytes("replicator, after"), default);
+        await ingest.CreateIfAbsentAsync("pending/i1", Bytes("ingest"), default);
+        Assert.Equal(2, LogFiles().Count);
+        Directory.Delete(Path.Combine(_directory.Path, "pending"), recursive: true);
+
+        // (Recovery by a store that does not check for live logs: in this process both are still open.)
+        using var restarted = new FileSystemObjectStore(_directory.Path);
+        Assert.Equal(3, restarted.Recover().RestoredFromLog);
+        foreach (var (key, text) in new[] { ("pending/r1", "replicator, before"), ("pending/r2", "replicator, after"), ("pending/i1", "ingest") })
+        {
+            Assert.Equal(text, Encoding.UTF8.GetString((await restarted.ReadAsync(key, default))!.Content.Span));
+        }
     }
 
     [Fact]
@@ -283,6 +304,21 @@ public sealed class CommitLogTests : IDisposable
         {
             Assert.Equal($"run {i}", Encoding.UTF8.GetString((await restarted.ReadAsync($"runs/{i}", default))!.Content.Span));
         }
+    }
+
+    /// <summary>A log in the record format before logs were recycled (its check does not cover the log's name), of a process that died.</summary>
+    private void WriteLogOfThePreviousFormat(string keyText, byte[] content)
+    {
+        var key = Bytes(keyText);
+        var header = new byte[56 + key.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 0x4C525453);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), key.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(8), content.Length);
+        SHA256.HashData(content).CopyTo(header.AsSpan(16));
+        key.CopyTo(header.AsSpan(56));
+        SHA256.HashData([.. header.AsSpan(0, 48), .. key]).AsSpan(0, 8).CopyTo(header.AsSpan(48));
+        Directory.CreateDirectory(Path.Combine(_directory.Path, ".wal"));
+        File.WriteAllBytes(Path.Combine(_directory.Path, ".wal", "0639000000000000000-0123456789abcdef0123456789abcdef-000001.log"), [.. header, .. content]);
     }
 
     private List<string> LogFiles() => Directory.EnumerateFiles(Path.Combine(_directory.Path, ".wal"), "*.log").ToList();
