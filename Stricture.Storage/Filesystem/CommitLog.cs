@@ -8,7 +8,7 @@ namespace Stricture.Storage.Filesystem;
 /// The filesystem driver's write-ahead log with group commit (how databases beat one durable file
 /// write per change). A commit appends one record, its key and whole content, to the log and waits
 /// for an fdatasync of the log that started after its append; concurrent commits share that one
-/// flush. Only then does the driver link the file into place, with no fsync of its own: a commit
+/// flush. Only then does the driver put the file in place (a move or a link), with no fsync of its own: a commit
 /// that returns is durable because its record is, and a file becomes visible only once its record
 /// is durable, so nothing visible can be lost that a log does not hold.
 ///
@@ -74,7 +74,7 @@ internal sealed class CommitLog : IDisposable
 
     /// <summary>
     /// Appends the staged content as <paramref name="key"/>'s record and returns once the record is
-    /// durable. Dispose the lease once the file is linked into place: the log is not checkpointed
+    /// durable. Dispose the lease once the file is in place: the log is not checkpointed
     /// while a commit it holds is between its flush and its link.
     /// </summary>
     public async Task<IDisposable> AppendAsync(string key, StagedObject staged)

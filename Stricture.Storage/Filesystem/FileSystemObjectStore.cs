@@ -11,9 +11,9 @@ namespace Stricture.Storage.Filesystem;
 ///
 /// A commit is made durable by the <see cref="CommitLog"/> in <c>.wal/</c>: its record (key and
 /// content) is appended and flushed together with every other commit in flight (group commit: one
-/// fdatasync for many posts), and only then is the staged file linked into place (link(2), which
-/// fails rather than replace: create-if-absent) or swapped with the old one (compare-and-swap:
-/// renameat2's RENAME_EXCHANGE, the old file then recycled as a temp file, <see cref="RecycledFiles"/>;
+/// fdatasync for many posts), and only then is the staged file moved into place (renameat2(2) with
+/// RENAME_NOREPLACE, or link(2) where the filesystem lacks it: both fail rather than replace, which
+/// is create-if-absent) or swapped with the old one (compare-and-swap: renameat2's RENAME_EXCHANGE, the old file then recycled as a temp file, <see cref="RecycledFiles"/>;
 /// a rename over it where the filesystem cannot swap), without fsyncs of its own. A reader
 /// therefore sees a complete file or none, and after a crash the owner's start-up
 /// (<see cref="Recover"/>) restores from the log any file the crash tore or lost before anything
@@ -59,6 +59,12 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     }
 
     public string DataDirectory => _root;
+
+    /// <summary>
+    /// Whether creates move the staged file into place (renameat2's RENAME_NOREPLACE) rather than link it:
+    /// cleared for good the first time the filesystem refuses that flag (tests clear it to take the link path).
+    /// </summary>
+    internal bool MovesIntoPlace { get; set; } = true;
 
     /// <inheritdoc/>
     /// <remarks>
@@ -108,11 +114,10 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 try
                 {
-                    if (!LinkCreatingDirectory(FileOf(staged), target))
+                    if (!PutInPlace(staged, target))
                     {
                         return CreateOutcome.AlreadyExists;
                     }
-                    staged.MarkLinked();
                 }
                 catch (IOException exception) when (DiskFull.Is(exception))
                 {
@@ -260,17 +265,42 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     /// only when the link finds it missing (not durably: a lost one is recreated from the log after a
     /// crash), so a post into an existing directory costs no <c>mkdir</c>.
     /// </summary>
-    private static bool LinkCreatingDirectory(string staged, string target)
+    /// <summary>
+    /// Puts the staged file at <paramref name="target"/> unless something is there (false), making its
+    /// directory when missing: moved there where the filesystem can rename without replacing, else
+    /// linked there (its temp name then goes when the staged object is disposed).
+    /// </summary>
+    private bool PutInPlace(StagedObject staged, string target)
     {
+        var temp = FileOf(staged);
         try
         {
-            return Posix.TryLink(staged, target);
+            return TryPutInPlace(staged, temp, target);
         }
         catch (DirectoryNotFoundException)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            return Posix.TryLink(staged, target);
+            return TryPutInPlace(staged, temp, target);
         }
+    }
+
+    private bool TryPutInPlace(StagedObject staged, string temp, string target)
+    {
+        if (MovesIntoPlace && Posix.TryMoveNoReplace(temp, target) is { } moved)
+        {
+            if (moved)
+            {
+                staged.MarkMoved();
+            }
+            return moved;
+        }
+        MovesIntoPlace = false;
+        if (!Posix.TryLink(temp, target))
+        {
+            return false;
+        }
+        staged.MarkLinked();
+        return true;
     }
 
     /// <summary>
@@ -287,7 +317,7 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         staged.MarkMoved();
     }
 
-    /// <summary>This driver stages every object in a file (its commit is a link, or a swap).</summary>
+    /// <summary>This driver stages every object in a file (its commit is a move, a link, or a swap).</summary>
     private static string FileOf(StagedObject staged) =>
         staged.Moved ? throw new InvalidOperationException("A commit already took this staged file; stage the content again.")
         : staged.Path ?? throw new InvalidOperationException("The filesystem driver commits only content it staged itself, which has a file.");

@@ -5,8 +5,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Stricture.Storage.Filesystem;
 
 /// <summary>
-/// The POSIX calls .NET does not expose: link(2) for create-new without overwrite (rename would
-/// replace an existing record); renameat2(2) with RENAME_EXCHANGE for a replace that keeps the old
+/// The POSIX calls .NET does not expose: renameat2(2) with RENAME_NOREPLACE, and link(2) where a
+/// filesystem lacks it, for create-new without overwrite (a plain rename would replace an existing record); renameat2(2) with RENAME_EXCHANGE for a replace that keeps the old
 /// file (see <see cref="RecycledFiles"/>) and statx(2) for inode numbers; open(2)+fsync(2) on a directory so a new directory entry survives a
 /// power loss; fdatasync(2) of the commit log; syncfs(2) for its checkpoint; flock(2) to tell a
 /// live process's log from a dead one's; extended attributes.
@@ -31,6 +31,7 @@ internal static partial class Posix
     private const int LOCK_NB = 4;
     private const int AT_FDCWD = -100;
     private const int AT_EMPTY_PATH = 0x1000;
+    private const uint RENAME_NOREPLACE = 1;
     private const uint RENAME_EXCHANGE = 2;
     private const uint STATX_TYPE = 0x1;
     private const uint STATX_INO = 0x100;
@@ -213,6 +214,42 @@ internal static partial class Posix
             if (errno != EINTR)
             {
                 throw new IOException($"link '{newPath}' failed: {new Win32Exception(errno).Message}", errno);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves <paramref name="existingPath"/> to <paramref name="newPath"/> unless that exists
+    /// (renameat2's RENAME_NOREPLACE): one call where a link and an unlink of the old name take two.
+    /// </summary>
+    /// <returns>
+    /// true when moved; false when <paramref name="newPath"/> already exists (nothing changed); null
+    /// when the filesystem (or the kernel) cannot rename without replacing (nothing changed).
+    /// </returns>
+    public static bool? TryMoveNoReplace(string existingPath, string newPath)
+    {
+        while (true)
+        {
+            if (RenameAt2Native(AT_FDCWD, existingPath, AT_FDCWD, newPath, RENAME_NOREPLACE) == 0)
+            {
+                return true;
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EEXIST)
+            {
+                return false;
+            }
+            if (errno is EINVAL or ENOSYS or ENOTSUP)
+            {
+                return null;
+            }
+            if (errno == ENOENT)
+            {
+                throw new DirectoryNotFoundException($"renameat2 '{newPath}' failed: {new Win32Exception(errno).Message}");
+            }
+            if (errno != EINTR)
+            {
+                throw new IOException($"renameat2 '{existingPath}' -> '{newPath}' failed: {new Win32Exception(errno).Message}", errno);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Stricture.Storage.ObjectStore;
@@ -82,23 +83,29 @@ public static class RunEnvelope
                 JsonSerializer.Serialize(writer, assessment.Gate, StorageJsonContext.Default.GateDecision);
             }
         }
-        if (submission.Metadata is { } metadata)
-        {
-            writer.WritePropertyName("metadata");
-            JsonCompactor.Write(writer, metadata);
-        }
-        writer.WritePropertyName("artifact");
-        JsonCompactor.Write(writer, submission.Artifact);
-        if (submission.Diff is { } diff)
-        {
-            writer.WritePropertyName("diff");
-            JsonCompactor.Write(writer, diff);
-        }
-        if (submission.Summary is { } summary)
-        {
-            writer.WritePropertyName("summary");
-            JsonCompactor.Write(writer, summary);
-        }
+        var compacted = CompactedValues.Of(submission, WriterOptions);
+        WriteValue(writer, "metadata"u8, submission.Metadata, compacted?.Metadata);
+        WriteValue(writer, "artifact"u8, submission.Artifact, compacted?.Artifact);
+        WriteValue(writer, "diff"u8, submission.Diff, compacted?.Diff);
+        WriteValue(writer, "summary"u8, submission.Summary, compacted?.Summary);
         writer.WriteEndObject();
+    }
+
+    /// <summary>A JSON value of the post, when present: its compacted bytes when kept, else compacted now.</summary>
+    private static void WriteValue(Utf8JsonWriter writer, ReadOnlySpan<byte> name, ReadOnlySequence<byte>? value, ReadOnlyMemory<byte>? compacted)
+    {
+        if (value is not { } json)
+        {
+            return;
+        }
+        writer.WritePropertyName(name);
+        if (compacted is { } bytes)
+        {
+            writer.WriteRawValue(bytes.Span, skipInputValidation: true);
+        }
+        else
+        {
+            JsonCompactor.Write(writer, json);
+        }
     }
 }

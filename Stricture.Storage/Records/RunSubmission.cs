@@ -7,7 +7,7 @@ namespace Stricture.Storage.Records;
 /// A validated post, as the record store needs it. JSON values (artifact, diff, metadata, summary)
 /// stay as slices of the request body, already checked to be well-formed, of the right JSON type
 /// and free of duplicated properties; they are compacted while the envelope is written, so a
-/// 10 MB artifact is never held twice.
+/// 10 MB artifact is never held twice (a small submission's are compacted once and kept, <see cref="CompactedValues"/>).
 /// </summary>
 public sealed class RunSubmission
 {
@@ -40,4 +40,7 @@ public sealed class RunSubmission
     /// record's received_at. Null, as for every post, means now, by the record store's clock.
     /// </summary>
     public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>The JSON values compacted, once the envelope has made them (small submissions only).</summary>
+    internal CompactedValues? Compacted { get; set; }
 }

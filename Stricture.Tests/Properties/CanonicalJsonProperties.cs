@@ -81,6 +81,39 @@ public sealed class CanonicalJsonProperties
             Assert.True(canonical == shuffled, $"field order {string.Join(",", input.order)} and other formatting must not change the fingerprint");
         });
 
+    [Property(Replay = Generators.Seed, MaxTest = 200)]
+    public Property A_records_values_are_their_compacted_forms() => Prop.ForAll(
+        Arb.From(from artifact in Generators.FormattedJson
+                 from metadata in Generators.JsonObject(1)
+                 select (artifact.Value, artifact.Formatting, metadata)),
+        input => AssertRecordHoldsCompactedValues(
+            input.Value.Render(input.Formatting), input.metadata.Render(input.Formatting + 1), "\"# Lineage \\u00e9\\n\""));
+
+    [Fact]
+    public void A_submission_too_large_to_keep_compacted_is_compacted_as_written_into_the_same_form()
+    {
+        var nodes = string.Join(",", Enumerable.Range(0, 8000).Select(i => $"{{ \"id\" : \"node-{i}\", \"fields\" : [ 1 , 2.50 , \"\\u0041\" ] }}"));
+        var artifact = $"{{ \"nodes\" : [ {nodes} ] }}";
+        Assert.True(artifact.Length > CompactedValues.Limit, "the artifact must be past the size kept in memory");
+
+        AssertRecordHoldsCompactedValues(artifact, "{ \"ci\" : true }", "\"summary\"");
+    }
+
+    /// <summary>Fingerprints a post and writes its record (as ingest does), and checks the record's values byte for byte.</summary>
+    private static void AssertRecordHoldsCompactedValues(string artifact, string metadata, string summary)
+    {
+        var post = $"{{\"organization\":\"acme\",\"project\":\"checkout\",\"service\":\"api\",\"artifact\":{artifact},\"metadata\":{metadata},\"summary\":{summary}}}";
+        Assert.True(SubmissionParser.TryParse(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(post)), out var submission, out var problem), problem?.Detail);
+        var fingerprint = RunEnvelope.Fingerprint(submission, "run-1");
+        using var record = new MemoryStream();
+        RunEnvelope.WriteAsync(record, submission, "run-1", new RunEnvelope.ServerFields("2026-12-06T00:00:00.0000000Z", fingerprint), default).GetAwaiter().GetResult();
+
+        using var document = JsonDocument.Parse(record.ToArray());
+        Assert.Equal(Compact(artifact), document.RootElement.GetProperty("artifact").GetRawText());
+        Assert.Equal(Compact(metadata), document.RootElement.GetProperty("metadata").GetRawText());
+        Assert.Equal(Compact(summary), document.RootElement.GetProperty("summary").GetRawText());
+    }
+
     private static string Compact(string json)
     {
         using var buffer = new MemoryStream();

@@ -101,6 +101,23 @@ public sealed class FileSystemObjectStoreTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => _store.CreateIfAbsentAsync(key, Bytes("x"), default));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_create_puts_the_staged_file_in_place_by_a_move_or_where_that_is_refused_a_link_and_leaves_no_temp_name(bool movesIntoPlace)
+    {
+        // A filesystem that refuses RENAME_NOREPLACE cannot be had on demand here: the link path is taken by clearing the flag the driver clears then.
+        _store.MovesIntoPlace = movesIntoPlace;
+        Assert.Equal(CreateOutcome.Created, await _store.CreateIfAbsentAsync("runs/new/a.json", Bytes("first"), default));
+        Assert.Equal(CreateOutcome.AlreadyExists, await _store.CreateIfAbsentAsync("runs/new/a.json", Bytes("second"), default));
+
+        Assert.Equal("first", Encoding.UTF8.GetString((await _store.ReadAsync("runs/new/a.json", default))!.Content.Span));
+        // The key's file has no temp name left in the staging area (what is there is the second create's, recycled).
+        var inode = Posix.InodeOf(Path.Combine(_directory.Path, "runs/new/a.json"));
+        Assert.NotNull(inode);
+        Assert.DoesNotContain(StagingFiles(), file => Posix.InodeOf(file) == inode);
+    }
+
     [Fact]
     public async Task Leftover_staging_files_are_removed_at_start_up()
     {
