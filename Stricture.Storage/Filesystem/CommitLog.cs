@@ -105,7 +105,8 @@ internal sealed class CommitLog : IDisposable
                 throw;
             }
             file.Length = offset + header.Length + staged.Length;
-            file.InFlight++;
+            // Counted up only under the gate and before the file is sealed; counted down without it (Release).
+            Interlocked.Increment(ref file.InFlight);
             if (_prepareSpares && !file.Recycled && file.Length >= _rotateBytes / 2)
             {
                 _spares.PrepareIfNone();
@@ -115,7 +116,7 @@ internal sealed class CommitLog : IDisposable
                 Seal(file);
             }
         }
-        var lease = new Lease(this, file);
+        var lease = new Lease(file);
         try
         {
             await _flushes.SyncAsync(file.Path);
@@ -225,12 +226,15 @@ internal sealed class CommitLog : IDisposable
         {
             return;
         }
-        file.Sealed = true;
+        // The barrier orders the seal before the read of the count: a Release that counts down to zero
+        // after it sees the seal, or this sees its zero (both may: setting the result twice is harmless).
+        Volatile.Write(ref file.Sealed, true);
+        Interlocked.MemoryBarrier();
         if (ReferenceEquals(_current, file))
         {
             _current = null;
         }
-        if (file.InFlight == 0)
+        if (Volatile.Read(ref file.InFlight) == 0)
         {
             file.Drained.TrySetResult();
         }
@@ -252,15 +256,12 @@ internal sealed class CommitLog : IDisposable
         file.Handle.Dispose();
     }
 
-    private void Release(LogFile file)
+    /// <summary>A commit of <paramref name="file"/> is in place. Without the gate, which appends hold while they write.</summary>
+    private static void Release(LogFile file)
     {
-        lock (_gate)
+        if (Interlocked.Decrement(ref file.InFlight) == 0 && Volatile.Read(ref file.Sealed))
         {
-            file.InFlight--;
-            if (file.Sealed && file.InFlight == 0)
-            {
-                file.Drained.TrySetResult();
-            }
+            file.Drained.TrySetResult();
         }
     }
 
@@ -278,7 +279,7 @@ internal sealed class CommitLog : IDisposable
         public TaskCompletionSource Drained { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class Lease(CommitLog log, LogFile file) : IDisposable
+    private sealed class Lease(LogFile file) : IDisposable
     {
         private int _disposed;
 
@@ -286,7 +287,7 @@ internal sealed class CommitLog : IDisposable
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                log.Release(file);
+                Release(file);
             }
         }
     }
