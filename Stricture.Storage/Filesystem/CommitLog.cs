@@ -8,8 +8,8 @@ namespace Stricture.Storage.Filesystem;
 /// The filesystem driver's write-ahead log with group commit (how databases beat one durable file
 /// write per change). A commit appends one record, its key and whole content, to the log and waits
 /// for an fdatasync of the log that started after its append; concurrent commits share that one
-/// flush. Only then does the driver put the file in place (a move or a link), with no fsync of its own: a commit
-/// that returns is durable because its record is, and a file becomes visible only once its record
+/// flush. Only then does the driver put the file in place (a move or a link), with no fsync of its
+/// own: a commit that returns is durable because its record is, and a file becomes visible only once its record
 /// is durable, so nothing visible can be lost that a log does not hold.
 ///
 /// What a crash leaves: every record up to the last completed flush is whole (a torn tail fails
@@ -75,7 +75,7 @@ internal sealed class CommitLog : IDisposable
     /// <summary>
     /// Appends the staged content as <paramref name="key"/>'s record and returns once the record is
     /// durable. Dispose the lease once the file is in place: the log is not checkpointed
-    /// while a commit it holds is between its flush and its link.
+    /// while a commit it holds is between its flush and its move into place.
     /// </summary>
     public async Task<IDisposable> AppendAsync(string key, StagedObject staged)
     {
@@ -213,7 +213,7 @@ internal sealed class CommitLog : IDisposable
             ? File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
             : File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         // Held until the log is retired: a recovery by another process sharing the folder skips it.
-        Posix.HoldShared(handle);
+        _ = Posix.HoldShared(handle);
         // The log's own directory entry must be durable before any record in it counts.
         Posix.FsyncDirectory(_directory);
         return new LogFile(path, handle) { Recycled = recycled };

@@ -13,8 +13,9 @@ namespace Stricture.Storage.Filesystem;
 /// content) is appended and flushed together with every other commit in flight (group commit: one
 /// fdatasync for many posts), and only then is the staged file moved into place (renameat2(2) with
 /// RENAME_NOREPLACE, or link(2) where the filesystem lacks it: both fail rather than replace, which
-/// is create-if-absent) or swapped with the old one (compare-and-swap: renameat2's RENAME_EXCHANGE, the old file then recycled as a temp file, <see cref="RecycledFiles"/>;
-/// a rename over it where the filesystem cannot swap), without fsyncs of its own. A reader
+/// is create-if-absent) or swapped with the old one (compare-and-swap: renameat2's RENAME_EXCHANGE,
+/// the old file then recycled as a temp file, <see cref="RecycledFiles"/>; a rename over it where
+/// the filesystem cannot swap), without fsyncs of its own. A reader
 /// therefore sees a complete file or none, and after a crash the owner's start-up
 /// (<see cref="Recover"/>) restores from the log any file the crash tore or lost before anything
 /// is read. Leftover temp files live only in <c>.staging/</c>, outside every
@@ -261,14 +262,11 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     }
 
     /// <summary>
-    /// Links the staged file at <paramref name="target"/>; false when it exists. The directory is made
-    /// only when the link finds it missing (not durably: a lost one is recreated from the log after a
-    /// crash), so a post into an existing directory costs no <c>mkdir</c>.
-    /// </summary>
-    /// <summary>
-    /// Puts the staged file at <paramref name="target"/> unless something is there (false), making its
-    /// directory when missing: moved there where the filesystem can rename without replacing, else
-    /// linked there (its temp name then goes when the staged object is disposed).
+    /// Puts the staged file at <paramref name="target"/> unless something is there (false): moved there
+    /// where the filesystem can rename without replacing, else linked there (its temp name then goes
+    /// when the staged object is disposed). The directory is made only when the move finds it missing
+    /// (not durably: a lost one is recreated from the log after a crash), so a post into an existing
+    /// directory costs no <c>mkdir</c>.
     /// </summary>
     private bool PutInPlace(StagedObject staged, string target)
     {

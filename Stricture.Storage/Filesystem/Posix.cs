@@ -6,9 +6,10 @@ namespace Stricture.Storage.Filesystem;
 
 /// <summary>
 /// The POSIX calls .NET does not expose: renameat2(2) with RENAME_NOREPLACE, and link(2) where a
-/// filesystem lacks it, for create-new without overwrite (a plain rename would replace an existing record); renameat2(2) with RENAME_EXCHANGE for a replace that keeps the old
-/// file (see <see cref="RecycledFiles"/>) and statx(2) for inode numbers; open(2)+fsync(2) on a directory so a new directory entry survives a
-/// power loss; fdatasync(2) of the commit log; syncfs(2) for its checkpoint; flock(2) to tell a
+/// filesystem lacks it, for create-new without overwrite (a plain rename would replace an existing
+/// record); renameat2(2) with RENAME_EXCHANGE for a replace that keeps the old file (see
+/// <see cref="RecycledFiles"/>) and statx(2) for inode numbers; open(2)+fsync(2) on a directory so a
+/// new directory entry survives a power loss; fdatasync(2) of the commit log; syncfs(2) for its checkpoint; flock(2) to tell a
 /// live process's log from a dead one's; extended attributes.
 /// </summary>
 internal static partial class Posix
@@ -281,24 +282,25 @@ internal static partial class Posix
 
     /// <summary>
     /// Takes a shared advisory lock (flock) on an open file, held until the file is closed (or its
-    /// process dies): marks the file as in use (<see cref="IsInUse"/>).
+    /// process dies): marks the file as in use (<see cref="IsInUse"/>). False where the filesystem
+    /// keeps no such locks; the file is then simply not marked.
     /// </summary>
-    public static void HoldShared(SafeHandle file)
+    public static bool HoldShared(SafeHandle file)
     {
         while (FlockNative(file, LOCK_SH) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR)
+            if (Marshal.GetLastPInvokeError() != EINTR)
             {
-                throw new IOException($"flock failed: {new Win32Exception(errno).Message}", errno);
+                return false;
             }
         }
+        return true;
     }
 
     /// <summary>
     /// Whether an open file elsewhere holds an advisory lock on <paramref name="path"/> (its holder is
     /// alive: the kernel drops a dead process's locks): an exclusive lock, tried without blocking,
-    /// fails. False when the file is gone.
+    /// fails. False when the file is gone, or where the filesystem keeps no locks.
     /// </summary>
     public static bool IsInUse(string path)
     {
@@ -310,13 +312,10 @@ internal static partial class Posix
         while (FlockNative(file, LOCK_EX | LOCK_NB) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            if (errno == EWOULDBLOCK)
-            {
-                return true;
-            }
             if (errno != EINTR)
             {
-                throw new IOException($"flock '{path}' failed: {new Win32Exception(errno).Message}", errno);
+                // EWOULDBLOCK: another holds a lock. Anything else: the filesystem keeps no locks, so none can be held.
+                return errno == EWOULDBLOCK;
             }
         }
         // Closing the file releases the lock just taken.
