@@ -143,7 +143,8 @@ internal sealed class CommitLog : IDisposable
         _spares.Adopt();
         var logs = Directory.EnumerateFiles(_directory, "*.log")
             .Where(path => !Path.GetFileName(path).Contains(_instance, StringComparison.Ordinal))
-            .Where(path => !_sharedFolder || !Posix.IsInUse(path))
+            // In a shared folder, a log that is locked, or gone (retired by its owner meanwhile), is a live process's.
+            .Where(path => !_sharedFolder || Posix.IsUnlocked(path))
             .Order(StringComparer.Ordinal)
             .ToList();
         if (logs.Count == 0)
@@ -208,15 +209,17 @@ internal sealed class CommitLog : IDisposable
     {
         var name = $"{DateTime.UtcNow.Ticks:D19}-{_instance}-{++_generation:D6}.log";
         var path = Path.Combine(_directory, name);
-        var recycled = _spares.TryTake(path);
-        var handle = recycled
-            ? File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
-            : File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
-        // Held until the log is retired: a recovery by another process sharing the folder skips it.
-        _ = Posix.HoldShared(handle);
+        // The lock is held until the log is retired: a recovery by another process sharing the folder
+        // skips the log. A spare is locked before it takes the log's name; a new file just after.
+        var spare = _spares.TryTake(path);
+        var handle = spare ?? File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        if (spare is null)
+        {
+            _ = Posix.HoldShared(handle);
+        }
         // The log's own directory entry must be durable before any record in it counts.
         Posix.FsyncDirectory(_directory);
-        return new LogFile(path, handle) { Recycled = recycled };
+        return new LogFile(path, handle) { Recycled = spare is not null };
     }
 
     /// <summary>Under the gate: no more appends to <paramref name="file"/>; checkpoint it once its commits are linked.</summary>

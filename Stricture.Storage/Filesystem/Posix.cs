@@ -282,7 +282,7 @@ internal static partial class Posix
 
     /// <summary>
     /// Takes a shared advisory lock (flock) on an open file, held until the file is closed (or its
-    /// process dies): marks the file as in use (<see cref="IsInUse"/>). False where the filesystem
+    /// process dies): marks the file as in use (<see cref="IsUnlocked"/>). False where the filesystem
     /// keeps no such locks; the file is then simply not marked.
     /// </summary>
     public static bool HoldShared(SafeHandle file)
@@ -298,11 +298,11 @@ internal static partial class Posix
     }
 
     /// <summary>
-    /// Whether an open file elsewhere holds an advisory lock on <paramref name="path"/> (its holder is
-    /// alive: the kernel drops a dead process's locks): an exclusive lock, tried without blocking,
-    /// fails. False when the file is gone, or where the filesystem keeps no locks.
+    /// Whether <paramref name="path"/> exists and no open file holds an advisory lock on it (a holder
+    /// is alive: the kernel drops a dead process's locks): an exclusive lock, tried without blocking,
+    /// succeeds. True where the filesystem keeps no locks.
     /// </summary>
-    public static bool IsInUse(string path)
+    public static bool IsUnlocked(string path)
     {
         using var file = TryOpenForReading(path);
         if (file is null)
@@ -315,11 +315,11 @@ internal static partial class Posix
             if (errno != EINTR)
             {
                 // EWOULDBLOCK: another holds a lock. Anything else: the filesystem keeps no locks, so none can be held.
-                return errno == EWOULDBLOCK;
+                return errno != EWOULDBLOCK;
             }
         }
         // Closing the file releases the lock just taken.
-        return false;
+        return true;
     }
 
     /// <summary>Flushes a directory's entries to stable storage.</summary>

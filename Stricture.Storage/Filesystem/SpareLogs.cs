@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Stricture.Storage.Filesystem;
 
 /// <summary>
@@ -29,24 +31,36 @@ internal sealed class SpareLogs(string directory, string instance, long logBytes
     /// <summary>The zeroing of a spare under way, if any (waited for at shutdown).</summary>
     public Task Zeroing { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Renames a spare to <paramref name="path"/>; false when there is none.</summary>
-    public bool TryTake(string path)
+    /// <summary>
+    /// Opens a spare for reading and writing, takes its shared lock (<see cref="Posix.HoldShared"/>) and
+    /// only then renames it to <paramref name="path"/>; null when there is none.
+    /// </summary>
+    public SafeFileHandle? TryTake(string path)
     {
         lock (_gate)
         {
             while (_spares.TryDequeue(out var spare))
             {
+                SafeFileHandle? handle = null;
                 try
                 {
+                    handle = File.OpenHandle(spare, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+                    _ = Posix.HoldShared(handle);
                     File.Move(spare, path);
-                    return true;
+                    return handle;
                 }
                 catch (FileNotFoundException)
                 {
-                    // Gone (another process's start-up recovery cleared the folder): try the next one.
+                    // Gone (taken or cleared by another process's start-up recovery): try the next one.
+                    handle?.Dispose();
+                }
+                catch
+                {
+                    handle?.Dispose();
+                    throw;
                 }
             }
-            return false;
+            return null;
         }
     }
 
