@@ -53,7 +53,8 @@ internal sealed class CompactedValues
         {
             return null;
         }
-        // Compaction only drops bytes: the posted length is enough room.
+        // Compacting mostly drops bytes, so the posted length is room enough; the buffer grows where
+        // escaping adds some (a code point the encoder writes as \uXXXX).
         var buffer = new ArrayBufferWriter<byte>(checked((int)json.Length));
         using (var writer = new Utf8JsonWriter(buffer, options))
         {
