@@ -46,7 +46,9 @@ internal sealed class CommitLog : IDisposable
     private readonly long _rotateBytes;
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly Lock _gate = new();
-    private readonly GroupSync _flushes = new(Posix.Fdatasync);
+    // Flushed through the handle the log is written by (no open per flush); a log's handle stays open
+    // until its checkpoint, which waits for every commit, and so every flush, of it.
+    private readonly GroupSync<LogFile> _flushes = new(file => Posix.Fdatasync(file.Handle));
     private readonly SpareLogs _spares;
     private readonly bool _prepareSpares;
     private readonly bool _sharedFolder;
@@ -119,7 +121,7 @@ internal sealed class CommitLog : IDisposable
         var lease = new Lease(file);
         try
         {
-            await _flushes.SyncAsync(file.Path);
+            await _flushes.SyncAsync(file);
         }
         catch
         {

@@ -1,12 +1,14 @@
 namespace Stricture.Storage.Filesystem;
 
 /// <summary>
-/// Group commit for fsyncs of a path (the commit log's file). A caller needs an fsync that starts
-/// after its own write; callers that arrive while one fsync runs all share the next one, so N
+/// Group commit for fsyncs of a file (the commit log's, through its open handle). A caller needs an
+/// fsync that starts after its own write; callers that arrive while one fsync runs all share the next one, so N
 /// concurrent writers cost about two fsyncs, not N. Every caller still returns only after an fsync
 /// that covers its write has completed.
 /// </summary>
-internal sealed class GroupSync
+/// <typeparam name="TFile">What names a file to flush (compared by the default equality).</typeparam>
+internal sealed class GroupSync<TFile>
+    where TFile : notnull
 {
     private sealed class Target
     {
@@ -14,21 +16,21 @@ internal sealed class GroupSync
         public TaskCompletionSource? Next;
     }
 
-    private readonly Dictionary<string, Target> _targets = new(StringComparer.Ordinal);
-    private readonly Action<string> _fsync;
+    private readonly Dictionary<TFile, Target> _targets = new();
+    private readonly Action<TFile> _fsync;
 
-    public GroupSync(Action<string> fsync) => _fsync = fsync;
+    public GroupSync(Action<TFile> fsync) => _fsync = fsync;
 
-    public Task SyncAsync(string path)
+    public Task SyncAsync(TFile file)
     {
         TaskCompletionSource waitFor;
         var startNow = false;
         lock (_targets)
         {
-            if (!_targets.TryGetValue(path, out var target))
+            if (!_targets.TryGetValue(file, out var target))
             {
                 target = new Target();
-                _targets[path] = target;
+                _targets[file] = target;
             }
             target.Next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             waitFor = target.Next;
@@ -41,18 +43,18 @@ internal sealed class GroupSync
         }
         if (startNow)
         {
-            _ = Task.Run(() => RunFrom(path, waitFor));
+            _ = Task.Run(() => RunFrom(file, waitFor));
         }
         return waitFor.Task;
     }
 
-    private void RunFrom(string path, TaskCompletionSource batch)
+    private void RunFrom(TFile file, TaskCompletionSource batch)
     {
         while (true)
         {
             try
             {
-                _fsync(path);
+                _fsync(file);
                 batch.SetResult();
             }
             catch (Exception exception)
@@ -61,11 +63,11 @@ internal sealed class GroupSync
             }
             lock (_targets)
             {
-                var target = _targets[path];
+                var target = _targets[file];
                 if (target.Next is null)
                 {
-                    // Idle: forget the path so entries do not pile up.
-                    _targets.Remove(path);
+                    // Idle: forget the file so entries do not pile up.
+                    _targets.Remove(file);
                     return;
                 }
                 batch = target.Next;

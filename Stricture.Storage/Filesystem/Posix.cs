@@ -60,7 +60,7 @@ internal static partial class Posix
     private static partial int FsyncNative(int fd);
 
     [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
-    private static partial int FdatasyncNative(int fd);
+    private static partial int FdatasyncNative(SafeHandle fd);
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncfsNative(int fd);
@@ -326,7 +326,17 @@ internal static partial class Posix
     public static void FsyncDirectory(string path) => WithOpenPath(path, "fsync", FsyncNative);
 
     /// <summary>Flushes a file's data (and the size needed to read it back) to stable storage.</summary>
-    public static void Fdatasync(string path) => WithOpenPath(path, "fdatasync", FdatasyncNative);
+    public static void Fdatasync(SafeHandle file)
+    {
+        while (FdatasyncNative(file) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR)
+            {
+                throw new IOException($"fdatasync failed: {new Win32Exception(errno).Message}", errno);
+            }
+        }
+    }
 
     /// <summary>Flushes every dirty file and directory of the filesystem holding <paramref name="path"/>.</summary>
     public static void Syncfs(string path) => WithOpenPath(path, "syncfs", SyncfsNative);

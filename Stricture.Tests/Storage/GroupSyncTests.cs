@@ -11,7 +11,7 @@ public sealed class GroupSyncTests
         var fsyncs = 0;
         var inFsync = new ManualResetEventSlim(false);
         var release = new ManualResetEventSlim(false);
-        var sync = new GroupSync(_ =>
+        var sync = new GroupSync<string>(_ =>
         {
             Interlocked.Increment(ref fsyncs);
             inFsync.Set();
@@ -38,7 +38,7 @@ public sealed class GroupSyncTests
     [Fact]
     public async Task A_failed_fsync_fails_every_caller_it_covers()
     {
-        var sync = new GroupSync(_ => throw new IOException("disk gone"));
+        var sync = new GroupSync<string>(_ => throw new IOException("disk gone"));
         var failure = await Assert.ThrowsAsync<IOException>(() => sync.SyncAsync("/d"));
         Assert.Equal("disk gone", failure.Message);
     }
@@ -47,7 +47,7 @@ public sealed class GroupSyncTests
     public async Task Different_directories_are_synced_independently()
     {
         var synced = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var sync = new GroupSync(synced.Add);
+        var sync = new GroupSync<string>(synced.Add);
         await Task.WhenAll(sync.SyncAsync("/a"), sync.SyncAsync("/b"));
         Assert.Equal(["/a", "/b"], synced.Order());
     }
