@@ -73,7 +73,8 @@ internal sealed partial class ReplicatorWorker(
                     await CatchUpAsync(cancellationToken);
                     nextCatchUp = time.GetUtcNow() + options.Value.CatchUpInterval;
                 }
-                return await replicator.DrainOnceAsync(cancellationToken);
+                // Passes back to back until the spool is empty or the next catch-up scan is due.
+                return await replicator.DrainAsync(() => time.GetUtcNow() < nextCatchUp, cancellationToken);
             }, stoppingToken);
             if (finished == 0)
             {

@@ -18,7 +18,8 @@ namespace Stricture.Storage.Mirror;
 /// for the whole pass, one new manifest segment per day and each service's latest pointer, as
 /// ingest records them (so several mirror servers can share a bucket). Only then
 /// are the runs' spool entries retired. Every step is idempotent, so a crash at any point only
-/// means the entry is copied again.
+/// means the entry is copied again. <see cref="DrainAsync"/> overlaps each pass's catalog step and
+/// retirements with the next pass's copies.
 ///
 /// An object already in the bucket with the same SHA-256 counts as copied; one with other bytes is
 /// an alarm: logged, counted, left in place, and the spool entry set aside (quarantined). An
@@ -36,12 +37,57 @@ public sealed partial class RecordReplicator(
     public const int Concurrency = 16;
 
     /// <summary>Copies up to <see cref="BatchSize"/> pending runs; returns how many entries it finished (retired or quarantined).</summary>
-    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
+    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken) =>
+        await SettleAsync(await CopyPassAsync(settling: null, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Passes back to back while the spool has entries and <paramref name="another"/> allows one more:
+    /// each pass's catalog step and retirements run while the next pass lists and copies, so the
+    /// bucket is kept busy with copies rather than waiting on a pass's few catalog writes and its local
+    /// deletions. An entry is in one pass at a time (the next pass skips the entries still settling),
+    /// and an entry is retired only once its pass's catalog step is done, as in <see cref="DrainOnceAsync"/>.
+    /// Returns once every pass it started has settled: how many entries it finished. A failure stops
+    /// it (after the pass settling meanwhile has ended); what was not retired stays spooled.
+    /// </summary>
+    public async Task<int> DrainAsync(Func<bool> another, CancellationToken cancellationToken)
     {
-        var pending = await spool.ListPendingAsync(BatchSize, cancellationToken);
-        var copied = new ConcurrentBag<CopiedRun>();
         var finished = 0;
-        // 1. The immutable objects of every run, in parallel.
+        CopiedPass? settlingPass = null;
+        var settling = Task.FromResult(0);
+        try
+        {
+            while (true)
+            {
+                var pass = await CopyPassAsync(settlingPass, cancellationToken);
+                finished += await settling;
+                if (pass.Listed == 0)
+                {
+                    return finished;
+                }
+                (settlingPass, settling) = (pass, SettleAsync(pass, cancellationToken));
+                if (!another())
+                {
+                    return finished + await settling;
+                }
+            }
+        }
+        catch
+        {
+            // Never leave a pass settling behind: the caller may retry at once, and must not list its entries meanwhile.
+            await ((Task)settling).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// 1. The immutable objects of up to <see cref="BatchSize"/> pending runs, in parallel, skipping
+    /// the entries of the pass <paramref name="settling"/> (copied, not yet retired).
+    /// </summary>
+    private async Task<CopiedPass> CopyPassAsync(CopiedPass? settling, CancellationToken cancellationToken)
+    {
+        var pending = await spool.ListPendingAsync(BatchSize, settling is null ? null : settling.EntryKeys.Contains, cancellationToken);
+        var copied = new ConcurrentBag<CopiedRun>();
+        var quarantined = 0;
         await Parallel.ForEachAsync(pending,
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
             async (entry, ct) =>
@@ -52,21 +98,35 @@ public sealed partial class RecordReplicator(
                 }
                 else
                 {
-                    Interlocked.Increment(ref finished); // set aside (quarantined)
+                    Interlocked.Increment(ref quarantined); // set aside (quarantined)
                 }
             });
-        // 2. The catalog: one new segment per day and one update per latest pointer for the whole pass.
+        return new CopiedPass(pending.Count, quarantined, [.. copied]);
+    }
+
+    /// <summary>
+    /// 2. The catalog: one new segment per day and one update per latest pointer for the whole pass.
+    /// 3. Only then is each run wholly in the bucket: its entry is retired. Returns the entries the pass finished.
+    /// </summary>
+    private async Task<int> SettleAsync(CopiedPass pass, CancellationToken cancellationToken)
+    {
+        var copied = pass.Copied;
         await Task.WhenAll(copied.GroupBy(run => (run.Service, run.Day)).Select(day =>
             remoteCatalog.AppendAsync(day.Key.Service, day.Key.Day, day.Select(run => run.Entry).ToList(), cancellationToken)));
         await Task.WhenAll(copied.GroupBy(run => run.LatestKey).Select(service =>
             remoteCatalog.AdvanceLatestAsync(service.Key, service.Select(run => run.Entry).ToList(), cancellationToken)));
-        // 3. Only now is each run wholly in the bucket: retire its entry.
         foreach (var run in copied)
         {
             spool.Retire(run.Spooled);
             telemetry.RecordCopied(run.Entry.Size);
         }
-        return finished + copied.Count;
+        return pass.Quarantined + copied.Count;
+    }
+
+    /// <summary>A pass's copies: how many entries it listed, how many of them it quarantined, and the runs it copied.</summary>
+    private sealed record CopiedPass(int Listed, int Quarantined, IReadOnlyList<CopiedRun> Copied)
+    {
+        public HashSet<string> EntryKeys { get; } = [.. Copied.Select(run => run.Spooled.EntryKey)];
     }
 
     /// <summary>A run whose objects are in the bucket, and what its catalog update needs.</summary>

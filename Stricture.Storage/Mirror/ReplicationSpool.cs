@@ -48,11 +48,14 @@ public sealed class ReplicationSpool : IAcceptedRunLog, IDisposable
         await _entries.CreateIfAbsentAsync($"{PendingPrefix}{now.UtcTicks:D19}-{hash}", Encoding.UTF8.GetBytes(runKey), cancellationToken);
     }
 
-    /// <summary>Up to <paramref name="max"/> pending entries, oldest first (keys list in arrival order).</summary>
-    public async Task<IReadOnlyList<SpoolEntry>> ListPendingAsync(int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// Up to <paramref name="max"/> pending entries, oldest first (keys list in arrival order), passing
+    /// over those whose entry key <paramref name="skip"/> holds.
+    /// </summary>
+    public async Task<IReadOnlyList<SpoolEntry>> ListPendingAsync(int max, Func<string, bool>? skip, CancellationToken cancellationToken)
     {
         var entries = new List<SpoolEntry>(max);
-        foreach (var key in _entries.EnumerateKeys(PendingPrefix).Take(max).ToList())
+        foreach (var key in _entries.EnumerateKeys(PendingPrefix).Where(key => skip?.Invoke(key) != true).Take(max).ToList())
         {
             // Read through the driver, which checks the entry against its recorded SHA-256.
             if (await _entries.ReadAsync(key, cancellationToken) is { } stored)

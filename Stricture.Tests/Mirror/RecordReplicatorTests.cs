@@ -88,6 +88,65 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Passes_back_to_back_finish_every_entry_once_and_the_bucket_catalogs_every_run()
+    {
+        const int runs = 2 * RecordReplicator.BatchSize + 10;
+        var runIds = await IngestManyAsync(runs);
+        var passes = 0;
+
+        // Each pass's entries are skipped by the next, which lists while they settle: an entry finished twice would count twice.
+        Assert.Equal(runs, await _replicator.DrainAsync(() => ++passes < 100, default));
+
+        Assert.Equal(3, passes);
+        Assert.Equal((0, 0), (_spool.Backlog().Count, _spool.QuarantinedCount()));
+        Assert.Empty((await _verifier.VerifyAsync(default)).Differences);
+        Assert.Equal(runIds, await CatalogedInBucketAsync());
+    }
+
+    [Fact]
+    public async Task A_drain_told_to_stop_settles_the_pass_it_started_and_leaves_the_rest_spooled()
+    {
+        var runIds = await IngestManyAsync(RecordReplicator.BatchSize + 10);
+
+        Assert.Equal(RecordReplicator.BatchSize, await _replicator.DrainAsync(() => false, default));
+
+        // The oldest pass is wholly in the bucket, records and catalog; the rest is spooled and absent.
+        var pending = await _spool.PendingRunKeysAsync(default);
+        Assert.Equal(10, pending.Count);
+        Assert.Equal(pending.Order(StringComparer.Ordinal), (await _verifier.RunsMissingRemotelyAsync(default).ToListAsync()).Order(StringComparer.Ordinal));
+        Assert.Equal(runIds.Take(RecordReplicator.BatchSize), await CatalogedInBucketAsync());
+    }
+
+    /// <summary>Ingests runs in arrival order over two services and three days; returns their ids.</summary>
+    private async Task<List<string>> IngestManyAsync(int count)
+    {
+        var runIds = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var runId = $"run-{i:D4}";
+            await _ingest.IngestAsync(runId, generatedAt: $"2026-11-2{i % 3}T10:{i / 60 % 60:D2}:{i % 60:D2}Z", service: i % 2 == 0 ? "s" : "other");
+            runIds.Add(runId);
+        }
+        return runIds;
+    }
+
+    /// <summary>The run ids the bucket's catalog holds over those services and days, in order (each once).</summary>
+    private async Task<List<string>> CatalogedInBucketAsync()
+    {
+        var remoteCatalog = new RunCatalog(_remote, _ingest.Keys, new StorageTelemetry(_meters), compactInBackground: false);
+        var cataloged = new List<string>();
+        foreach (var service in new[] { "s", "other" })
+        {
+            for (var day = 0; day < 3; day++)
+            {
+                var entries = await remoteCatalog.ReadManifestAsync(RecordStoreHarness.ServiceNamed(service), new DateOnly(2026, 11, 20 + day), default);
+                cataloged.AddRange(entries.Select(entry => entry.RunId));
+            }
+        }
+        return [.. cataloged.Order(StringComparer.Ordinal)];
+    }
+
+    [Fact]
     public async Task A_replicated_runs_catalog_entry_in_the_bucket_carries_the_impact_and_gate_its_record_holds()
     {
         var ingested = await _ingest.IngestAsync("assessed", generatedAt: "2026-11-22T10:00:00Z", diff: "diff-high.json");
