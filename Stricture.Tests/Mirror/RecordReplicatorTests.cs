@@ -117,15 +117,39 @@ public sealed class RecordReplicatorTests : IAsyncLifetime
         Assert.Equal(runIds.Take(RecordReplicator.BatchSize), await CatalogedInBucketAsync());
     }
 
-    /// <summary>Ingests runs in arrival order over two services and three days; returns their ids.</summary>
+    [Fact]
+    public async Task A_store_that_cannot_be_reached_stops_the_drain_with_every_entry_still_spooled()
+    {
+        var runIds = await IngestManyAsync(RecordReplicator.BatchSize + 10);
+        // Nothing listens on the port: every connection is refused (a real fault, no fake).
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var settings = _s3.Settings(_bucket) with { Endpoint = new Uri($"http://127.0.0.1:{closedPort}"), MaxRetries = 0, RequestTimeoutSeconds = 1 };
+        using var unreachable = new S3ObjectStore(S3ClientFactory.Create(settings), settings, NullLogger<S3ObjectStore>.Instance);
+        var cutOff = new RecordReplicator(_local, unreachable, new RunCatalog(unreachable, _ingest.Keys, new StorageTelemetry(_meters)), _ingest.Keys, _spool,
+            new ReplicationTelemetry(_meters, _spool, TimeProvider.System), NullLogger<RecordReplicator>.Instance);
+
+        await Assert.ThrowsAsync<Stricture.Storage.ObjectStore.ObjectStoreUnavailableException>(() => cutOff.DrainAsync(() => true, default));
+
+        Assert.Equal((runIds.Count, 0), (_spool.Backlog().Count, _spool.QuarantinedCount()));
+        // Once the store is there, a drain finishes every entry, each once.
+        Assert.Equal(runIds.Count, await _replicator.DrainAsync(() => true, default));
+        Assert.Equal(runIds, await CatalogedInBucketAsync());
+    }
+
+    /// <summary>
+    /// Ingests runs over two services and three days, 16 at a time, each 16 spooled after the 16 before
+    /// (so the oldest <see cref="RecordReplicator.BatchSize"/> are the first ones); returns their ids.
+    /// </summary>
     private async Task<List<string>> IngestManyAsync(int count)
     {
-        var runIds = new List<string>(count);
-        for (var i = 0; i < count; i++)
+        var runIds = Enumerable.Range(0, count).Select(i => $"run-{i:D4}").ToList();
+        foreach (var chunk in Enumerable.Range(0, count).Chunk(16))
         {
-            var runId = $"run-{i:D4}";
-            await _ingest.IngestAsync(runId, generatedAt: $"2026-11-2{i % 3}T10:{i / 60 % 60:D2}:{i % 60:D2}Z", service: i % 2 == 0 ? "s" : "other");
-            runIds.Add(runId);
+            await Task.WhenAll(chunk.Select(i => _ingest.IngestAsync(
+                runIds[i], generatedAt: $"2026-11-2{i % 3}T10:{i / 60 % 60:D2}:{i % 60:D2}Z", service: i % 2 == 0 ? "s" : "other")));
         }
         return runIds;
     }
