@@ -44,7 +44,7 @@ public sealed partial class RecordReplicator(
     /// Passes back to back while the spool has entries and <paramref name="another"/> (asked once a
     /// pass's copies have all started) allows one more. The copies of all passes share
     /// <see cref="Concurrency"/> slots: the next pass is listed and starts copying as soon as the
-    /// last copy of this one has started, and a pass settles (its catalog step, then its retirements)
+    /// last copy of this one has started and the pass before this one has settled, and a pass settles (its catalog step, then its retirements)
     /// once its copies are done and the pass before it has settled, while later copies go on. So the
     /// bucket is kept busy with copies, not left waiting on a pass's last copies, its few catalog
     /// writes or its local deletions. A listing skips the entries of passes not yet settled, so an
@@ -58,11 +58,19 @@ public sealed partial class RecordReplicator(
         using var slots = new SemaphoreSlim(Concurrency);
         var failed = false;
         var settled = Task.FromResult(0); // every pass so far, settled in order: how many entries they finished
+        var settledButLast = settled;
         var copies = new List<Task<CopiedRun?>>();
         try
         {
             do
             {
+                // At most two passes unsettled: one copying, one settling. Without this bound, small
+                // passes (a steady trickle of arrivals) would queue behind each other's catalog steps.
+                await ((Task)settledButLast).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (Volatile.Read(ref failed))
+                {
+                    break;
+                }
                 var pending = await spool.ListPendingAsync(BatchSize, unsettled.ContainsKey, cancellationToken);
                 if (pending.Count == 0)
                 {
@@ -80,7 +88,7 @@ public sealed partial class RecordReplicator(
                     unsettled.TryAdd(entry.EntryKey, 0);
                     copies.Add(CopyInSlotAsync(entry));
                 }
-                settled = SettleInOrderAsync(pending, copies, settled);
+                (settledButLast, settled) = (settled, SettleInOrderAsync(pending, copies, settled));
             } while (!Volatile.Read(ref failed) && another());
             return await settled;
         }
