@@ -18,9 +18,8 @@ namespace Stricture.Storage.Mirror;
 /// for the whole pass, one new manifest segment per day and each service's latest pointer, as
 /// ingest records them (so several mirror servers can share a bucket). Only then
 /// are the runs' spool entries retired. Every step is idempotent, so a crash at any point only
-/// means the entry is copied again. <see cref="DrainAsync"/> runs passes back to back, the next one's
-/// copies starting as this one's last copies start, and its catalog step and retirements running
-/// beside later copies.
+/// means the entry is copied again. <see cref="DrainAsync"/> overlaps each pass's catalog step and
+/// retirements with the next pass's copies.
 ///
 /// An object already in the bucket with the same SHA-256 counts as copied; one with other bytes is
 /// an alarm: logged, counted, left in place, and the spool entry set aside (quarantined). An
@@ -37,118 +36,81 @@ public sealed partial class RecordReplicator(
     /// <summary>Copies in flight at once.</summary>
     public const int Concurrency = 16;
 
-    /// <summary>Copies up to <see cref="BatchSize"/> pending runs (one pass); returns how many entries it finished (retired or quarantined).</summary>
-    public Task<int> DrainOnceAsync(CancellationToken cancellationToken) => DrainAsync(() => false, cancellationToken);
+    /// <summary>Copies up to <see cref="BatchSize"/> pending runs; returns how many entries it finished (retired or quarantined).</summary>
+    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken) =>
+        await SettleAsync(await CopyPassAsync(settling: null, cancellationToken), cancellationToken);
 
     /// <summary>
-    /// Passes back to back while the spool has entries and <paramref name="another"/> (asked once a
-    /// pass's copies have all started) allows one more. The copies of all passes share
-    /// <see cref="Concurrency"/> slots: the next pass is listed and starts copying as soon as the
-    /// last copy of this one has started and the pass before this one has settled, and a pass settles (its catalog step, then its retirements)
-    /// once its copies are done and the pass before it has settled, while later copies go on. So the
-    /// bucket is kept busy with copies, not left waiting on a pass's last copies, its few catalog
-    /// writes or its local deletions. A listing skips the entries of passes not yet settled, so an
-    /// entry is in one pass at a time. Returns once every pass it started has settled: how many
-    /// entries it finished. A failure stops it once every copy and settlement it started has ended;
-    /// what was not retired stays spooled.
+    /// Passes back to back while the spool has entries and <paramref name="another"/> allows one more:
+    /// each pass's catalog step and retirements run while the next pass lists and copies, so the
+    /// bucket is kept busy with copies rather than waiting on a pass's few catalog writes and its local
+    /// deletions. An entry is in one pass at a time (the next pass skips the entries still settling),
+    /// and an entry is retired only once its pass's catalog step is done, as in <see cref="DrainOnceAsync"/>.
+    /// Returns once every pass it started has settled: how many entries it finished. A failure stops
+    /// it (after the pass settling meanwhile has ended); what was not retired stays spooled.
     /// </summary>
     public async Task<int> DrainAsync(Func<bool> another, CancellationToken cancellationToken)
     {
-        var unsettled = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
-        using var slots = new SemaphoreSlim(Concurrency);
-        var failed = false;
-        var settled = Task.FromResult(0); // every pass so far, settled in order: how many entries they finished
-        var settledButLast = settled;
-        var copies = new List<Task<CopiedRun?>>();
+        var finished = 0;
+        CopiedPass? settlingPass = null;
+        var settling = Task.FromResult(0);
         try
         {
-            do
+            while (true)
             {
-                // At most two passes unsettled: one copying, one settling. Without this bound, small
-                // passes (a steady trickle of arrivals) would queue behind each other's catalog steps.
-                await ((Task)settledButLast).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                if (Volatile.Read(ref failed))
+                var pass = await CopyPassAsync(settlingPass, cancellationToken);
+                finished += await settling;
+                if (pass.Listed == 0)
                 {
-                    break;
+                    return finished;
                 }
-                var pending = await spool.ListPendingAsync(BatchSize, unsettled.ContainsKey, cancellationToken);
-                if (pending.Count == 0)
+                (settlingPass, settling) = (pass, SettleAsync(pass, cancellationToken));
+                if (!another())
                 {
-                    break;
+                    return finished + await settling;
                 }
-                copies = new List<Task<CopiedRun?>>(pending.Count);
-                foreach (var entry in pending)
-                {
-                    await slots.WaitAsync(cancellationToken);
-                    if (Volatile.Read(ref failed))
-                    {
-                        slots.Release();
-                        break;
-                    }
-                    unsettled.TryAdd(entry.EntryKey, 0);
-                    copies.Add(CopyInSlotAsync(entry));
-                }
-                (settledButLast, settled) = (settled, SettleInOrderAsync(pending, copies, settled));
-            } while (!Volatile.Read(ref failed) && another());
-            return await settled;
+            }
         }
         catch
         {
-            // Leave nothing running: the caller may retry at once, and must not list these entries meanwhile.
-            await ((Task)Task.WhenAll(copies)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await ((Task)settled).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Never leave a pass settling behind: the caller may retry at once, and must not list its entries meanwhile.
+            await ((Task)settling).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
-        }
-
-        async Task<CopiedRun?> CopyInSlotAsync(SpoolEntry entry)
-        {
-            try
-            {
-                return await CopyRunAsync(entry, cancellationToken);
-            }
-            catch
-            {
-                Volatile.Write(ref failed, true);
-                throw;
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }
-
-        async Task<int> SettleInOrderAsync(IReadOnlyList<SpoolEntry> pass, List<Task<CopiedRun?>> passCopies, Task<int> before)
-        {
-            try
-            {
-                var copied = Task.WhenAll(passCopies);
-                await ((Task)copied).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                var finishedBefore = await before; // a pass that failed stops every later one from settling
-                return finishedBefore + await SettleAsync(await copied, cancellationToken);
-            }
-            catch
-            {
-                Volatile.Write(ref failed, true);
-                throw;
-            }
-            finally
-            {
-                foreach (var entry in pass)
-                {
-                    unsettled.TryRemove(entry.EntryKey, out _);
-                }
-            }
         }
     }
 
     /// <summary>
-    /// The catalog: one new segment per day and one update per latest pointer for the pass's copied
-    /// runs (null: quarantined); only then is each run wholly in the bucket, and its entry retired.
-    /// Returns the entries the pass finished.
+    /// 1. The immutable objects of up to <see cref="BatchSize"/> pending runs, in parallel, skipping
+    /// the entries of the pass <paramref name="settling"/> (copied, not yet retired).
     /// </summary>
-    private async Task<int> SettleAsync(CopiedRun?[] pass, CancellationToken cancellationToken)
+    private async Task<CopiedPass> CopyPassAsync(CopiedPass? settling, CancellationToken cancellationToken)
     {
-        var copied = pass.OfType<CopiedRun>().ToList();
+        var pending = await spool.ListPendingAsync(BatchSize, settling is null ? null : settling.EntryKeys.Contains, cancellationToken);
+        var copied = new ConcurrentBag<CopiedRun>();
+        var quarantined = 0;
+        await Parallel.ForEachAsync(pending,
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+            async (entry, ct) =>
+            {
+                if (await CopyRunAsync(entry, ct) is { } run)
+                {
+                    copied.Add(run);
+                }
+                else
+                {
+                    Interlocked.Increment(ref quarantined); // set aside (quarantined)
+                }
+            });
+        return new CopiedPass(pending.Count, quarantined, [.. copied]);
+    }
+
+    /// <summary>
+    /// 2. The catalog: one new segment per day and one update per latest pointer for the whole pass.
+    /// 3. Only then is each run wholly in the bucket: its entry is retired. Returns the entries the pass finished.
+    /// </summary>
+    private async Task<int> SettleAsync(CopiedPass pass, CancellationToken cancellationToken)
+    {
+        var copied = pass.Copied;
         await Task.WhenAll(copied.GroupBy(run => (run.Service, run.Day)).Select(day =>
             remoteCatalog.AppendAsync(day.Key.Service, day.Key.Day, day.Select(run => run.Entry).ToList(), cancellationToken)));
         await Task.WhenAll(copied.GroupBy(run => run.LatestKey).Select(service =>
@@ -158,7 +120,13 @@ public sealed partial class RecordReplicator(
             spool.Retire(run.Spooled);
             telemetry.RecordCopied(run.Entry.Size);
         }
-        return pass.Length;
+        return pass.Quarantined + copied.Count;
+    }
+
+    /// <summary>A pass's copies: how many entries it listed, how many of them it quarantined, and the runs it copied.</summary>
+    private sealed record CopiedPass(int Listed, int Quarantined, IReadOnlyList<CopiedRun> Copied)
+    {
+        public HashSet<string> EntryKeys { get; } = [.. Copied.Select(run => run.Spooled.EntryKey)];
     }
 
     /// <summary>A run whose objects are in the bucket, and what its catalog update needs.</summary>
