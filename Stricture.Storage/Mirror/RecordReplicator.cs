@@ -36,16 +36,15 @@ public sealed partial class RecordReplicator(
     /// <summary>Copies in flight at once.</summary>
     public const int Concurrency = 16;
 
-    /// <summary>Copies up to <see cref="BatchSize"/> pending runs; returns how many entries it finished (retired or quarantined).</summary>
-    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken) =>
-        await SettleAsync(await CopyPassAsync(settling: null, cancellationToken), cancellationToken);
+    /// <summary>Copies up to <see cref="BatchSize"/> pending runs (one pass); returns how many entries it finished (retired or quarantined).</summary>
+    public Task<int> DrainOnceAsync(CancellationToken cancellationToken) => DrainAsync(() => false, cancellationToken);
 
     /// <summary>
     /// Passes back to back while the spool has entries and <paramref name="another"/> allows one more:
     /// each pass's catalog step and retirements run while the next pass lists and copies, so the
     /// bucket is kept busy with copies rather than waiting on a pass's few catalog writes and its local
     /// deletions. An entry is in one pass at a time (the next pass skips the entries still settling),
-    /// and an entry is retired only once its pass's catalog step is done, as in <see cref="DrainOnceAsync"/>.
+    /// and an entry is retired only once its pass's catalog step is done.
     /// Returns once every pass it started has settled: how many entries it finished. A failure stops
     /// it (after the pass settling meanwhile has ended); what was not retired stays spooled.
     /// </summary>
