@@ -326,17 +326,7 @@ internal static partial class Posix
     public static void FsyncDirectory(string path) => WithOpenPath(path, "fsync", FsyncNative);
 
     /// <summary>Flushes a file's data (and the size needed to read it back) to stable storage.</summary>
-    public static void Fdatasync(SafeHandle file)
-    {
-        while (FdatasyncNative(file) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR)
-            {
-                throw new IOException($"fdatasync failed: {new Win32Exception(errno).Message}", errno);
-            }
-        }
-    }
+    public static void Fdatasync(SafeHandle file) => RetryInterrupted(() => FdatasyncNative(file), "fdatasync");
 
     /// <summary>Flushes every dirty file and directory of the filesystem holding <paramref name="path"/>.</summary>
     public static void Syncfs(string path) => WithOpenPath(path, "syncfs", SyncfsNative);
@@ -351,18 +341,24 @@ internal static partial class Posix
         }
         try
         {
-            while (call(fd) != 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR)
-                {
-                    throw new IOException($"{operation} '{path}' failed: {new Win32Exception(errno).Message}", errno);
-                }
-            }
+            RetryInterrupted(() => call(fd), $"{operation} '{path}'");
         }
         finally
         {
             CloseNative(fd);
+        }
+    }
+
+    /// <summary>Makes a call that returns 0 on success, again while a signal interrupts it (EINTR); any other failure is an <see cref="IOException"/>.</summary>
+    private static void RetryInterrupted(Func<int> call, string operation)
+    {
+        while (call() != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR)
+            {
+                throw new IOException($"{operation} failed: {new Win32Exception(errno).Message}", errno);
+            }
         }
     }
 }
