@@ -53,6 +53,8 @@ internal sealed class CommitLog : IDisposable
     private readonly bool _prepareSpares;
     private readonly bool _sharedFolder;
     private LogFile? _current;
+    // Under the gate: appends made with revealedLater whose files are not yet in place.
+    private readonly List<Task> _unrevealed = [];
     private int _generation;
     private Task _checkpoints = Task.CompletedTask;
 
@@ -75,13 +77,25 @@ internal sealed class CommitLog : IDisposable
     }
 
     /// <summary>
-    /// Appends the staged content as <paramref name="key"/>'s record and returns once the record is
-    /// durable. Dispose the lease once the file is in place: the log is not checkpointed
-    /// while a commit it holds is between its flush and its move into place.
+    /// Appends the staged content as <paramref name="key"/>'s record. The append is made before this
+    /// returns, so it is ordered after every earlier append; <see cref="LogAppend.Durable"/> ends
+    /// once the record is durable and every earlier append made with <paramref name="revealedLater"/>
+    /// has been put in place (<see cref="LogAppend.Revealed"/>). Dispose the append once the file is
+    /// in place: the log is not checkpointed while a commit it holds is between its flush and its move
+    /// into place.
     /// </summary>
-    public async Task<IDisposable> AppendAsync(string key, StagedObject staged)
+    /// <param name="key">The key the record is for.</param>
+    /// <param name="staged">Its content, staged.</param>
+    /// <param name="revealedLater">
+    /// The caller answers before the record is durable (a create whose outcome is decided once it is
+    /// logged): commits logged after this one wait for its <see cref="LogAppend.Revealed"/> before
+    /// they go into place, so nothing made meanwhile that names its key is visible before it.
+    /// </param>
+    public LogAppend Append(string key, StagedObject staged, bool revealedLater = false)
     {
         LogFile file;
+        Task[] earlier;
+        TaskCompletionSource? revealed;
         lock (_gate)
         {
             file = _current ??= Open();
@@ -117,18 +131,23 @@ internal sealed class CommitLog : IDisposable
             {
                 Seal(file);
             }
+            // At most the creates in flight (one per concurrent post), so the copy is short.
+            _unrevealed.RemoveAll(task => task.IsCompleted);
+            earlier = _unrevealed.Count == 0 ? [] : [.. _unrevealed];
+            revealed = revealedLater ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+            if (revealed is not null)
+            {
+                _unrevealed.Add(revealed.Task);
+            }
         }
-        var lease = new Lease(file);
-        try
-        {
-            await _flushes.SyncAsync(file);
-        }
-        catch
-        {
-            lease.Dispose();
-            throw;
-        }
-        return lease;
+        return new LogAppend(() => Release(file), DurableAsync(file, earlier), revealed);
+    }
+
+    private async Task DurableAsync(LogFile file, Task[] earlierUnrevealed)
+    {
+        await _flushes.SyncAsync(file);
+        // Never faulted: each is set once its create has put its file in place or failed to.
+        await Task.WhenAll(earlierUnrevealed);
     }
 
     /// <summary>
@@ -284,15 +303,34 @@ internal sealed class CommitLog : IDisposable
         public TaskCompletionSource Drained { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class Lease(LogFile file) : IDisposable
+    /// <summary>
+    /// One record appended: <see cref="Durable"/> ends when it is durable (and every earlier create
+    /// answered before its flush is in place); dispose once its file is in place, or its commit failed.
+    /// </summary>
+    internal sealed class LogAppend : IDisposable
     {
+        private readonly Action _release;
+        private readonly TaskCompletionSource? _revealed;
         private int _disposed;
+
+        internal LogAppend(Action release, Task durable, TaskCompletionSource? revealed)
+        {
+            _release = release;
+            _revealed = revealed;
+            Durable = durable;
+        }
+
+        public Task Durable { get; }
+
+        /// <summary>Releases the commits logged after this one (appended with revealedLater): its file is in place, or never will be.</summary>
+        public void Revealed() => _revealed?.TrySetResult();
 
         public void Dispose()
         {
+            Revealed();
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                Release(file);
+                _release();
             }
         }
     }

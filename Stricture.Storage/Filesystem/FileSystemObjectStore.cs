@@ -106,32 +106,88 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            // Whoever linked an existing file held this lock through its log flush: it is durable.
+            // Whoever put an existing file in place held this lock through its log flush: it is durable.
             if (File.Exists(target))
             {
                 return CreateOutcome.AlreadyExists;
             }
-            using (await AppendToLogAsync(key, staged))
-            {
-                try
-                {
-                    if (!PutInPlace(staged, target))
-                    {
-                        return CreateOutcome.AlreadyExists;
-                    }
-                }
-                catch (IOException exception) when (DiskFull.Is(exception))
-                {
-                    throw DiskFull.Exception(exception);
-                }
-            }
-            staged.CommittedETag = staged.Sha256;
-            return CreateOutcome.Created;
+            return await PutInPlaceWhenDurableAsync(AppendToLog(key, staged), staged, target)
+                ? CreateOutcome.Created
+                : CreateOutcome.AlreadyExists;
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The outcome is decided under the key's lock, once the create is in the commit log, and
+    /// answered then; the flush and the move into place follow, the lock held until the file is
+    /// there. Every commit logged after the answer waits for it before it goes into place
+    /// (<see cref="CommitLog.Append"/>), and its flush covers this record too: a post's record and
+    /// the catalog objects that name it share one flush.
+    /// </remarks>
+    public async Task<PendingCreate> BeginCommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
+    {
+        var target = PathOf(key);
+        var gate = KeyLock(key);
+        await gate.WaitAsync(cancellationToken);
+        CommitLog.LogAppend append;
+        try
+        {
+            if (File.Exists(target))
+            {
+                gate.Release();
+                return new PendingCreate(CreateOutcome.AlreadyExists, Task.CompletedTask);
+            }
+            append = AppendToLog(key, staged, revealedLater: true);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+        return new PendingCreate(CreateOutcome.Created, FinishCreateAsync(append, staged, key, target, gate));
+    }
+
+    private async Task FinishCreateAsync(CommitLog.LogAppend append, StagedObject staged, string key, string target, SemaphoreSlim gate)
+    {
+        try
+        {
+            if (!await PutInPlaceWhenDurableAsync(append, staged, target))
+            {
+                // Under this key's lock, after it was found absent: only a writer outside this process.
+                throw new IOException($"'{key}' appeared while this process was creating it; another writer is using the data directory.");
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Waits for the log record's flush, then moves the staged file into place (false when something is there).</summary>
+    private async Task<bool> PutInPlaceWhenDurableAsync(CommitLog.LogAppend append, StagedObject staged, string target)
+    {
+        using (append)
+        {
+            await WhenDurableAsync(append);
+            try
+            {
+                if (!PutInPlace(staged, target))
+                {
+                    return false;
+                }
+            }
+            catch (IOException exception) when (DiskFull.Is(exception))
+            {
+                throw DiskFull.Exception(exception);
+            }
+        }
+        staged.CommittedETag = staged.Sha256;
+        return true;
     }
 
     public async Task<ReplaceOutcome> CommitIfMatchAsync(
@@ -152,8 +208,9 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             {
                 return ReplaceOutcome.PreconditionFailed;
             }
-            using (await AppendToLogAsync(key, staged))
+            using (var append = AppendToLog(key, staged))
             {
+                await WhenDurableAsync(append);
                 try
                 {
                     ReplaceKeepingOldFile(staged, target, current.Length);
@@ -248,12 +305,24 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     /// <summary>Checkpoints the commit log, so the next start has nothing to replay.</summary>
     public void Dispose() => _log.Dispose();
 
-    /// <summary>The commit's log record, durable on return; a full disk is a <see cref="StorageFullException"/>.</summary>
-    private async Task<IDisposable> AppendToLogAsync(string key, StagedObject staged)
+    /// <summary>The commit's log record, appended; a full disk is a <see cref="StorageFullException"/>.</summary>
+    private CommitLog.LogAppend AppendToLog(string key, StagedObject staged, bool revealedLater = false)
     {
         try
         {
-            return await _log.AppendAsync(key, staged);
+            return _log.Append(key, staged, revealedLater);
+        }
+        catch (IOException exception) when (DiskFull.Is(exception))
+        {
+            throw DiskFull.Exception(exception);
+        }
+    }
+
+    private static async Task WhenDurableAsync(CommitLog.LogAppend append)
+    {
+        try
+        {
+            await append.Durable;
         }
         catch (IOException exception) when (DiskFull.Is(exception))
         {

@@ -29,6 +29,18 @@ public interface IObjectStore
     Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="CommitIfAbsentAsync"/> answered as soon as its outcome is decided. A
+    /// <see cref="CreateOutcome.Created"/> answer may come before the content is durable and
+    /// visible: <see cref="PendingCreate.Completion"/> ends when it is (what
+    /// <see cref="CommitIfAbsentAsync"/>'s return means), or fails. Meanwhile every commit the store
+    /// makes after the answer becomes visible only after this content, so the caller may commit
+    /// objects that name it without waiting (the filesystem driver then flushes both at once). The
+    /// default commits first and answers after.
+    /// </summary>
+    async Task<PendingCreate> BeginCommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken) =>
+        new(await CommitIfAbsentAsync(staged, key, cancellationToken), Task.CompletedTask);
+
+    /// <summary>
     /// True when a commit that answers <see cref="CreateOutcome.Created"/> guarantees that the store
     /// holds exactly the staged bytes because the store itself checked them on receipt, so reading the
     /// object back would prove nothing more. A store that cannot promise that answers false.

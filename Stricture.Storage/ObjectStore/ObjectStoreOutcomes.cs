@@ -6,6 +6,13 @@ public enum CreateOutcome
     AlreadyExists,
 }
 
+/// <summary>
+/// A create whose outcome is decided (<see cref="IObjectStore.BeginCommitIfAbsentAsync"/>):
+/// <see cref="Completion"/> ends once the content is durable and visible; it is already complete
+/// for <see cref="CreateOutcome.AlreadyExists"/>.
+/// </summary>
+public sealed record PendingCreate(CreateOutcome Outcome, Task Completion);
+
 public enum ReplaceOutcome
 {
     Replaced,

@@ -54,6 +54,7 @@ public sealed partial class RecordStore(
         var claim = new RunIndexEntry(run.RunId, recordKey, UtcTimestamp.Format(receivedAt), RunEnvelope.Fingerprint(submission, run.RunId))
             .WithAssessment(decided);
         var staged = await StageEnvelopeAsync(submission, claim, claim.Assessment, cancellationToken);
+        var recordCommit = Task.CompletedTask;
         try
         {
             // Step 2 with the caller's cancellation: a client gone (or a function's time limit reached)
@@ -61,7 +62,12 @@ public sealed partial class RecordStore(
             // the same, the client's retry or a reconcile catalogs it. What follows runs without it: once
             // the record is stored, a client that goes away must not leave it out of the catalog or the
             // spool (nothing brings back the spool entry until the replicator's catch-up scan).
-            var created = await store.CommitIfAbsentAsync(staged, recordKey, cancellationToken) == CreateOutcome.Created;
+            // The store answers once the create is decided: the record becomes durable and visible
+            // while the catalog is written, before anything the catalog writes (one flush for both on
+            // the filesystem driver), and is awaited before the answer.
+            var pending = await store.BeginCommitIfAbsentAsync(staged, recordKey, cancellationToken);
+            recordCommit = pending.Completion;
+            var created = pending.Outcome == CreateOutcome.Created;
             var finishing = CancellationToken.None;
             var (sha256, size) = (staged.Sha256, staged.Length);
             if (!created)
@@ -102,6 +108,7 @@ public sealed partial class RecordStore(
                 submission.GeneratedAt is { } generatedAt ? UtcTimestamp.Format(generatedAt) : null,
                 submission.CommitSha, drift).WithAssessment(assessment);
             await catalog.RecordAsync(run.Service, entry.PartitionDate, entry, finishing);
+            await recordCommit;
             if (acceptedRuns is not null)
             {
                 await acceptedRuns.AppendAsync(claim.Key, finishing);
@@ -115,6 +122,8 @@ public sealed partial class RecordStore(
         }
         finally
         {
+            // The create moves the staged file into place: its file is not removed under it.
+            await recordCommit.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await staged.DisposeAsync();
         }
     }

@@ -104,6 +104,11 @@ public sealed class CrashTests
             var listedBeforeRepair = await ListAllRunsAsync(unrepaired.BaseAddress, firstDay, DateOnly.FromDateTime(DateTime.UtcNow));
             Assert.True(acknowledged.Keys.All(listedBeforeRepair.Contains),
                 $"every acknowledged run must be listed after SIGKILL without repair; missing {string.Join(", ", acknowledged.Keys.Except(listedBeforeRepair).Take(5))}");
+            // A run's record is answered before it is flushed, but what names it (its segment, the
+            // latest pointer) is logged after it and goes into place after it: whatever a crash cut,
+            // every run listed, acknowledged or not, has its record.
+            var withoutRecord = listedBeforeRepair.Where(runId => !File.Exists(Path.Combine(ServiceTree(data.Path), "runs", $"run={runId}.json"))).ToList();
+            Assert.True(withoutRecord.Count == 0, $"every listed run must have its record; none for {string.Join(", ", withoutRecord.Take(5))}");
         }
 
         // 5. Reconcile the catalog with the payloads, then restart once more: start-up clears staging;
@@ -138,7 +143,7 @@ public sealed class CrashTests
 
         // 7. The compacted manifests (reconcile folds every segment in) list every acknowledged run, once,
         // and latest is the newest of them.
-        var serviceTree = Path.Combine(recordsTree, "v1", "org=acme", "project=checkout", "service=api");
+        var serviceTree = ServiceTree(data.Path);
         var listed = Directory.EnumerateFiles(Path.Combine(serviceTree, "manifests"), "*.jsonl")
             .SelectMany(File.ReadAllLines)
             .Select(line => JsonDocument.Parse(line).RootElement)
@@ -204,6 +209,9 @@ public sealed class CrashTests
         }
         return torn;
     }
+
+    private static string ServiceTree(string dataDirectory) =>
+        Path.Combine(dataDirectory, "stricture", "v1", "org=acme", "project=checkout", "service=api");
 
     /// <summary>Every run id the list API returns for the days from <paramref name="from"/> to <paramref name="to"/>, page by page.</summary>
     private static async Task<HashSet<string>> ListAllRunsAsync(Uri server, DateOnly from, DateOnly to)

@@ -45,6 +45,50 @@ public abstract class ObjectStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_create_answered_before_it_completes_is_in_place_before_any_commit_made_after_the_answer()
+    {
+        await using var record = await Store.StageBytesAsync(Bytes("the record"), default);
+        await Store.CreateIfAbsentAsync("naming/pointer.json", Bytes("none yet"), default);
+        var pointer = (await Store.ReadAsync("naming/pointer.json", default))!;
+
+        var pending = await Store.BeginCommitIfAbsentAsync(record, "naming/runs/run=1.json", default);
+        Assert.Equal(CreateOutcome.Created, pending.Outcome);
+        // Objects that name the record, committed without waiting for it: once either returns, the record is readable.
+        Assert.Equal(CreateOutcome.Created, await Store.CreateIfAbsentAsync("naming/segment.jsonl", Bytes("run=1"), default));
+        Assert.Equal("the record", Text(await Store.ReadAsync("naming/runs/run=1.json", default)));
+        await using (var moved = await Store.StageBytesAsync(Bytes("run=1"), default))
+        {
+            Assert.Equal(ReplaceOutcome.Replaced, await Store.CommitIfMatchAsync(moved, "naming/pointer.json", pointer.ETag, default));
+        }
+        await pending.Completion;
+        Assert.Equal(record.Sha256, (await Store.ReadAsync("naming/runs/run=1.json", default))!.Sha256);
+
+        await using var retry = await Store.StageBytesAsync(Bytes("a retry"), default);
+        var again = await Store.BeginCommitIfAbsentAsync(retry, "naming/runs/run=1.json", default);
+        Assert.Equal(CreateOutcome.AlreadyExists, again.Outcome);
+        Assert.True(again.Completion.IsCompletedSuccessfully);
+        Assert.Equal("the record", Text(await Store.ReadAsync("naming/runs/run=1.json", default)));
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_answered_early_have_one_winner_whose_content_every_loser_then_reads()
+    {
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+        {
+            await using var staged = await Store.StageBytesAsync(Bytes($"writer {i}"), default);
+            var pending = await Store.BeginCommitIfAbsentAsync(staged, "early-race/key.json", default);
+            // A loser is answered only once the winner's content is in place.
+            var seen = pending.Outcome == CreateOutcome.AlreadyExists ? Text(await Store.ReadAsync("early-race/key.json", default)) : null;
+            await pending.Completion;
+            return (pending.Outcome, Content: $"writer {i}", Seen: seen);
+        })));
+
+        var winner = Assert.Single(outcomes, outcome => outcome.Outcome == CreateOutcome.Created);
+        Assert.All(outcomes.Where(outcome => outcome.Outcome == CreateOutcome.AlreadyExists), loser => Assert.Equal(winner.Content, loser.Seen));
+        Assert.Equal(winner.Content, Text(await Store.ReadAsync("early-race/key.json", default)));
+    }
+
+    [Fact]
     public async Task Staged_content_reports_its_sha256_and_length_and_is_invisible_until_committed()
     {
         await using var staged = await Store.StageBytesAsync(Bytes("hello"), default);
