@@ -142,6 +142,9 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
                 gate.Release();
                 return new PendingCreate(CreateOutcome.AlreadyExists, Task.CompletedTask);
             }
+            // Made now (when missing), before the answer: a full disk then fails the create here, not
+            // its move into place after the answer, when what names the file may already be logged.
+            EnsureDirectory(target);
             append = AppendToLog(key, staged, revealedLater: true);
         }
         catch
@@ -150,6 +153,18 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
             throw;
         }
         return new PendingCreate(CreateOutcome.Created, FinishCreateAsync(append, staged, key, target, gate));
+    }
+
+    private static void EnsureDirectory(string target)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        }
+        catch (IOException exception) when (DiskFull.Is(exception))
+        {
+            throw DiskFull.Exception(exception);
+        }
     }
 
     private async Task FinishCreateAsync(CommitLog.LogAppend append, StagedObject staged, string key, string target, SemaphoreSlim gate)
