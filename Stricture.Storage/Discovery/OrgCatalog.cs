@@ -58,9 +58,11 @@ public sealed partial class OrgCatalog
         _compactInBackground = compactInBackground;
         // Applied without the submitters' cancellation: a batch serves many requests.
         // Paced on a store several processes write (S3, R2), where every append is a request (KeyedBatcher).
-        // A batch that lost segment numbers to another writer makes the shard's next one wait (KeyedBatcher).
-        _appends = new(async (shardKey, batch) => await AppendShardAsync(shardKey, batch, CancellationToken.None) > 0,
-            paced: !store.HasSingleWriter);
+        _appends = new(async (shardKey, batch) =>
+        {
+            await AppendShardAsync(shardKey, batch, CancellationToken.None);
+            return false;
+        }, paced: !store.HasSingleWriter);
         _compactions = new(async (shardKey, batch) =>
         {
             await CompactInBackgroundAsync(shardKey, batch[0]);
@@ -170,20 +172,18 @@ public sealed partial class OrgCatalog
 
     private static bool IsIndexed(ManifestEntry entry) => entry.Drift is { } drift && drift.Reaches(IndexedSeverity);
 
-    /// <summary>Appends a batch as the shard's next segment and schedules its compaction; returns how many segment numbers other writers took first.</summary>
-    private async Task<int> AppendShardAsync(string shardKey, IReadOnlyList<(OrgRunEntry Entry, ShardFormat Format)> batch, CancellationToken cancellationToken)
+    private async Task AppendShardAsync(string shardKey, IReadOnlyList<(OrgRunEntry Entry, ShardFormat Format)> batch, CancellationToken cancellationToken)
     {
         var format = batch[0].Format;
-        var racesLost = await LogOf(format).AppendAsync(shardKey, batch.Select(item => item.Entry).ToList(), format, cancellationToken);
+        await LogOf(format).AppendAsync(shardKey, batch.Select(item => item.Entry).ToList(), format, cancellationToken);
         if (!_compactInBackground)
         {
-            return racesLost;
+            return;
         }
         var compaction = _compactions.SubmitAsync(shardKey, format);
         _ = compaction.ContinueWith(
             failed => LogCompactionFailed(_logger, failed.Exception!.GetBaseException(), shardKey),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        return racesLost;
     }
 
     private async Task CompactInBackgroundAsync(string shardKey, ShardFormat format)

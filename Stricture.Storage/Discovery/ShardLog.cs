@@ -37,8 +37,8 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
     /// </summary>
     private readonly ConcurrentDictionary<string, ParsedDocument> _parsed = new(StringComparer.Ordinal);
 
-    /// <summary>Appends <paramref name="entries"/> as the shard's next segment, durable on return; returns how many segment numbers other writers took first.</summary>
-    public async Task<int> AppendAsync(string shardKey, IReadOnlyList<OrgRunEntry> entries, ShardFormat format, CancellationToken cancellationToken)
+    /// <summary>Appends <paramref name="entries"/> as the shard's next segment, durable on return.</summary>
+    public async Task AppendAsync(string shardKey, IReadOnlyList<OrgRunEntry> entries, ShardFormat format, CancellationToken cancellationToken)
     {
         var ordered = entries.ToList();
         format.Sort(ordered);
@@ -51,7 +51,7 @@ public sealed class ShardLog(IObjectStore store, StorageTelemetry telemetry)
             if (await store.CommitIfAbsentAsync(staged, OrgKeys.Segment(shardKey, number), cancellationToken) == CreateOutcome.Created)
             {
                 _appended.Created(shardKey, number, content);
-                return attempt - 1;
+                return;
             }
             telemetry.RecordLostRace("org_segment");
             // Segment `number` exists; another writer is ahead: search for the tip rather than walk to it.
