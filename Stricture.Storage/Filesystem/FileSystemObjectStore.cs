@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Stricture.Storage.ObjectStore;
 
 namespace Stricture.Storage.Filesystem;
@@ -19,13 +18,15 @@ namespace Stricture.Storage.Filesystem;
 /// therefore sees a complete file or none, and after a crash the owner's start-up
 /// (<see cref="Recover"/>) restores from the log any file the crash tore or lost before anything
 /// is read. Leftover temp files live only in <c>.staging/</c>, outside every
-/// key, and are removed then too.
+/// key, and are removed then too. A create may be answered as soon as it is logged
+/// (<see cref="BeginCommitIfAbsentAsync"/>, a run's record): it still goes into place only after its
+/// flush, and every commit logged after it goes into place after it.
 ///
 /// One process owns a data directory (<see cref="DataDirectoryLock"/>): commits of one key are
 /// serialised by an in-process lock held from the existence or version check through the link, so
 /// the log holds at most one create per key and its replaces in the order they were made.
 /// </summary>
-public sealed class FileSystemObjectStore : IObjectStore, IDisposable
+public sealed partial class FileSystemObjectStore : IObjectStore, IDisposable
 {
     private const string StagingDirectoryName = ".staging";
     private const int LockStripes = 1024;
@@ -73,19 +74,6 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
     /// beside it only reads its keys (it deletes and moves its own spool entries, which nothing keeps a view of).
     /// </remarks>
     public bool HasSingleWriter => true;
-
-    /// <summary>
-    /// After a crash: restores from the commit log every file the crash lost or tore, then deletes
-    /// temp files a crashed process left. Call only while no other process writes to this data
-    /// directory (the ingest server holds <see cref="DataDirectoryLock"/> first), before anything reads.
-    /// The exception is a shared folder (the mirror spool), where the logs of a live process are left
-    /// to it; its temp files are still removed, which fails the commit it was staging.
-    /// </summary>
-    public StartupRecovery Recover()
-    {
-        var restored = _log.Recover(HoldsContent, RestoreDurably);
-        return new StartupRecovery(restored, _staging.RemoveAll());
-    }
 
     public async Task<StagedObject> StageAsync(Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
     {
@@ -155,11 +143,17 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         return new PendingCreate(CreateOutcome.Created, FinishCreateAsync(append, staged, key, target, gate));
     }
 
+    /// <summary>Makes the target's directory when it is missing: one stat when it is there (no mkdir that fails).</summary>
     private static void EnsureDirectory(string target)
     {
+        var directory = Path.GetDirectoryName(target)!;
+        if (Directory.Exists(directory))
+        {
+            return;
+        }
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            Directory.CreateDirectory(directory);
         }
         catch (IOException exception) when (DiskFull.Is(exception))
         {
@@ -405,46 +399,4 @@ public sealed class FileSystemObjectStore : IObjectStore, IDisposable
         : staged.Path ?? throw new InvalidOperationException("The filesystem driver commits only content it staged itself, which has a file.");
 
     private SemaphoreSlim KeyLock(string key) => _keyLocks[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % LockStripes];
-
-    /// <summary>Whether the file at <paramref name="key"/> holds exactly the content with this SHA-256 (its bytes, not its recorded hash).</summary>
-    private bool HoldsContent(string key, string sha256)
-    {
-        try
-        {
-            using var file = new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            return Convert.ToHexStringLower(SHA256.HashData(file)) == sha256;
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Rewrites a key from the log: temp file fsynced, every directory on the way fsynced, renamed into place, fsynced.</summary>
-    private void RestoreDurably(string key, byte[] content)
-    {
-        var target = PathOf(key);
-        var temp = Path.Combine(_staging.Directory, Guid.NewGuid().ToString("N") + ".restore");
-        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-        {
-            file.Write(content);
-            Sha256Attribute.TryWrite(file.SafeFileHandle, Convert.ToHexStringLower(SHA256.HashData(content)));
-            file.Flush(flushToDisk: true);
-        }
-        EnsureDirectoryDurably(Path.GetDirectoryName(target)!);
-        File.Move(temp, target, overwrite: true);
-        Posix.FsyncDirectory(Path.GetDirectoryName(target)!);
-    }
-
-    private void EnsureDirectoryDurably(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            return;
-        }
-        var parent = Path.GetDirectoryName(directory)!;
-        EnsureDirectoryDurably(parent);
-        Directory.CreateDirectory(directory);
-        Posix.FsyncDirectory(parent);
-    }
 }
