@@ -89,24 +89,8 @@ public sealed partial class FileSystemObjectStore : IObjectStore, IDisposable
 
     public async Task<CreateOutcome> CommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
     {
-        var target = PathOf(key);
-        var gate = KeyLock(key);
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            // Whoever put an existing file in place held this lock through its log flush: it is durable.
-            if (File.Exists(target))
-            {
-                return CreateOutcome.AlreadyExists;
-            }
-            return await PutInPlaceWhenDurableAsync(AppendToLog(key, staged), staged, target)
-                ? CreateOutcome.Created
-                : CreateOutcome.AlreadyExists;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        var (outcome, inPlace) = await StartCreateAsync(staged, key, answeredEarly: false, cancellationToken);
+        return outcome == CreateOutcome.Created && !await inPlace ? CreateOutcome.AlreadyExists : outcome;
     }
 
     /// <inheritdoc/>
@@ -119,6 +103,18 @@ public sealed partial class FileSystemObjectStore : IObjectStore, IDisposable
     /// </remarks>
     public async Task<PendingCreate> BeginCommitIfAbsentAsync(StagedObject staged, string key, CancellationToken cancellationToken)
     {
+        var (outcome, inPlace) = await StartCreateAsync(staged, key, answeredEarly: true, cancellationToken);
+        return new PendingCreate(outcome, outcome == CreateOutcome.Created ? ThrowUnlessInPlaceAsync(inPlace, key) : Task.CompletedTask);
+    }
+
+    /// <summary>
+    /// Under the key's lock: the key checked absent (whoever put an existing file in place held the lock
+    /// through its log flush, so it is durable) and the create logged. <c>InPlace</c> then ends once the
+    /// file is in place (false when something else is there), the lock held until then.
+    /// </summary>
+    private async Task<(CreateOutcome Outcome, Task<bool> InPlace)> StartCreateAsync(
+        StagedObject staged, string key, bool answeredEarly, CancellationToken cancellationToken)
+    {
         var target = PathOf(key);
         var gate = KeyLock(key);
         await gate.WaitAsync(cancellationToken);
@@ -128,48 +124,29 @@ public sealed partial class FileSystemObjectStore : IObjectStore, IDisposable
             if (File.Exists(target))
             {
                 gate.Release();
-                return new PendingCreate(CreateOutcome.AlreadyExists, Task.CompletedTask);
+                return (CreateOutcome.AlreadyExists, Task.FromResult(false));
             }
-            // Made now (when missing), before the answer: a full disk then fails the create here, not
-            // its move into place after the answer, when what names the file may already be logged.
-            EnsureDirectory(target);
-            append = AppendToLog(key, staged, revealedLater: true);
+            if (answeredEarly)
+            {
+                // Made now (when missing), before the answer: a full disk then fails the create here, not
+                // its move into place after the answer, when what names the file may already be logged.
+                EnsureDirectory(target);
+            }
+            append = AppendToLog(key, staged, revealedLater: answeredEarly);
         }
         catch
         {
             gate.Release();
             throw;
         }
-        return new PendingCreate(CreateOutcome.Created, FinishCreateAsync(append, staged, key, target, gate));
+        return (CreateOutcome.Created, PutInPlaceReleasingAsync(append, staged, target, gate));
     }
 
-    /// <summary>Makes the target's directory when it is missing: one stat when it is there (no mkdir that fails).</summary>
-    private static void EnsureDirectory(string target)
-    {
-        var directory = Path.GetDirectoryName(target)!;
-        if (Directory.Exists(directory))
-        {
-            return;
-        }
-        try
-        {
-            Directory.CreateDirectory(directory);
-        }
-        catch (IOException exception) when (DiskFull.Is(exception))
-        {
-            throw DiskFull.Exception(exception);
-        }
-    }
-
-    private async Task FinishCreateAsync(CommitLog.LogAppend append, StagedObject staged, string key, string target, SemaphoreSlim gate)
+    private async Task<bool> PutInPlaceReleasingAsync(CommitLog.LogAppend append, StagedObject staged, string target, SemaphoreSlim gate)
     {
         try
         {
-            if (!await PutInPlaceWhenDurableAsync(append, staged, target))
-            {
-                // Under this key's lock, after it was found absent: only a writer outside this process.
-                throw new IOException($"'{key}' appeared while this process was creating it; another writer is using the data directory.");
-            }
+            return await PutInPlaceWhenDurableAsync(append, staged, target);
         }
         finally
         {
@@ -177,26 +154,13 @@ public sealed partial class FileSystemObjectStore : IObjectStore, IDisposable
         }
     }
 
-    /// <summary>Waits for the log record's flush, then moves the staged file into place (false when something is there).</summary>
-    private async Task<bool> PutInPlaceWhenDurableAsync(CommitLog.LogAppend append, StagedObject staged, string target)
+    private static async Task ThrowUnlessInPlaceAsync(Task<bool> inPlace, string key)
     {
-        using (append)
+        if (!await inPlace)
         {
-            await WhenDurableAsync(append);
-            try
-            {
-                if (!PutInPlace(staged, target))
-                {
-                    return false;
-                }
-            }
-            catch (IOException exception) when (DiskFull.Is(exception))
-            {
-                throw DiskFull.Exception(exception);
-            }
+            // Under this key's lock, after it was found absent: only a writer outside this process.
+            throw new IOException($"'{key}' appeared while this process was creating it; another writer is using the data directory.");
         }
-        staged.CommittedETag = staged.Sha256;
-        return true;
     }
 
     public async Task<ReplaceOutcome> CommitIfMatchAsync(
@@ -338,65 +302,6 @@ public sealed partial class FileSystemObjectStore : IObjectStore, IDisposable
             throw DiskFull.Exception(exception);
         }
     }
-
-    /// <summary>
-    /// Puts the staged file at <paramref name="target"/> unless something is there (false): moved there
-    /// where the filesystem can rename without replacing, else linked there (its temp name then goes
-    /// when the staged object is disposed). The directory is made only when the move finds it missing
-    /// (not durably: a lost one is recreated from the log after a crash), so a post into an existing
-    /// directory costs no <c>mkdir</c>.
-    /// </summary>
-    private bool PutInPlace(StagedObject staged, string target)
-    {
-        var temp = FileOf(staged);
-        try
-        {
-            return TryPutInPlace(staged, temp, target);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            return TryPutInPlace(staged, temp, target);
-        }
-    }
-
-    private bool TryPutInPlace(StagedObject staged, string temp, string target)
-    {
-        if (MovesIntoPlace && Posix.TryMoveNoReplace(temp, target) is { } moved)
-        {
-            if (moved)
-            {
-                staged.MarkMoved();
-            }
-            return moved;
-        }
-        MovesIntoPlace = false;
-        if (!Posix.TryLink(temp, target))
-        {
-            return false;
-        }
-        staged.MarkLinked();
-        return true;
-    }
-
-    /// <summary>
-    /// Puts the staged file at <paramref name="target"/>, which exists, in one atomic step: swapped in,
-    /// the old file recycled (<see cref="RecycledFiles.TrySwapIn"/>), else renamed over the old one.
-    /// </summary>
-    private void ReplaceKeepingOldFile(StagedObject staged, string target, long oldLength)
-    {
-        var temp = FileOf(staged);
-        if (_recycled?.TrySwapIn(temp, target, oldLength) != true)
-        {
-            File.Move(temp, target, overwrite: true);
-        }
-        staged.MarkMoved();
-    }
-
-    /// <summary>This driver stages every object in a file (its commit is a move, a link, or a swap).</summary>
-    private static string FileOf(StagedObject staged) =>
-        staged.Moved ? throw new InvalidOperationException("A commit already took this staged file; stage the content again.")
-        : staged.Path ?? throw new InvalidOperationException("The filesystem driver commits only content it staged itself, which has a file.");
 
     private SemaphoreSlim KeyLock(string key) => _keyLocks[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % LockStripes];
 }
